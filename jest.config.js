@@ -1,0 +1,40 @@
+/**
+ * Jest projects, one per test tier that runs in Node. `npm test` (scripts/test.ts) runs each
+ * with --selectProjects and the environment of the stack it started; see tests/support/env.ts.
+ */
+const transform = {
+  '\\.[jt]sx?$': [
+    'babel-jest',
+    {
+      configFile: false,
+      babelrc: false,
+      presets: [
+        ['@babel/preset-env', { targets: { node: 'current' } }],
+        '@babel/preset-typescript',
+        ['@babel/preset-react', { runtime: 'automatic' }],
+      ],
+    },
+  ],
+};
+// jose and a few others ship ESM only: let babel turn them into CommonJS for jest.
+const transformIgnorePatterns = ['/node_modules/(?!(jose|@tarojs|tslib)/)'];
+
+const project = (displayName, testMatch, extra = {}) => ({
+  displayName,
+  testMatch,
+  transform,
+  transformIgnorePatterns,
+  testEnvironment: 'node',
+  rootDir: '.',
+  ...extra,
+});
+
+export default {
+  projects: [
+    project('unit', ['<rootDir>/shared/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/miniapp/src/**/*.test.ts']),
+    project('database', ['<rootDir>/supabase/tests/database/**/*.test.ts']),
+    project('api', ['<rootDir>/supabase/tests/api/**/*.test.ts']),
+    project('stack', ['<rootDir>/tests/stack/**/*.test.ts']),
+    project('e2e', ['<rootDir>/tests/e2e/**/*.test.ts']),
+  ],
+};

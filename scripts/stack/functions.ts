@@ -1,0 +1,48 @@
+/** The edge functions in the real Deno runtime: one process serving every function. */
+import path from 'node:path';
+import { repoRoot } from './config.ts';
+import { answers, startChild, type RunningChild } from './child.ts';
+
+export const denoBinary = path.join(repoRoot, 'node_modules', '.bin', 'deno');
+export const functionsDir = path.join(repoRoot, 'supabase', 'functions');
+export const denoConfig = path.join(functionsDir, 'deno.json');
+
+/** What Supabase injects into every function, plus this project's secrets. */
+export interface FunctionsEnv {
+  SUPABASE_URL: string;
+  SUPABASE_ANON_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_DB_URL: string;
+  HCP_JWT_SECRET: string;
+  ALLOW_DEV_LOGIN: 'true' | 'false';
+}
+
+export function denoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DENO_DIR: path.join(repoRoot, '.local', 'deno'),
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+export function startFunctions(opts: { port: number; env: FunctionsEnv; log?: (line: string) => void }): Promise<RunningChild> {
+  return startChild({
+    name: 'functions',
+    command: denoBinary,
+    args: [
+      'run',
+      `--config=${denoConfig}`,
+      '--allow-net',
+      '--allow-env',
+      `--allow-read=${repoRoot}`,
+      path.join(functionsDir, '_local', 'serve.ts'),
+    ],
+    env: denoEnv({ ...opts.env, FUNCTIONS_PORT: String(opts.port) }),
+    ready: () => answers(`http://127.0.0.1:${opts.port}/`),
+    timeoutMs: 90_000,
+    log: opts.log,
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The gateway a Supabase project puts in front of its services (Kong in their stack):
+ * /rest/v1/* → PostgREST, /functions/v1/<name>/* → the functions, an `apikey` that must be
+ * the project's anon or service-role key, CORS for the H5 app, and the function JWT check.
+ */
+import http from 'node:http';
+import { jwtVerify } from 'jose';
+
+export interface GatewayOptions {
+  port: number;
+  postgrestPort: number;
+  functionsPort: number;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+}
+
+const CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'access-control-allow-headers':
+    'authorization, x-client-info, apikey, content-type, accept, accept-profile, content-profile, prefer, range, x-upsert',
+  'access-control-expose-headers': 'content-range, content-location, x-total-count',
+  'access-control-max-age': '86400',
+};
+
+function reply(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...CORS, 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/** Where a request goes, or undefined for paths the gateway does not serve. */
+function upstream(url: URL, opts: GatewayOptions): { port: number; path: string; kind: 'rest' | 'functions' } | undefined {
+  const { pathname, search } = url;
+  if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
+    return { port: opts.postgrestPort, path: (pathname.slice('/rest/v1'.length) || '/') + search, kind: 'rest' };
+  }
+  if (pathname.startsWith('/functions/v1/')) {
+    return { port: opts.functionsPort, path: pathname.slice('/functions/v1'.length) + search, kind: 'functions' };
+  }
+  return undefined;
+}
+
+export function startGateway(opts: GatewayOptions): Promise<http.Server> {
+  const secret = new TextEncoder().encode(opts.jwtSecret);
+  const server = http.createServer(async (req, res) => {
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, CORS);
+        res.end();
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://gateway');
+      const target = upstream(url, opts);
+      if (!target) return reply(res, 404, { message: 'no Route matched with those values' });
+
+      const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
+      if (!apikey) return reply(res, 401, { message: 'No API key found in request' });
+      if (apikey !== opts.anonKey && apikey !== opts.serviceRoleKey) return reply(res, 401, { message: 'Invalid API key' });
+
+      const headers = { ...req.headers, host: `127.0.0.1:${target.port}` };
+      if (!bearer(headers.authorization)) headers.authorization = `Bearer ${apikey}`;
+      if (target.kind === 'functions') {
+        // Supabase's edge runtime verifies the caller's JWT before a function runs (verify_jwt).
+        try {
+          await jwtVerify(bearer(headers.authorization)!, secret);
+        } catch {
+          return reply(res, 401, { code: 401, message: 'Invalid JWT' });
+        }
+      }
+
+      const proxied = http.request(
+        { host: '127.0.0.1', port: target.port, method: req.method, path: target.path, headers },
+        (up) => {
+          const out: http.OutgoingHttpHeaders = { ...up.headers, ...CORS };
+          res.writeHead(up.statusCode ?? 502, out);
+          up.pipe(res);
+        },
+      );
+      proxied.on('error', () => {
+        if (!res.headersSent) reply(res, 502, { message: `upstream ${target.kind} is not answering` });
+        else res.destroy();
+      });
+      req.pipe(proxied);
+    } catch (err) {
+      if (!res.headersSent) reply(res, 500, { message: 'gateway error' });
+      console.error('[gateway]', err);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve(server));
+  });
+}

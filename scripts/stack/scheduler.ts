@@ -1,0 +1,58 @@
+/**
+ * Runs the scheduled jobs on the local stack, where production uses pg_cron. A job is one SQL
+ * statement run every `intervalMs`; a run that is still going when the next is due is skipped.
+ */
+import pg from 'pg';
+
+export interface Job {
+  name: string;
+  sql: string;
+  intervalMs: number;
+}
+
+/**
+ * The jobs of the system. Production schedules the same statements with pg_cron.
+ * Empty until the rating core brings `apply_default_ratings` (R5).
+ */
+export const JOBS: Job[] = [];
+
+export interface RunningScheduler {
+  /** Runs one job now (tests, `npm start` at boot). */
+  runNow(name: string): Promise<unknown[]>;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(opts: { dbUrl: string; jobs: Job[]; log?: (line: string) => void }): RunningScheduler {
+  const pool = new pg.Pool({ connectionString: opts.dbUrl, max: 2 });
+  pool.on('error', (err) => opts.log?.(`[scheduler] ${err.message}`));
+  const running = new Set<string>();
+
+  async function run(job: Job): Promise<unknown[]> {
+    running.add(job.name);
+    try {
+      const { rows } = await pool.query(job.sql);
+      return rows;
+    } finally {
+      running.delete(job.name);
+    }
+  }
+
+  const timers = opts.jobs.map((job) =>
+    setInterval(() => {
+      if (running.has(job.name)) return;
+      run(job).catch((err: Error) => opts.log?.(`[scheduler] ${job.name} failed: ${err.message}`));
+    }, job.intervalMs),
+  );
+
+  return {
+    runNow(name) {
+      const job = opts.jobs.find((j) => j.name === name);
+      if (!job) return Promise.reject(new Error(`no job named ${name}`));
+      return run(job);
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await pool.end();
+    },
+  };
+}

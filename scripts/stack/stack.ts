@@ -1,0 +1,126 @@
+/**
+ * The whole local stack in dependency order: PostgreSQL → migrations (+ seed on a new
+ * database) → PostgREST → functions (Deno) → gateway → scheduler → H5 app. `stop()` takes it
+ * down in reverse order and waits for every child process to exit.
+ */
+import type http from 'node:http';
+import path from 'node:path';
+import { repoRoot, type StackPorts } from './config.ts';
+import { resetDatabase } from './database.ts';
+import { startFunctions } from './functions.ts';
+import { startGateway } from './gateway.ts';
+import { apiKey } from './keys.ts';
+import { migrate, type MigrateResult } from './migrate.ts';
+import { startPostgres } from './postgres.ts';
+import { startPostgrest } from './postgrest.ts';
+import { JOBS, startScheduler, type Job, type RunningScheduler } from './scheduler.ts';
+import { startStaticH5 } from './static-h5.ts';
+
+export const h5DistDir = path.join(repoRoot, 'miniapp', 'dist', 'h5');
+
+export interface StackOptions {
+  dataDir: string;
+  /** false: a throw-away cluster, deleted on stop (tests). */
+  persistent: boolean;
+  ports: StackPorts;
+  jwtSecret: string;
+  serveH5: boolean;
+  jobs?: Job[];
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  apiUrl: string;
+  dbUrl: string;
+  h5Url: string | undefined;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  ports: StackPorts;
+  migrations: MigrateResult;
+  scheduler: RunningScheduler;
+  resetDatabase(): Promise<MigrateResult>;
+  stop(): Promise<void>;
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
+  const log = opts.log ?? (() => {});
+  const { ports } = opts;
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) {
+      await s().catch((err: Error) => log(`stop: ${err.message}`));
+    }
+  };
+
+  try {
+    const anonKey = await apiKey('anon', opts.jwtSecret);
+    const serviceRoleKey = await apiKey('service_role', opts.jwtSecret);
+    const apiUrl = `http://127.0.0.1:${ports.gateway}`;
+
+    const pgServer = await startPostgres({ dataDir: opts.dataDir, port: ports.postgres, persistent: opts.persistent, log });
+    stops.push(() => pgServer.stop());
+    const migrations = await migrate(pgServer.url, { seed: pgServer.fresh });
+
+    const postgrest = await startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: opts.jwtSecret, log });
+    stops.push(() => postgrest.stop());
+
+    const functions = await startFunctions({
+      port: ports.functions,
+      env: {
+        SUPABASE_URL: apiUrl,
+        SUPABASE_ANON_KEY: anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        SUPABASE_DB_URL: pgServer.url,
+        HCP_JWT_SECRET: opts.jwtSecret,
+        ALLOW_DEV_LOGIN: 'true',
+      },
+      log,
+    });
+    stops.push(() => functions.stop());
+
+    const gateway = await startGateway({
+      port: ports.gateway,
+      postgrestPort: ports.postgrest,
+      functionsPort: ports.functions,
+      anonKey,
+      serviceRoleKey,
+      jwtSecret: opts.jwtSecret,
+    });
+    stops.push(() => closeServer(gateway));
+
+    const scheduler = startScheduler({ dbUrl: pgServer.url, jobs: opts.jobs ?? JOBS, log });
+    stops.push(() => scheduler.stop());
+
+    let h5Url: string | undefined;
+    if (opts.serveH5) {
+      const h5 = await startStaticH5({ root: h5DistDir, port: ports.h5, config: { apiUrl, anonKey } });
+      stops.push(() => closeServer(h5));
+      h5Url = `http://127.0.0.1:${ports.h5}`;
+    }
+
+    return {
+      apiUrl,
+      dbUrl: pgServer.url,
+      h5Url,
+      anonKey,
+      serviceRoleKey,
+      jwtSecret: opts.jwtSecret,
+      ports,
+      migrations,
+      scheduler,
+      resetDatabase: () => resetDatabase(pgServer.url),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

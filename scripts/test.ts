@@ -1,0 +1,152 @@
+/**
+ * `npm test`: every tier, in order, with counts per tier and one closing line
+ * `N passed, N failed[, N skipped]`. Tiers that need the stack run against a throw-away one
+ * (fresh data directory, free ports). `npm test -- unit api` runs only the named tiers.
+ */
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { advisorsClean } from './advisors.ts';
+import { buildTarget } from './builds.ts';
+import { jwtSecret, repoRoot, type StackPorts } from './stack/config.ts';
+import { denoBinary } from './stack/functions.ts';
+import { startStack, type RunningStack } from './stack/stack.ts';
+import { checkTier, denoTier, jestTier, missingTool, run, type TierResult } from './test-tiers.ts';
+
+const TIERS = ['unit', 'typecheck', 'build', 'database', 'advisors', 'api', 'functions', 'stack', 'e2e'] as const;
+type Tier = (typeof TIERS)[number];
+const STACK_TIERS: Tier[] = ['database', 'advisors', 'api', 'functions', 'e2e'];
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function freePorts(): Promise<StackPorts> {
+  return { gateway: await freePort(), postgres: await freePort(), h5: await freePort(), postgrest: await freePort(), functions: await freePort() };
+}
+
+function stackEnv(stack: RunningStack): NodeJS.ProcessEnv {
+  return {
+    API_URL: stack.apiUrl,
+    DB_URL: stack.dbUrl,
+    ANON_KEY: stack.anonKey,
+    SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    JWT_SECRET: stack.jwtSecret,
+    H5_URL: stack.h5Url ?? '',
+    CHROMIUM_PATH: chromiumPath,
+    // What Supabase injects into functions, for the Deno tests that call handlers directly.
+    SUPABASE_URL: stack.apiUrl,
+    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    HCP_JWT_SECRET: stack.jwtSecret,
+    ALLOW_DEV_LOGIN: 'true',
+  };
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  for (const w of wanted) if (!(TIERS as readonly string[]).includes(w)) throw new Error(`unknown tier ${w}; tiers: ${TIERS.join(', ')}`);
+  const selected = TIERS.filter((t) => wanted.length === 0 || wanted.includes(t));
+  const results: TierResult[] = [];
+  const t0 = Date.now();
+  let stack: RunningStack | undefined;
+
+  const banner = (tier: string) => console.log(`\n━━ ${tier} ${'━'.repeat(60 - tier.length)}`);
+  try {
+    for (const tier of selected) {
+      banner(tier);
+      const started = Date.now();
+      if (STACK_TIERS.includes(tier) && !stack) {
+        const h5Built = existsSync(path.join(repoRoot, 'miniapp', 'dist', 'h5', 'index.html'));
+        const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'hcp-test-db-'));
+        chmodSync(scratchDir, 0o755); // the postgres user must reach the data directory inside
+        stack = await startStack({
+          dataDir: path.join(scratchDir, 'data'),
+          persistent: false,
+          ports: await freePorts(),
+          jwtSecret: jwtSecret(),
+          serveH5: h5Built,
+          log: (line) => { if (/\b(ERROR|FATAL|PANIC)\b|failed/.test(line) && !/permission denied|violates|ERROR:  (invalid|new row)/.test(line)) console.log(line); },
+        });
+        console.log(`test stack up at ${stack.apiUrl} (db ${stack.dbUrl})`);
+      }
+      const env = stack ? stackEnv(stack) : {};
+      let result: TierResult;
+      switch (tier) {
+        case 'unit':
+          result = await jestTier('unit');
+          break;
+        case 'typecheck':
+          result = await checkTier('typecheck', [
+            { name: 'tsc --noEmit (strict, noUncheckedIndexedAccess)', run: async () => (await run(path.join(repoRoot, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'])).code === 0 },
+            ...(existsSync(denoBinary)
+              ? [{ name: 'deno check (functions and their tests)', run: async () => (await run(denoBinary, ['check', `--config=${path.join(repoRoot, 'supabase/functions/deno.json')}`, 'supabase/functions/', 'supabase/tests/functions/'], { env: { DENO_DIR: path.join(repoRoot, '.local', 'deno') } })).code === 0 }]
+              : []),
+          ]);
+          break;
+        case 'build':
+          result = await checkTier('build', (['weapp', 'alipay', 'h5'] as const).map((target) => ({
+            name: `taro build --type ${target}`,
+            run: () => buildTarget(target),
+          })));
+          break;
+        case 'database':
+          result = await jestTier('database', env);
+          break;
+        case 'advisors':
+          result = await checkTier('advisors', [{ name: 'supabase db advisors --type all --level info', run: () => advisorsClean(stack!.dbUrl) }]);
+          break;
+        case 'api':
+          result = await jestTier('api', env);
+          break;
+        case 'functions':
+          result = existsSync(denoBinary)
+            ? await denoTier('functions', 'supabase/tests/functions/', env)
+            : missingTool('functions', `no Deno at ${denoBinary} (npm install runs its postinstall)`);
+          break;
+        case 'stack':
+          result = existsSync(path.join(repoRoot, 'miniapp', 'dist', 'h5', 'index.html'))
+            ? await jestTier('stack')
+            : { tier, passed: 0, failed: 1, skipped: 0, note: 'no H5 build (the build tier failed or did not run)' };
+          break;
+        case 'e2e':
+          if (!existsSync(chromiumPath)) result = missingTool('e2e', `no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
+          else if (!stack?.h5Url) result = { tier, passed: 0, failed: 1, skipped: 0, note: 'no H5 build to serve (run the build tier first)' };
+          else result = await jestTier('e2e', env);
+          break;
+      }
+      results.push(result);
+      console.log(`── ${tier}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped` +
+        ` (${((Date.now() - started) / 1000).toFixed(1)} s)${result.note ? ` — ${result.note}` : ''}`);
+    }
+  } finally {
+    await stack?.stop();
+  }
+
+  const sum = (k: 'passed' | 'failed' | 'skipped') => results.reduce((n, r) => n + r[k], 0);
+  console.log(`\n━━ summary (${((Date.now() - t0) / 1000).toFixed(0)} s) ${'━'.repeat(44)}`);
+  for (const r of results) {
+    console.log(`${r.tier.padEnd(10)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped${r.note ? `  ${r.note}` : ''}`);
+  }
+  const skipped = sum('skipped');
+  console.log(`${sum('passed')} passed, ${sum('failed')} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  return sum('failed') > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err.stack ?? err.message);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

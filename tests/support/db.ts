@@ -1,0 +1,59 @@
+/**
+ * Acting as an API role inside the real database: each `as*` call runs in a transaction that
+ * sets the role and the JWT claims PostgREST would set, and is always rolled back.
+ */
+import pg from 'pg';
+import { stackEnv } from './env.ts';
+
+export type Db = pg.Client;
+
+export async function connect(): Promise<Db> {
+  const client = new pg.Client({ connectionString: stackEnv.dbUrl });
+  await client.connect();
+  return client;
+}
+
+export interface Actor {
+  role: 'anon' | 'authenticated' | 'service_role';
+  /** JWT `sub` for authenticated users. */
+  sub?: string;
+}
+
+export const anon: Actor = { role: 'anon' };
+export const serviceRole: Actor = { role: 'service_role' };
+export const user = (sub: string): Actor => ({ role: 'authenticated', sub });
+
+/** Runs `work` as `actor` and rolls everything back, whatever happens. */
+export async function as<T>(db: Db, actor: Actor, work: (q: Db['query']) => Promise<T>): Promise<T> {
+  await db.query('begin');
+  try {
+    const claims = { role: actor.role, ...(actor.sub ? { sub: actor.sub } : {}) };
+    await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+    await db.query(`set local role ${actor.role}`);
+    return await work(db.query.bind(db) as Db['query']);
+  } finally {
+    await db.query('rollback');
+  }
+}
+
+/** The error a query fails with, or a failure if it succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string; hint?: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { code?: string; message: string; hint?: string };
+  }
+  throw new Error('expected the query to fail, but it succeeded');
+}
+
+/** Seeded persona ids (supabase/seed.sql). */
+export const PERSONA_IDS = {
+  'citizen-a': '00000000-0000-4000-8000-000000000a01',
+  'citizen-b': '00000000-0000-4000-8000-000000000a02',
+  'citizen-anon': '00000000-0000-4000-8000-000000000a03',
+  'staff-linxiang': '00000000-0000-4000-8000-000000000b01',
+  'unit-admin-linxiang': '00000000-0000-4000-8000-000000000b02',
+  'staff-fengqing': '00000000-0000-4000-8000-000000000b03',
+  'supervisor-city': '00000000-0000-4000-8000-000000000c01',
+  'supervisor-fengqing': '00000000-0000-4000-8000-000000000c02',
+} as const;
