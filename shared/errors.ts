@@ -1,22 +1,22 @@
 /**
- * Stable machine codes of every error a client can be shown, with the Chinese message fit
- * for a citizen or an officer. The database raises the same codes (SQL `hint`), the edge
- * functions answer `{ code, message }`, and the mini-program shows `message`.
+ * Stable machine codes of every error a client can be shown: HTTP status and the Chinese
+ * message fit for a citizen or an officer. The database raises the same codes from its own
+ * table `app.error_codes` (a test proves the two equal); PostgREST and the edge functions both
+ * answer `{ code, message, details }`, and the mini-program shows `message`.
  */
-export const ERROR_MESSAGES = {
-  invalid_input: '提交的内容不完整或格式不正确，请检查后重试',
-  invalid_json: '请求内容不是有效的 JSON',
-  method_not_allowed: '不支持该请求方式',
-  unauthorized: '请先登录',
-  forbidden: '您没有权限进行此操作',
-  not_found: '请求的内容不存在',
-  dev_login_disabled: '演示登录未开启',
-  unknown_persona: '没有这个演示账号',
-  network_error: '网络不给力，请稍后重试',
-  internal_error: '系统繁忙，请稍后重试',
-} as const;
+export const ERRORS = {
+  invalid_input: { status: 400, message: '提交的内容不完整或格式不正确，请检查后重试' },
+  invalid_json: { status: 400, message: '请求内容不是有效的 JSON' },
+  unauthorized: { status: 401, message: '请先登录' },
+  forbidden: { status: 403, message: '您没有权限进行此操作' },
+  not_found: { status: 404, message: '请求的内容不存在' },
+  method_not_allowed: { status: 405, message: '不支持该请求方式' },
+  dev_login_disabled: { status: 404, message: '演示登录未开启' },
+  unknown_persona: { status: 404, message: '没有这个演示账号' },
+  internal_error: { status: 500, message: '系统繁忙，请稍后重试' },
+} as const satisfies Record<string, { status: number; message: string }>;
 
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
+export type ErrorCode = keyof typeof ERRORS;
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -26,11 +26,10 @@ export interface ErrorBody {
 }
 
 export function errorBody(code: ErrorCode, details?: unknown): ErrorBody {
-  return details === undefined
-    ? { code, message: ERROR_MESSAGES[code] }
-    : { code, message: ERROR_MESSAGES[code], details };
+  const { message } = ERRORS[code];
+  return details === undefined ? { code, message } : { code, message, details };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
 }

@@ -1,5 +1,5 @@
 import { DevLoginRequest, parseRows, WhoamiRow } from './schemas.ts';
-import { errorBody, ERROR_MESSAGES, isErrorCode } from './errors.ts';
+import { errorBody, ERRORS, isErrorCode } from './errors.ts';
 import { PERSONA_KEYS } from './personas.ts';
 import { CITY_CODE, REGIONS } from './regions.ts';
 
@@ -45,8 +45,11 @@ describe('WhoamiRow', () => {
 });
 
 describe('errors', () => {
-  test('every code has a Chinese message', () => {
-    for (const message of Object.values(ERROR_MESSAGES)) expect(message).toMatch(/[\u4e00-\u9fff]/);
+  test('every code has a Chinese message and an HTTP error status', () => {
+    for (const { status, message } of Object.values(ERRORS)) {
+      expect(message).toMatch(/[\u4e00-\u9fff]/);
+      expect(status).toBeGreaterThanOrEqual(400);
+    }
   });
 
   test('errorBody carries code, message and optional details', () => {

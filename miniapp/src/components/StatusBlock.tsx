@@ -1,0 +1,31 @@
+import { Button, Text, View } from '@tarojs/components'
+import './StatusBlock.scss'
+
+export function Loading({ label = '加载中…' }: { label?: string }) {
+  return (
+    <View className='status status--loading' data-testid='loading'>
+      <Text>{label}</Text>
+    </View>
+  )
+}
+
+export function Empty({ label }: { label: string }) {
+  return (
+    <View className='status status--empty' data-testid='empty'>
+      <Text>{label}</Text>
+    </View>
+  )
+}
+
+export function ErrorBlock({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <View className='status status--error' data-testid='error'>
+      <Text className='status__message'>{message}</Text>
+      {onRetry ? (
+        <Button className='btn btn--secondary' data-testid='retry' onClick={onRetry}>
+          重试
+        </Button>
+      ) : null}
+    </View>
+  )
+}

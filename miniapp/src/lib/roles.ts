@@ -1,0 +1,64 @@
+/**
+ * Pure helpers that turn `whoami()` rows into what the UI shows. No Taro, no I/O: unit-testable
+ * under plain Node.
+ */
+import { REGIONS } from '../../../shared/regions.ts'
+import type { StaffRole, WhoamiRow } from '../../../shared/schemas.ts'
+
+export const ROLE_LABELS: Readonly<Record<StaffRole, string>> = {
+  staff: '窗口工作人员',
+  unit_admin: '单位管理员',
+  supervisor: '监督员',
+}
+
+export function roleLabel(role: StaffRole): string {
+  return ROLE_LABELS[role]
+}
+
+export function regionNameOf(code: string | null): string | null {
+  if (code === null) return null
+  return REGIONS.find((r) => r.code === code)?.name ?? null
+}
+
+export interface RoleGrant {
+  role: StaffRole
+  label: string
+  unitId: string | null
+  unitName: string | null
+  scopeRegionCode: string | null
+  scopeRegionName: string | null
+}
+
+export interface Identity {
+  userId: string
+  maskedName: string
+  regionCode: string | null
+  regionName: string | null
+  /** Empty for citizens. */
+  roles: RoleGrant[]
+}
+
+/** `whoami()` answers one row per role (one row with `role: null` for a citizen). */
+export function summarizeWhoami(rows: readonly WhoamiRow[]): Identity | null {
+  const first = rows[0]
+  if (first === undefined) return null
+  const roles: RoleGrant[] = []
+  for (const row of rows) {
+    if (row.role === null) continue
+    roles.push({
+      role: row.role,
+      label: roleLabel(row.role),
+      unitId: row.unit_id,
+      unitName: row.unit_name,
+      scopeRegionCode: row.scope_region_code,
+      scopeRegionName: regionNameOf(row.scope_region_code),
+    })
+  }
+  return {
+    userId: first.user_id,
+    maskedName: first.masked_name,
+    regionCode: first.region_code,
+    regionName: first.region_name ?? regionNameOf(first.region_code),
+    roles,
+  }
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '好差评 · 掌上评',
+})
