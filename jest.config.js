@@ -34,6 +34,7 @@ export default {
     project('unit', ['<rootDir>/shared/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/miniapp/src/**/*.test.ts']),
     project('database', ['<rootDir>/supabase/tests/database/**/*.test.ts']),
     project('api', ['<rootDir>/supabase/tests/api/**/*.test.ts']),
+    project('miniprogram', ['<rootDir>/miniapp/tests/runtime/**/*.test.ts']),
     project('stack', ['<rootDir>/tests/stack/**/*.test.ts']),
     project('e2e', ['<rootDir>/tests/e2e/**/*.test.ts']),
   ],

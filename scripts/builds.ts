@@ -1,7 +1,8 @@
 /** The three mini-program targets compile, each into miniapp/dist/<type> with its entry files. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './stack/config.ts';
+import { jwtSecret, repoRoot, startPorts } from './stack/config.ts';
+import { apiKey } from './stack/keys.ts';
 import { run } from './test-tiers.ts';
 
 export type Target = 'weapp' | 'alipay' | 'h5';
@@ -13,10 +14,18 @@ const ENTRY_FILES: Record<Target, string[]> = {
   h5: ['index.html'],
 };
 
+/**
+ * Builds one target. The mini-programs get the local gateway's URL and anon key baked in (a
+ * mini-program has no server to inject them at run time); the H5 build gets them at run time.
+ */
 export async function buildTarget(target: Target): Promise<boolean> {
   const { code, output } = await run('npm', ['run', `build:${target}`, '-w', 'miniapp'], {
     capture: true,
-    env: { NODE_ENV: 'production' },
+    env: {
+      NODE_ENV: 'production',
+      TARO_APP_API_URL: process.env.TARO_APP_API_URL ?? `http://127.0.0.1:${startPorts().gateway}`,
+      TARO_APP_ANON_KEY: process.env.TARO_APP_ANON_KEY ?? (await apiKey('anon', jwtSecret())),
+    },
   });
   if (code !== 0) {
     console.error(output.slice(-4000));

@@ -10,11 +10,11 @@ export interface Job {
   intervalMs: number;
 }
 
-/**
- * The jobs of the system. Production schedules the same statements with pg_cron.
- * Empty until the rating core brings `apply_default_ratings` (R5).
- */
-export const JOBS: Job[] = [];
+/** The jobs of the system. Production schedules the same statements with pg_cron. */
+export const JOBS: Job[] = [
+  // R5 (supabase/migrations/*_default_rating_job.sql); pg_cron runs it every 10 minutes.
+  { name: 'apply-default-ratings', sql: 'select public.apply_default_ratings() as applied', intervalMs: 60_000 },
+];
 
 export interface RunningScheduler {
   /** Runs one job now (tests, `npm start` at boot). */

@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePorts } from '../../scripts/stack/ports.ts';
 
 jest.setTimeout(180_000);
 
@@ -15,26 +15,18 @@ const repo = path.resolve(__dirname, '..', '..');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'hcp-start-test-'));
 chmodSync(scratch, 0o755);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
+  const ports = await freePorts();
   env = {
     ...process.env,
     HCP_DATA_DIR: path.join(scratch, 'data'),
     HCP_STATE_FILE: path.join(scratch, 'stack.json'),
-    HCP_API_PORT: String(await freePort()),
-    HCP_DB_PORT: String(await freePort()),
-    HCP_H5_PORT: String(await freePort()),
-    HCP_POSTGREST_PORT: String(await freePort()),
-    HCP_FUNCTIONS_PORT: String(await freePort()),
+    HCP_API_PORT: String(ports.gateway),
+    HCP_DB_PORT: String(ports.postgres),
+    HCP_H5_PORT: String(ports.h5),
+    HCP_POSTGREST_PORT: String(ports.postgrest),
+    HCP_FUNCTIONS_PORT: String(ports.functions),
   };
 });
 

@@ -1,0 +1,621 @@
+/**
+ * Runs a BUILT mini-program (miniapp/dist/weapp or miniapp/dist/alipay) inside `node:vm`, with
+ * nothing but a recording `wx` / `my` as its platform, and drives the App and Page lifecycles
+ * the way the WeChat / Alipay client would.
+ *
+ * - `request` is forwarded over HTTP (Node's fetch) to the real stack: the bundles were built
+ *   with `TARO_APP_API_URL=http://127.0.0.1:54321`, which is rewritten to the stack's API_URL.
+ *   The answer comes back in the platform's own callback format (WeChat `{ statusCode, data,
+ *   header }`, Alipay `{ status, data, headers }`), honouring `dataType`.
+ * - Storage is an in-memory map, serialised like the real one (values round-trip through JSON).
+ * - Every `setData` payload is logged and applied to a copy of the page data, so a test reads
+ *   the rendered tree (texts, classes) as it stands, and can tap a node through the page's
+ *   `eh` event handler as the client does.
+ * - Errors thrown from lifecycles, timers, request and event callbacks, unhandled rejections of
+ *   the bundle's realm, and the bundle's `console.error` / `console.warn` are recorded; platform
+ *   APIs the harness does not implement are recorded by name and answered with an empty success.
+ *
+ * Run: `npm test -- build miniprogram`, or by hand against `npm start` with the stack's
+ * environment exported (`export $(npm run -s status | xargs)`), `npx jest --selectProjects
+ * miniprogram`. The bundles must have been built with the stack's anon key (the build tier does).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+
+export type Platform = 'weapp' | 'alipay';
+
+export const PLATFORMS: readonly Platform[] = ['weapp', 'alipay'];
+
+/** The gateway URL baked into the bundles at build time (TARO_APP_API_URL). */
+export const BAKED_API_URL = 'http://127.0.0.1:54321';
+
+export const DIST_ROOT = path.resolve(__dirname, '../../dist');
+
+const PAGE_ROUTE = 'pages/index/index';
+
+export interface RecordedRequest {
+  /** As the app asked for it (with the baked-in gateway). */
+  url: string;
+  /** Where the harness sent it (the stack's API_URL). */
+  forwardedUrl: string;
+  method: string;
+  /** Header names lower-cased (Alipay's Taro adapter lower-cases them anyway). */
+  headers: Record<string, string>;
+  body: string | undefined;
+  dataType: string | undefined;
+  responseType: string | undefined;
+  /** Filled in when the answer arrives; `null` for a network failure or an abort. */
+  status?: number | null;
+  responseBody?: string;
+}
+
+export interface ConsoleEntry {
+  level: 'error' | 'warn';
+  text: string;
+}
+
+/** One node of the page data Taro keeps in sync through setData (`nn` name, `cn` children…). */
+export interface RenderedNode {
+  sid?: string;
+  uid?: string;
+  nn?: string;
+  cl?: string;
+  v?: string;
+  cn?: RenderedNode[];
+  [prop: string]: unknown;
+}
+
+type Callback = (res: unknown) => void;
+
+interface MpRequestOptions {
+  url: string;
+  method?: string;
+  header?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  data?: unknown;
+  dataType?: string;
+  responseType?: string;
+  success?: Callback;
+  fail?: Callback;
+  complete?: Callback;
+}
+
+interface MpAsyncOptions {
+  success?: Callback;
+  fail?: Callback;
+  complete?: Callback;
+  [key: string]: unknown;
+}
+
+type Lifecycle = (this: unknown, ...args: unknown[]) => unknown;
+
+/** What the bundle passes to `App()` / `Page()`: lifecycles plus Taro's own fields. */
+type MpOptions = Record<string, unknown>;
+
+export interface MiniProgramOptions {
+  platform: Platform;
+  /** The stack's gateway, e.g. stackEnv.apiUrl. */
+  apiUrl: string;
+  /** Storage as the app finds it at launch (values are JSON-serialised). */
+  storage?: Record<string, unknown>;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  what?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+function lowerCaseHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v);
+  }
+  return out;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error || (typeof err === 'object' && err !== null && 'stack' in err)) {
+    const e = err as { stack?: unknown; message?: unknown };
+    return String(e.stack ?? e.message);
+  }
+  return String(err);
+}
+
+/**
+ * Node's real `process`. Under jest, the test's `process` is a copy whose listeners never
+ * fire; `runInThisContext` evaluates in Node's main context, where `process` is the real one.
+ * (jest-circus also fails the running test on an unhandled rejection; recording it here puts
+ * it next to the other errors of the run.)
+ */
+function hostProcess(): NodeJS.Process {
+  return vm.runInThisContext('process') as NodeJS.Process;
+}
+
+/** Applies one Taro setData path (`root.cn.[0].cn.[2].v`) to `target`. */
+function applyPath(target: Record<string, unknown>, dataPath: string, value: unknown): void {
+  const keys = dataPath.split('.').map((k) => {
+    const m = /^\[(\d+)\]$/.exec(k) ?? /^(\d+)$/.exec(k);
+    return m ? Number(m[1]) : k;
+  });
+  let cursor: Record<string | number, unknown> = target;
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) {
+      cursor[key] = value;
+      return;
+    }
+    const next = cursor[key];
+    if (typeof next !== 'object' || next === null) {
+      cursor[key] = typeof keys[i + 1] === 'number' ? [] : {};
+    }
+    cursor = cursor[key] as Record<string | number, unknown>;
+  });
+}
+
+function walk(node: RenderedNode, visit: (n: RenderedNode, ancestors: RenderedNode[]) => void, ancestors: RenderedNode[] = []): void {
+  visit(node, ancestors);
+  for (const child of node.cn ?? []) walk(child, visit, [...ancestors, node]);
+}
+
+/**
+ * Fails fast, with the fix, when a bundle is missing or was built with another anon key: a
+ * mini-program has its API URL and anon key compiled in (TARO_APP_API_URL / TARO_APP_ANON_KEY).
+ * (A bundle built for another URL shows up as `request` calls the harness refuses, see below.)
+ */
+export function assertBuiltFor(platform: Platform, anonKey: string): void {
+  const page = path.join(DIST_ROOT, platform, `${PAGE_ROUTE}.js`);
+  const rebuild = 'rebuild with `npm test -- build` (scripts/builds.ts bakes in the local URL and anon key)';
+  if (!fs.existsSync(page)) throw new Error(`no ${platform} build at ${path.dirname(page)}: ${rebuild}`);
+  const code = fs.readFileSync(page, 'utf8');
+  if (!code.includes(JSON.stringify(anonKey))) throw new Error(`dist/${platform} was not built with the stack's anon key as TARO_APP_ANON_KEY: ${rebuild}`);
+}
+
+/** Text of a node and its descendants, concatenated. */
+export function textOf(node: RenderedNode): string {
+  let text = '';
+  walk(node, (n) => {
+    if (typeof n.v === 'string') text += n.v;
+  });
+  return text;
+}
+
+export class MiniProgram {
+  readonly platform: Platform;
+  readonly requests: RecordedRequest[] = [];
+  /** Every setData payload, in order, as JSON-safe copies. */
+  readonly payloads: Record<string, unknown>[] = [];
+  /** Errors thrown out of lifecycles, timers, request and event callbacks. */
+  readonly errors: string[] = [];
+  readonly console: ConsoleEntry[] = [];
+  /** The platform APIs the bundle called that the harness does not implement. */
+  readonly unimplementedCalls: string[] = [];
+
+  private readonly apiUrl: string;
+  private readonly root: string;
+  private readonly storage = new Map<string, string>();
+  private readonly data: Record<string, unknown> = {};
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly intervals = new Set<ReturnType<typeof setInterval>>();
+  private readonly inFlight = new Set<AbortController>();
+  private readonly modules = new Map<string, { exports: unknown }>();
+  private readonly context: vm.Context;
+  private readonly contextJson: JSON;
+  /** The bundle realm's own Promise: async functions there make these, whatever the globals say. */
+  private readonly contextPromise: PromiseConstructor;
+  private readonly onUnhandledRejection = (reason: unknown, promise: Promise<unknown>) => {
+    if (promise instanceof this.contextPromise) this.errors.push(`unhandledRejection: ${errorText(reason)}`);
+  };
+  private appOptions: MpOptions | null = null;
+  private pageOptions: MpOptions | null = null;
+  private page: MpOptions | null = null;
+  private closed = false;
+
+  constructor(options: MiniProgramOptions) {
+    this.platform = options.platform;
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.root = path.join(DIST_ROOT, options.platform);
+    for (const [key, value] of Object.entries(options.storage ?? {})) this.storage.set(key, JSON.stringify(value));
+
+    const globalName = this.platform === 'alipay' ? 'my' : 'wx';
+    const sandbox: Record<string, unknown> = {
+      console: this.recordingConsole(),
+      setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => this.setTimer(fn, ms, args),
+      clearTimeout: (t: ReturnType<typeof setTimeout>) => {
+        clearTimeout(t);
+        this.timers.delete(t);
+      },
+      setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+        const t = setInterval(() => this.guard('setInterval', () => fn(...args)), ms);
+        this.intervals.add(t);
+        return t;
+      },
+      clearInterval: (t: ReturnType<typeof setInterval>) => {
+        clearInterval(t);
+        this.intervals.delete(t);
+      },
+      [globalName]: this.platformApi(),
+      App: (o: MpOptions) => {
+        this.appOptions = o;
+      },
+      Page: (o: MpOptions) => {
+        this.pageOptions = o;
+      },
+      // Custom wrapper (comp.js) and, on some platforms, pages built with Component().
+      Component: (o: MpOptions) => {
+        this.pageOptions ??= o;
+      },
+      getApp: () => this.appOptions,
+      getCurrentPages: () => (this.page ? [this.page] : []),
+      requirePlugin: () => ({}),
+    };
+    // Alipay's logic layer has a `navigator` (Taro's Alipay runtime reads its userAgent at load).
+    if (this.platform === 'alipay') sandbox.navigator = { userAgent: 'Mozilla/5.0 (node:vm) AlipayClient/10.5.0 MiniProgram' };
+    sandbox.global = sandbox;
+    sandbox.globalThis = sandbox;
+    this.context = vm.createContext(sandbox, { name: `miniprogram:${this.platform}` });
+    // Values handed to the bundle are created in its own realm (instanceof Object / Array hold).
+    this.contextJson = vm.runInContext('JSON', this.context) as JSON;
+    this.contextPromise = vm.runInContext('(async () => {})().constructor', this.context) as PromiseConstructor;
+  }
+
+  /** Loads app.js and the index page, and runs onLaunch → onShow → page onLoad → onShow → onReady. */
+  launch(query: Record<string, string> = {}): this {
+    if (!fs.existsSync(path.join(this.root, 'app.js'))) {
+      throw new Error(`no ${this.platform} build at ${this.root}: run the build tier (npm test -- build) first`);
+    }
+    hostProcess().on('unhandledRejection', this.onUnhandledRejection);
+    this.require(path.join(this.root, 'app.js'));
+    const app = this.appOptions;
+    if (!app) throw new Error(`${this.platform}: app.js never called App()`);
+    const launchInfo = { path: PAGE_ROUTE, query, scene: 1001 };
+    this.call(app, app, 'onLaunch', launchInfo);
+    this.call(app, app, 'onShow', launchInfo);
+
+    this.require(path.join(this.root, `${PAGE_ROUTE}.js`));
+    const pageOptions = this.pageOptions;
+    if (!pageOptions) throw new Error(`${this.platform}: the index page never called Page()`);
+    const page = Object.create(pageOptions) as MpOptions;
+    const data = this.data;
+    const payloads = this.payloads;
+    Object.assign(page, {
+      route: PAGE_ROUTE,
+      __route__: PAGE_ROUTE,
+      data,
+      setData: (payload: Record<string, unknown>, cb?: () => void) => {
+        payloads.push(JSON.parse(JSON.stringify(payload)) as Record<string, unknown>);
+        for (const [p, v] of Object.entries(payload)) applyPath(data, p, JSON.parse(JSON.stringify(v ?? null)) as unknown);
+        if (cb) this.setTimer(cb, 0, []);
+      },
+      $getAppWebviewId: () => 1,
+      getPageId: () => 'page-1',
+    });
+    this.page = page;
+    this.call(page, pageOptions, 'onLoad', query);
+    this.call(page, pageOptions, 'onShow');
+    this.call(page, pageOptions, 'onReady');
+    return this;
+  }
+
+  /** The page's root node as the view layer would render it. */
+  get tree(): RenderedNode {
+    return (this.data.root ?? {}) as RenderedNode;
+  }
+
+  /**
+   * The text of every element that holds text, in document order. React renders
+   * `<Text>所在地区：{name}</Text>` as two text nodes; they are joined here as the view shows them.
+   */
+  texts(): string[] {
+    const out: string[] = [];
+    walk(this.tree, (n) => {
+      const parts = (n.cn ?? []).filter((c) => typeof c.v === 'string').map((c) => c.v as string);
+      const joined = parts.join('');
+      if (joined.trim() !== '') out.push(joined);
+    });
+    return out;
+  }
+
+  /** The whole rendered text, for `toContain`. */
+  text(): string {
+    return this.texts().join('\n');
+  }
+
+  /** Nodes whose class list contains `className`. */
+  findByClass(className: string): RenderedNode[] {
+    const out: RenderedNode[] = [];
+    walk(this.tree, (n) => {
+      if (typeof n.cl === 'string' && n.cl.split(/\s+/).includes(className)) out.push(n);
+    });
+    return out;
+  }
+
+  /**
+   * The innermost element whose whole text is `text` (for a `<Button>{label}</Button>`, the
+   * button: the node whose tap handler React bound).
+   */
+  findByText(text: string): RenderedNode | undefined {
+    let found: RenderedNode | undefined;
+    walk(this.tree, (n, ancestors) => {
+      if (found || typeof n.v !== 'string' || !text.includes(n.v)) return;
+      found = [...ancestors].reverse().find((a) => a.sid !== undefined && textOf(a) === text);
+    });
+    return found;
+  }
+
+  /**
+   * Taps a rendered node the way the client does: the template binds `tap` to the page's `eh`
+   * with `id="{{i.uid||i.sid}}" data-sid="{{i.sid}}"`, and Taro's eventHandler finds the node
+   * by that id and dispatches a React click.
+   */
+  tap(node: RenderedNode): void {
+    const page = this.page;
+    if (!page) throw new Error('tap before launch()');
+    const sid = node.sid;
+    if (sid === undefined) throw new Error(`node has no sid: ${JSON.stringify(node).slice(0, 200)}`);
+    const handler = page.eh;
+    if (typeof handler !== 'function') throw new Error(`${this.platform}: the page has no "eh" event handler`);
+    const target = { id: node.uid ?? sid, dataset: { sid }, offsetLeft: 0, offsetTop: 0 };
+    const touch = { identifier: 0, pageX: 10, pageY: 10, clientX: 10, clientY: 10 };
+    const event = this.toContext({
+      type: 'tap',
+      timeStamp: Date.now(),
+      target,
+      currentTarget: target,
+      detail: { x: 10, y: 10 },
+      touches: [touch],
+      changedTouches: [touch],
+    });
+    this.guard('eh(tap)', () => (handler as Lifecycle).call(page, event));
+  }
+
+  /** The stored value of `key` (already parsed), or undefined. */
+  stored(key: string): unknown {
+    const raw = this.storage.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+  }
+
+  requestsTo(pathPart: string, method?: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.url.includes(pathPart) && (method === undefined || r.method === method));
+  }
+
+  /** Polls until `predicate` holds; on timeout, fails with what the page shows and what it asked. */
+  async waitFor(predicate: () => boolean, { timeoutMs = DEFAULT_TIMEOUT_MS, what = 'condition' }: WaitOptions = {}): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${this.platform}: timed out after ${timeoutMs} ms waiting for ${what}\n` +
+            `page texts: ${JSON.stringify(this.texts())}\n` +
+            `requests: ${JSON.stringify(this.requests.map((r) => `${r.method} ${r.url} → ${r.status}`))}\n` +
+            `errors: ${JSON.stringify(this.errors)}\nconsole: ${JSON.stringify(this.console)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  waitForText(text: string, options: WaitOptions = {}): Promise<void> {
+    return this.waitFor(() => this.texts().some((t) => t.includes(text)), { what: `text "${text}"`, ...options });
+  }
+
+  /** Unloads the page (React unmount) and stops every timer and request the bundle left behind. */
+  close(): void {
+    if (this.closed) return;
+    if (this.page && this.pageOptions) this.call(this.page, this.pageOptions, 'onUnload');
+    this.closed = true;
+    hostProcess().off('unhandledRejection', this.onUnhandledRejection);
+    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.intervals) clearInterval(t);
+    for (const c of this.inFlight) c.abort();
+    this.timers.clear();
+    this.intervals.clear();
+    this.inFlight.clear();
+  }
+
+  // ── the platform ────────────────────────────────────────────────────────────
+
+  private platformApi(): Record<string, unknown> {
+    const alipay = this.platform === 'alipay';
+    const storage = this.storage;
+    const keyOf = (arg: unknown): string => String(alipay && typeof arg === 'object' && arg !== null ? (arg as { key: unknown }).key : arg);
+    const systemInfo = {
+      platform: 'devtools',
+      brand: 'devtools',
+      model: 'node:vm',
+      system: 'Node',
+      language: 'zh_CN',
+      version: '8.0.0',
+      SDKVersion: '3.0.0',
+      windowWidth: 375,
+      windowHeight: 667,
+      screenWidth: 375,
+      screenHeight: 667,
+      pixelRatio: 2,
+      statusBarHeight: 20,
+    };
+    const api: Record<string, unknown> = {
+      canIUse: () => true,
+      getSystemInfoSync: () => this.toContext(systemInfo),
+      getWindowInfo: () => this.toContext(systemInfo),
+      getDeviceInfo: () => this.toContext(systemInfo),
+      getAppBaseInfo: () => this.toContext(systemInfo),
+      getStorageSync: (arg: unknown) => {
+        const raw = storage.get(keyOf(arg));
+        const value = raw === undefined ? undefined : (this.contextJson.parse(raw) as unknown);
+        // WeChat answers '' for a missing key; Alipay `{ data: null }`.
+        if (alipay) return this.toContext({ data: value ?? null });
+        return value ?? '';
+      },
+      setStorageSync: (arg: unknown, value?: unknown) => {
+        if (alipay) {
+          const { key, data } = arg as { key: string; data: unknown };
+          storage.set(key, JSON.stringify(data));
+        } else {
+          storage.set(keyOf(arg), JSON.stringify(value));
+        }
+        return alipay ? this.toContext({ success: true }) : undefined;
+      },
+      removeStorageSync: (arg: unknown) => {
+        storage.delete(keyOf(arg));
+        return alipay ? this.toContext({ success: true }) : undefined;
+      },
+      request: (opts: MpRequestOptions) => this.request(opts),
+      nextTick: (fn: () => void) => this.setTimer(fn, 0, []),
+    };
+    return new Proxy(api, {
+      get: (target, prop) => {
+        if (typeof prop !== 'string' || prop in target) return target[prop as string];
+        // Taro's webpack runtime keeps its chunk list on the platform object.
+        if (prop === 'webpackJsonp' || prop.startsWith('__') || prop.startsWith('taro')) return undefined;
+        // Any other API: record the call and answer like an empty success.
+        return (...args: unknown[]) => {
+          this.unimplementedCalls.push(prop);
+          const o = args[0] as MpAsyncOptions | undefined;
+          if (o && typeof o === 'object') {
+            this.setTimer(() => {
+              o.success?.(this.toContext({ errMsg: `${prop}:ok` }));
+              o.complete?.(this.toContext({ errMsg: `${prop}:ok` }));
+            }, 0, []);
+          }
+          return undefined;
+        };
+      },
+      set: (target, prop, value) => {
+        target[prop as string] = value;
+        return true;
+      },
+    });
+  }
+
+  private request(opts: MpRequestOptions): { abort: () => void; onHeadersReceived: () => void; offHeadersReceived: () => void } {
+    const method = (opts.method ?? 'GET').toUpperCase();
+    const headers = lowerCaseHeaders(opts.header ?? opts.headers);
+    const url = String(opts.url);
+    const baked = url.startsWith(`${BAKED_API_URL}/`);
+    const forwardedUrl = baked ? this.apiUrl + url.slice(BAKED_API_URL.length) : url;
+    let body: string | undefined;
+    if (opts.data !== undefined && opts.data !== null && method !== 'GET' && method !== 'HEAD') {
+      body = typeof opts.data === 'string' ? opts.data : JSON.stringify(opts.data);
+    }
+    const record: RecordedRequest = {
+      url,
+      forwardedUrl,
+      method,
+      headers,
+      body,
+      dataType: opts.dataType,
+      responseType: opts.responseType,
+    };
+    this.requests.push(record);
+
+    const controller = new AbortController();
+    const noTask = { abort: () => undefined, onHeadersReceived: () => undefined, offHeadersReceived: () => undefined };
+    const finish = (name: 'success' | 'fail', res: Record<string, unknown>) => {
+      this.inFlight.delete(controller);
+      if (this.closed) return;
+      const answer = this.toContext(res);
+      this.guard(`request ${name} ${method} ${url}`, () => opts[name]?.(answer));
+      this.guard(`request complete ${method} ${url}`, () => opts.complete?.(answer));
+    };
+
+    const alipay = this.platform === 'alipay';
+    if (!baked) {
+      // Only the gateway the bundle was built for is ever reached: anything else is a finding.
+      const why = `the harness only forwards ${BAKED_API_URL}/… (was the bundle built with another TARO_APP_API_URL?)`;
+      this.errors.push(`request to ${url}: ${why}`);
+      record.status = null;
+      this.setTimer(() => finish('fail', alipay ? { error: 19, errorMessage: why } : { errMsg: `request:fail ${why}` }), 0, []);
+      return noTask;
+    }
+    this.inFlight.add(controller);
+    void (async () => {
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(forwardedUrl, { method, headers, body, signal: controller.signal });
+        text = await res.text();
+      } catch (err) {
+        // Refused connection, or aborted (by the app, or by close()).
+        record.status = null;
+        finish('fail', alipay ? { error: 19, errorMessage: errorText(err) } : { errMsg: `request:fail ${errorText(err)}` });
+        return;
+      }
+      record.status = res.status;
+      record.responseBody = text;
+      const header = Object.fromEntries(res.headers.entries());
+      // dataType 'json' (the default on both platforms) parses; anything else keeps the text.
+      let data: unknown = text;
+      if ((opts.dataType ?? 'json') === 'json') {
+        try {
+          data = this.contextJson.parse(text) as unknown;
+        } catch {
+          data = text;
+        }
+      }
+      finish(
+        'success',
+        alipay
+          ? { status: res.status, data, headers: header }
+          : { statusCode: res.status, data, header, cookies: [], errMsg: 'request:ok' },
+      );
+    })();
+    return { ...noTask, abort: () => controller.abort() };
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────
+
+  private recordingConsole(): Record<string, (...args: unknown[]) => void> {
+    const record = (level: ConsoleEntry['level']) => (...args: unknown[]) => {
+      this.console.push({ level, text: args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' ') });
+    };
+    const quiet = () => undefined;
+    return { log: quiet, info: quiet, debug: quiet, time: quiet, timeEnd: quiet, error: record('error'), warn: record('warn') };
+  }
+
+  private setTimer(fn: (...a: unknown[]) => void, ms: number | undefined, args: unknown[]): ReturnType<typeof setTimeout> {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.guard('setTimeout', () => fn(...args));
+    }, ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  private guard(where: string, fn: () => unknown): void {
+    if (this.closed) return;
+    try {
+      fn();
+    } catch (err) {
+      this.errors.push(`${where}: ${errorText(err)}`);
+    }
+  }
+
+  private call(self: MpOptions, options: MpOptions, name: string, ...args: unknown[]): void {
+    const fn = options[name];
+    if (typeof fn === 'function') this.guard(name, () => (fn as Lifecycle).apply(self, args.map((a) => this.toContext(a))));
+  }
+
+  /** A JSON-safe value re-created in the bundle's realm. */
+  private toContext<T>(value: T): T {
+    return value === undefined ? value : (this.contextJson.parse(JSON.stringify(value)) as T);
+  }
+
+  /** A CommonJS `require` over the dist folder (the bundles only require their own files). */
+  private require(file: string): unknown {
+    const resolved = file.endsWith('.js') ? file : `${file}.js`;
+    const cached = this.modules.get(resolved);
+    if (cached) return cached.exports;
+    const mod = { exports: {} as unknown };
+    this.modules.set(resolved, mod);
+    const code = fs.readFileSync(resolved, 'utf8');
+    const wrapper = vm.runInContext(`(function (require, module, exports) {${code}\n})`, this.context, { filename: resolved }) as (
+      req: (spec: string) => unknown,
+      module: { exports: unknown },
+      exports: unknown,
+    ) => void;
+    wrapper((spec) => this.require(path.resolve(path.dirname(resolved), spec)), mod, mod.exports);
+    return mod.exports;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The role × relation × operation matrix through PostgREST with supabase-js (R4, R13): every
+ * actor against everything the API exposes. Writes to views are refused for every role; RPCs
+ * are open exactly to the roles that need them; what each actor sees is their own.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { PERSONA_KEYS, type PersonaKey } from '../../../shared/personas.ts';
+import { client, login } from '../../../tests/support/api.ts';
+import { stackEnv } from '../../../tests/support/env.ts';
+
+type Actor = 'anon' | PersonaKey | 'service_role';
+const ACTORS: Actor[] = ['anon', ...PERSONA_KEYS, 'service_role'];
+const clients = new Map<Actor, SupabaseClient>();
+
+beforeAll(async () => {
+  clients.set('anon', client());
+  clients.set('service_role', client(stackEnv.serviceRoleKey));
+  for (const key of PERSONA_KEYS) clients.set(key, client((await login(key)).access_token));
+});
+
+const as = (actor: Actor) => clients.get(actor)!;
+
+describe.each(['regions', 'units', 'eval_tags'])('public view %s', (view) => {
+  test.each(ACTORS)('%s reads it and cannot insert, update or delete', async (actor) => {
+    const read = await as(actor).from(view).select('*').limit(1);
+    expect(read.error).toBeNull();
+    expect(read.data).toHaveLength(1);
+    const insert = await as(actor).from(view).insert({ name: '越权写入' });
+    const update = await as(actor).from(view).update({ name: '越权改名' }).neq('name', '');
+    const remove = await as(actor).from(view).delete().neq('name', '');
+    for (const res of [insert, update, remove]) {
+      expect(res.error?.code).toBe('42501');
+      expect([401, 403]).toContain(res.status);
+    }
+  });
+});
+
+test.each(ACTORS)('%s cannot reach the private tables at all', async (actor) => {
+  const res = await as(actor).from('ratings').select('*');
+  // Not in the exposed schema: PostgREST 12.0 answers 404 "relation does not exist".
+  expect(res.error?.code).toBe('42P01');
+  expect(res.status).toBe(404);
+});
+
+/**
+ * Who may call which RPC; everyone else gets 401 (anon) or 403 (a signed-in role). The service
+ * role (a server-side key, never in a client) may call everything, as on Supabase; user RPCs
+ * then answer for nobody, since it has no auth.uid().
+ */
+const RPC_ACCESS: Record<string, { args: Record<string, unknown>; allowed: Actor[] }> = {
+  whoami: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  my_pending_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  my_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  window_info: { args: { p_window_id: '11111111-1111-4111-8111-111111111111' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
+  dev_personas: { args: {}, allowed: ['service_role'] },
+  apply_default_ratings: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
+};
+
+describe.each(Object.entries(RPC_ACCESS))('rpc %s', (name, { args, allowed }) => {
+  test.each(ACTORS)('%s', async (actor) => {
+    const res = await as(actor).rpc(name, args);
+    if (allowed.includes(actor)) {
+      expect(res.error).toBeNull();
+    } else {
+      expect(res.error?.code).toBe('42501');
+      expect(res.status).toBe(actor === 'anon' ? 401 : 403);
+    }
+  });
+});
+
+describe('what each actor sees is their own', () => {
+  test('pending ratings: citizens see their own 办件; staff and supervisors have none of their own', async () => {
+    const ids = async (a: Actor) => ((await as(a).rpc('my_pending_ratings')).data as Array<{ transaction_id: string; project_no: string }>);
+    const a = await ids('citizen-a');
+    const b = await ids('citizen-b');
+    expect(a.length).toBeGreaterThanOrEqual(5);
+    expect(b.length).toBeGreaterThanOrEqual(5);
+    expect(a.filter((x) => b.some((y) => y.transaction_id === x.transaction_id))).toEqual([]);
+    for (const other of ['staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'] as const) {
+      expect(await ids(other)).toEqual([]);
+    }
+  });
+
+  test('my_ratings never shows another rater’s rating', async () => {
+    const a = (await as('citizen-a').rpc('my_ratings')).data as Array<{ id: string }>;
+    const b = (await as('citizen-b').rpc('my_ratings')).data as Array<{ id: string }>;
+    expect(a.filter((x) => b.some((y) => y.id === x.id))).toEqual([]);
+  });
+});
