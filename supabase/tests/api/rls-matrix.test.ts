@@ -52,6 +52,7 @@ const RPC_ACCESS: Record<string, { args: Record<string, unknown>; allowed: Actor
   my_pending_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
   my_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
   window_info: { args: { p_window_id: '11111111-1111-4111-8111-111111111111' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
+  public_results: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
   dev_personas: { args: {}, allowed: ['service_role'] },
   apply_default_ratings: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
 };
@@ -85,5 +86,23 @@ describe('what each actor sees is their own', () => {
     const a = (await as('citizen-a').rpc('my_ratings')).data as Array<{ id: string }>;
     const b = (await as('citizen-b').rpc('my_ratings')).data as Array<{ id: string }>;
     expect(a.filter((x) => b.some((y) => y.id === x.id))).toEqual([]);
+  });
+});
+
+describe('stats (supervisors only, over their own region)', () => {
+  const args = { p_from: '2026-01-01', p_to: '2026-12-31', p_group_by: 'region', p_region_code: null, p_unit_id: null, p_include_default: true };
+  test.each(ACTORS)('%s', async (actor) => {
+    const res = await as(actor).rpc('stats', args);
+    if (actor === 'supervisor-city' || actor === 'supervisor-fengqing') {
+      expect(res.error).toBeNull();
+      const regions = (res.data as Array<{ group_key: string }>).map((r) => r.group_key);
+      if (actor === 'supervisor-fengqing') expect(regions).toEqual(['530921']);
+      else expect([...regions].sort()).toEqual(['530900', '530902', '530921', '530922', '530923', '530924', '530925', '530926', '530927']);
+    } else if (actor === 'anon') {
+      expect(res.status).toBe(401);
+    } else {
+      // Signed-in non-supervisors (and the service role, which is nobody) are refused by rule.
+      expect(res.status).toBe(actor === 'service_role' ? 401 : 403);
+    }
   });
 });

@@ -1,0 +1,105 @@
+/** stats(): SPEC §3 from the rollups, equal to a direct count and to shared/metrics.ts. */
+import { metricRates } from '../../../shared/metrics.ts';
+import { as, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
+
+let db: Db;
+beforeAll(async () => { db = await connect(); });
+afterAll(async () => { await db.end(); });
+
+const city = user(PERSONA_IDS['supervisor-city']);
+const county = user(PERSONA_IDS['supervisor-fengqing']);
+const codeOf = (err: { code?: string; message: string }) => (err.code === 'PGRST' ? JSON.parse(err.message).code : err.code);
+const stats = (q: Db['query'], groupBy: string, region: string | null, includeDefault = true) =>
+  q(`select * from public.stats(current_date - 150, current_date + 1, $1, $2, null, $3)`, [groupBy, region, includeDefault]);
+
+test('the rollups equal a direct count over app.ratings, per unit, both variants', async () => {
+  for (const includeDefault of [true, false]) {
+    const viaStats = (await as(db, city, (q) => stats(q, 'unit', '530900', includeDefault))).rows;
+    const direct = (await db.query(
+      `select unit_id::text as k, count(*) filter (where $1 or not is_default)::int as n,
+              count(*) filter (where level <= 2)::int as bad,
+              count(*) filter (where level >= 4 and ($1 or not is_default))::int as good
+       from app.ratings where assess_number = 1 and validity = 'valid'
+         and (rated_at at time zone 'Asia/Shanghai')::date between current_date - 150 and current_date + 1
+       group by 1`, [includeDefault])).rows;
+    const byKey = new Map(viaStats.map((r) => [r.group_key, r]));
+    expect(direct.length).toBeGreaterThan(10);
+    for (const d of direct) {
+      const s = byKey.get(d.k);
+      expect([Number(s.rating_count), Number(s.bad_count), Number(s.good_count)]).toEqual([d.n, d.bad, d.good]);
+    }
+  }
+});
+
+test('every rate equals the shared formula over the same counts', async () => {
+  for (const groupBy of ['region', 'unit', 'window', 'officer', 'matter', 'channel', 'day', 'month']) {
+    const rows = (await as(db, city, (q) => stats(q, groupBy, null))).rows;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const expected = metricRates({
+        ratingCount: Number(r.rating_count), goodCount: Number(r.good_count), neutralCount: Number(r.neutral_count),
+        badCount: Number(r.bad_count), activeCount: Number(r.active_count), finishedCount: Number(r.finished_count),
+      });
+      const num = (v: string | null) => (v === null ? null : Number(v));
+      expect({ satisfactionRate: num(r.satisfaction_rate), goodRate: num(r.good_rate), badRate: num(r.bad_rate), activeRate: num(r.active_rate) })
+        .toEqual(expected);
+    }
+  }
+});
+
+test('仅主动 excludes defaults: no default counted and 满意率 differs where defaults exist', async () => {
+  const all = (await as(db, city, (q) => stats(q, 'region', '530900', true))).rows;
+  const active = (await as(db, city, (q) => stats(q, 'region', '530900', false))).rows;
+  const sum = (rows: typeof all, col: string) => rows.reduce((n, r) => n + Number(r[col]), 0);
+  expect(sum(all, 'rating_count') - sum(active, 'rating_count')).toBe(sum(all, 'default_count'));
+  expect(sum(all, 'default_count')).toBeGreaterThan(0);
+});
+
+test('a county supervisor sees only their county, and is refused the city', async () => {
+  const rows = (await as(db, county, (q) => stats(q, 'region', null))).rows;
+  expect(rows.map((r) => r.group_key)).toEqual(['530921']);
+  const err = await as(db, county, (q) => failure(stats(q, 'unit', '530900')));
+  expect(codeOf(err)).toBe('forbidden');
+});
+
+test('staff and citizens are refused; bad grouping and dates are invalid_input', async () => {
+  expect(codeOf(await as(db, user(PERSONA_IDS['staff-linxiang']), (q) => failure(stats(q, 'unit', null))))).toBe('forbidden');
+  expect(codeOf(await as(db, user(PERSONA_IDS['citizen-a']), (q) => failure(stats(q, 'unit', null))))).toBe('forbidden');
+  expect(codeOf(await as(db, city, (q) => failure(stats(q, 'mayor', null))))).toBe('invalid_input');
+  expect(codeOf(await as(db, city, (q) => failure(q(`select * from public.stats(current_date, current_date - 1)`))))).toBe('invalid_input');
+});
+
+test('an approved appeal (validity invalid) leaves every metric', async () => {
+  await db.query('begin');
+  try {
+    const before = (await db.query(`select sum(rating_count)::int as n from app.rating_daily`)).rows[0].n;
+    await db.query(`update app.ratings set validity = 'invalid' where id = (select id from app.ratings where is_bad and assess_number = 1 limit 1)`);
+    const after = (await db.query(`select sum(rating_count)::int as n from app.rating_daily`)).rows[0].n;
+    expect(after).toBe(before - 1);
+  } finally {
+    await db.query('rollback');
+  }
+});
+
+describe('public_results (R15, anon)', () => {
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+  test('anon reads a month per unit, with no identity anywhere', async () => {
+    const rows = await as(db, { role: 'anon' }, async (q) => (await q('select * from public.public_results($1, $2)', [month, '530902'])).rows);
+    expect(rows.map((r) => r.unit_name)).toContain('临翔区市场监督管理局');
+    expect(rows.every((r) => r.region_code === '530902')).toBe(true);
+    expect(Object.keys(rows[0])).not.toEqual(expect.arrayContaining(['rater_user_id']));
+    const total = rows.reduce((n, r) => n + Number(r.rating_count), 0);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  test.each([['2026-13'], ['26-01'], ['x']])('a period like %s is invalid_input', async (period) => {
+    const err = await as(db, { role: 'anon' }, (q) => failure(q('select * from public.public_results($1, $2)', [period, '530900'])));
+    expect(codeOf(err)).toBe('invalid_input');
+  });
+
+  test('an unknown region is not_found', async () => {
+    const err = await as(db, { role: 'anon' }, (q) => failure(q('select * from public.public_results($1, $2)', [month, '110000'])));
+    expect(codeOf(err)).toBe('not_found');
+  });
+});
