@@ -52,6 +52,29 @@ $$;
 revoke execute on function app.check_rating_input(int, text[], text, text) from public;
 grant execute on function app.check_rating_input(int, text[], text, text) to authenticated, service_role;
 
+-- R3 replays: the caller's earlier rating under this idempotency key, if any. A key reused for
+-- a different rating (another 办件 or window, another level) is idempotency_conflict.
+create function app.replayed_rating(p_uid uuid, p_key text, p_transaction_id uuid, p_window_id uuid, p_level int)
+returns app.ratings
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_r app.ratings;
+begin
+  select * into v_r from app.ratings r where r.rater_user_id = p_uid and r.idempotency_key = p_key;
+  if found and (v_r.transaction_id is distinct from p_transaction_id
+                or (p_transaction_id is null and v_r.window_id is distinct from p_window_id)
+                or v_r.level <> p_level) then
+    perform app.raise_error('idempotency_conflict', 'p_idempotency_key');
+  end if;
+  return v_r;
+end;
+$$;
+revoke execute on function app.replayed_rating(uuid, text, uuid, uuid, int) from public;
+grant execute on function app.replayed_rating(uuid, text, uuid, uuid, int) to authenticated, service_role;
+
 create function public.my_pending_ratings()
 returns table (
   transaction_id uuid,
@@ -109,11 +132,8 @@ begin
   end if;
 
   -- A replay of an earlier call returns its result and writes nothing (R3).
-  select * into v_r from app.ratings r where r.rater_user_id = v_uid and r.idempotency_key = p_idempotency_key;
-  if found then
-    if v_r.transaction_id is distinct from p_transaction_id or v_r.level <> p_level then
-      perform app.raise_error('idempotency_conflict', 'p_idempotency_key');
-    end if;
+  v_r := app.replayed_rating(v_uid, p_idempotency_key, p_transaction_id, null, p_level);
+  if v_r.id is not null then
     return query select v_r.id, v_r.level, v_r.is_bad, null::uuid;
     return;
   end if;
@@ -150,8 +170,8 @@ begin
   returning * into v_r;
   if v_r.id is null then
     -- Lost a race: to our own retry (same key: answer as a replay) or to another rating.
-    select * into v_r from app.ratings r where r.rater_user_id = v_uid and r.idempotency_key = p_idempotency_key;
-    if v_r.id is null or v_r.transaction_id is distinct from p_transaction_id then
+    v_r := app.replayed_rating(v_uid, p_idempotency_key, p_transaction_id, null, p_level);
+    if v_r.id is null then
       perform app.raise_error('already_rated');
     end if;
   end if;
@@ -185,11 +205,8 @@ declare
 begin
   perform app.check_rating_input(p_level, p_tags, p_comment, p_idempotency_key);
 
-  select * into v_r from app.ratings r where r.rater_user_id = v_uid and r.idempotency_key = p_idempotency_key;
-  if found then
-    if v_r.window_id is distinct from p_window_id or v_r.level <> p_level then
-      perform app.raise_error('idempotency_conflict', 'p_idempotency_key');
-    end if;
+  v_r := app.replayed_rating(v_uid, p_idempotency_key, null, p_window_id, p_level);
+  if v_r.id is not null then
     return query select v_r.id, v_r.level, v_r.is_bad, null::uuid;
     return;
   end if;
@@ -220,8 +237,8 @@ begin
   on conflict do nothing
   returning * into v_r;
   if v_r.id is null then
-    select * into v_r from app.ratings r where r.rater_user_id = v_uid and r.idempotency_key = p_idempotency_key;
-    if v_r.id is null or v_r.window_id is distinct from p_window_id then
+    v_r := app.replayed_rating(v_uid, p_idempotency_key, null, p_window_id, p_level);
+    if v_r.id is null then
       perform app.raise_error('already_rated', 'one visit rating per window per day');
     end if;
   end if;

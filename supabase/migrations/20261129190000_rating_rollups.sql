@@ -41,8 +41,7 @@ alter table app.finished_daily enable row level security;
 create policy finished_daily_select on app.finished_daily for select to service_role using (true);
 grant select on app.finished_daily to service_role;
 
--- Adds (sign +1) or removes (-1) a set of ratings from the rollup. Ratings and 办件 are never
--- deleted (R14 keeps history), so there are no delete triggers.
+-- Adds (sign +1) or removes (-1) a set of ratings from the rollup.
 create function app.roll_ratings(p_rows jsonb, p_sign int)
 returns void
 language sql
@@ -75,17 +74,27 @@ returns trigger
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_old jsonb;
+  v_new jsonb;
 begin
-  perform app.roll_ratings((
-    select coalesce(jsonb_agg(o), '[]') from old_rows o join new_rows n on n.id = o.id
-    where (o.validity, o.level, o.is_default, o.assess_number, o.rated_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-      is distinct from (n.validity, n.level, n.is_default, n.assess_number, n.rated_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code)
-  ), -1);
-  perform app.roll_ratings((
-    select coalesce(jsonb_agg(n), '[]') from old_rows o join new_rows n on n.id = o.id
-    where (o.validity, o.level, o.is_default, o.assess_number, o.rated_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-      is distinct from (n.validity, n.level, n.is_default, n.assess_number, n.rated_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code)
-  ), 1);
+  select coalesce(jsonb_agg(to_jsonb(o)), '[]'), coalesce(jsonb_agg(to_jsonb(n)), '[]') into v_old, v_new
+  from old_rows o join new_rows n on n.id = o.id
+  where (o.validity, o.level, o.is_default, o.assess_number, o.rated_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
+    is distinct from (n.validity, n.level, n.is_default, n.assess_number, n.rated_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code);
+  perform app.roll_ratings(v_old, -1);
+  perform app.roll_ratings(v_new, 1);
+  return null;
+end;
+$$;
+
+create function app.rollup_ratings_deleted()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform app.roll_ratings((select coalesce(jsonb_agg(o), '[]') from old_rows o), -1);
   return null;
 end;
 $$;
@@ -94,6 +103,8 @@ create trigger ratings_rollup_insert after insert on app.ratings
   referencing new table as new_rows for each statement execute function app.rollup_ratings_inserted();
 create trigger ratings_rollup_update after update on app.ratings
   referencing old table as old_rows new table as new_rows for each statement execute function app.rollup_ratings_updated();
+create trigger ratings_rollup_delete after delete on app.ratings
+  referencing old table as old_rows for each statement execute function app.rollup_ratings_deleted();
 
 create function app.roll_finished(p_rows jsonb, p_sign int)
 returns void
@@ -127,17 +138,27 @@ returns trigger
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_old jsonb;
+  v_new jsonb;
 begin
-  perform app.roll_finished((
-    select coalesce(jsonb_agg(o), '[]') from old_rows o join new_rows n on n.id = o.id
-    where (o.status, o.finished_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-      is distinct from (n.status, n.finished_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code)
-  ), -1);
-  perform app.roll_finished((
-    select coalesce(jsonb_agg(n), '[]') from old_rows o join new_rows n on n.id = o.id
-    where (o.status, o.finished_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-      is distinct from (n.status, n.finished_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code)
-  ), 1);
+  select coalesce(jsonb_agg(to_jsonb(o)), '[]'), coalesce(jsonb_agg(to_jsonb(n)), '[]') into v_old, v_new
+  from old_rows o join new_rows n on n.id = o.id
+  where (o.status, o.finished_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
+    is distinct from (n.status, n.finished_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code);
+  perform app.roll_finished(v_old, -1);
+  perform app.roll_finished(v_new, 1);
+  return null;
+end;
+$$;
+
+create function app.rollup_finished_deleted()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform app.roll_finished((select coalesce(jsonb_agg(o), '[]') from old_rows o), -1);
   return null;
 end;
 $$;
@@ -146,6 +167,8 @@ create trigger transactions_rollup_insert after insert on app.transactions
   referencing new table as new_rows for each statement execute function app.rollup_finished_inserted();
 create trigger transactions_rollup_update after update on app.transactions
   referencing old table as old_rows new table as new_rows for each statement execute function app.rollup_finished_updated();
+create trigger transactions_rollup_delete after delete on app.transactions
+  referencing old table as old_rows for each statement execute function app.rollup_finished_deleted();
 
 -- Rollups of rows that existed before this migration.
 select app.roll_ratings(coalesce((select jsonb_agg(r) from app.ratings r), '[]'), 1);
