@@ -71,6 +71,23 @@ as $$
 $$;
 comment on function app.my_unit_ids() is 'Units where the caller is staff or unit admin.';
 
+-- A region and every region below it (city → its counties).
+create function app.region_and_below(p_code text)
+returns setof text
+language sql
+stable
+set search_path = ''
+as $$
+  with recursive tree as (
+    select code from app.regions where code = p_code
+    union
+    select r.code from app.regions r join tree on r.parent_code = tree.code
+  )
+  select code from tree;
+$$;
+revoke execute on function app.region_and_below(text) from public;
+grant execute on function app.region_and_below(text) to anon, authenticated, service_role;
+
 create function app.my_region_codes()
 returns setof text
 language sql
@@ -78,14 +95,9 @@ stable
 security definer
 set search_path = ''
 as $$
-  with recursive scope as (
-    select r.code from app.regions r
-    join app.staff_roles s on s.scope_region_code = r.code
-    where s.user_id = (select auth.uid()) and s.role = 'supervisor'
-    union
-    select r.code from app.regions r join scope on r.parent_code = scope.code
-  )
-  select code from scope;
+  select app.region_and_below(s.scope_region_code)
+  from app.staff_roles s
+  where s.user_id = (select auth.uid()) and s.role = 'supervisor';
 $$;
 comment on function app.my_region_codes() is 'Regions a supervisor of the caller''s scope oversees (the scope and every region below it).';
 

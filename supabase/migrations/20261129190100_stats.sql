@@ -3,21 +3,86 @@
 -- p_include_default = true gives the 含默认 variant, false the 仅主动 one. Rates are fractions
 -- rounded to 4 places, null where there is nothing to divide by; shared/metrics.ts is the twin.
 
-create function app.region_and_below(p_code text)
-returns setof text
+-- The one aggregation behind stats() and public_results(): rollup rows of a region (and the
+-- regions below it) over [p_from, p_to], grouped once by p_group_by. Not callable by API roles:
+-- its callers check who may see what.
+create function app.metric_rows(
+  p_from date,
+  p_to date,
+  p_group_by text,
+  p_region_code text,
+  p_unit_id uuid,
+  p_include_default boolean
+)
+returns table (
+  group_key text,
+  group_name text,
+  rating_count bigint,
+  default_count bigint,
+  good_count bigint,
+  neutral_count bigint,
+  bad_count bigint,
+  finished_count bigint,
+  active_count bigint,
+  satisfaction_rate numeric,
+  good_rate numeric,
+  bad_rate numeric,
+  active_rate numeric
+)
 language sql
 stable
 set search_path = ''
 as $$
-  with recursive tree as (
-    select code from app.regions where code = p_code
-    union
-    select r.code from app.regions r join tree on r.parent_code = tree.code
+  with scope as (select app.region_and_below(p_region_code) as code),
+  -- Ratings and finished 办件 side by side (a finished row has no level and counts no rating).
+  facts as (
+    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
+           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint as finished_count
+    from app.rating_daily d
+    where d.day between p_from and p_to and d.region_code in (select code from scope)
+      and (p_unit_id is null or d.unit_id = p_unit_id)
+    union all
+    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
+           null, null, null, 0, d.finished_count
+    from app.finished_daily d
+    where d.day between p_from and p_to and d.region_code in (select code from scope)
+      and (p_unit_id is null or d.unit_id = p_unit_id)
+  ),
+  g as (
+    select case p_group_by
+             when 'region' then f.region_code when 'unit' then f.unit_id::text when 'window' then f.window_id::text
+             when 'officer' then f.staff_user_id::text when 'matter' then f.matter_id::text when 'channel' then f.channel
+             when 'day' then f.day::text else to_char(f.day, 'YYYY-MM') end as k,
+           coalesce(sum(f.rating_count) filter (where p_include_default or not f.is_default), 0)::bigint as n,
+           coalesce(sum(f.rating_count) filter (where f.is_default), 0)::bigint as n_default,
+           coalesce(sum(f.rating_count) filter (where f.level >= 4 and (p_include_default or not f.is_default)), 0)::bigint as n_good,
+           coalesce(sum(f.rating_count) filter (where f.level = 3 and (p_include_default or not f.is_default)), 0)::bigint as n_neutral,
+           coalesce(sum(f.rating_count) filter (where f.level <= 2), 0)::bigint as n_bad,
+           coalesce(sum(f.finished_count), 0)::bigint as n_finished,
+           coalesce(sum(f.rating_count) filter (where not f.is_default and not f.is_visit), 0)::bigint as n_active
+    from facts f
+    group by 1
   )
-  select code from tree;
+  select g.k,
+         case p_group_by
+           when 'region' then (select x.name from app.regions x where x.code = g.k)
+           when 'unit' then (select x.name from app.units x where x.id::text = g.k)
+           when 'window' then (select h.name || ' ' || x.name from app.windows x join app.halls h on h.id = x.hall_id where x.id::text = g.k)
+           when 'officer' then (select x.masked_name from app.users x where x.id::text = g.k)
+           when 'matter' then (select x.name from app.matters x where x.id::text = g.k)
+           when 'channel' then (select c.label from (values ('pc', '网上'), ('mobile', '掌上'), ('qrcode', '扫码'), ('hall_pad', '评价器'),
+                                  ('hall_terminal', '自助终端'), ('phone', '电话'), ('sms', '短信'), ('default', '默认')) as c (code, label) where c.code = g.k)
+           else g.k
+         end,
+         g.n, g.n_default, g.n_good, g.n_neutral, g.n_bad, g.n_finished, g.n_active,
+         round((g.n_good + g.n_neutral)::numeric / nullif(g.n, 0), 4),
+         round(g.n_good::numeric / nullif(g.n, 0), 4),
+         round(g.n_bad::numeric / nullif(g.n, 0), 4),
+         round(g.n_active::numeric / nullif(g.n_finished, 0), 4)
+  from g
+  order by g.k nulls last;
 $$;
-revoke execute on function app.region_and_below(text) from public;
-grant execute on function app.region_and_below(text) to anon, authenticated, service_role;
+revoke execute on function app.metric_rows(date, date, text, text, uuid, boolean) from public;
 
 create function public.stats(
   p_from date,
@@ -74,61 +139,7 @@ begin
     perform app.raise_error('not_found', 'p_unit_id');
   end if;
 
-  return query
-  with scope as (select app.region_and_below(v_region) as code),
-  r as (
-    select case p_group_by
-             when 'region' then d.region_code when 'unit' then d.unit_id::text when 'window' then d.window_id::text
-             when 'officer' then d.staff_user_id::text when 'matter' then d.matter_id::text when 'channel' then d.channel
-             when 'day' then d.day::text else to_char(d.day, 'YYYY-MM') end as k,
-           sum(d.rating_count) filter (where p_include_default or not d.is_default) as n,
-           sum(d.rating_count) filter (where d.is_default) as n_default,
-           sum(d.rating_count) filter (where d.level >= 4 and (p_include_default or not d.is_default)) as n_good,
-           sum(d.rating_count) filter (where d.level = 3 and (p_include_default or not d.is_default)) as n_neutral,
-           sum(d.rating_count) filter (where d.level <= 2) as n_bad,
-           sum(d.rating_count) filter (where not d.is_default and not d.is_visit) as n_active
-    from app.rating_daily d
-    where d.day between p_from and p_to and d.region_code in (select code from scope)
-      and (p_unit_id is null or d.unit_id = p_unit_id)
-    group by 1
-  ),
-  f as (
-    select case p_group_by
-             when 'region' then d.region_code when 'unit' then d.unit_id::text when 'window' then d.window_id::text
-             when 'officer' then d.staff_user_id::text when 'matter' then d.matter_id::text when 'channel' then d.channel
-             when 'day' then d.day::text else to_char(d.day, 'YYYY-MM') end as k,
-           sum(d.finished_count) as n_finished
-    from app.finished_daily d
-    where d.day between p_from and p_to and d.region_code in (select code from scope)
-      and (p_unit_id is null or d.unit_id = p_unit_id)
-    group by 1
-  ),
-  g as (
-    select coalesce(r.k, f.k) as k, coalesce(r.n, 0)::bigint as n, coalesce(r.n_default, 0)::bigint as n_default,
-           coalesce(r.n_good, 0)::bigint as n_good, coalesce(r.n_neutral, 0)::bigint as n_neutral,
-           coalesce(r.n_bad, 0)::bigint as n_bad, coalesce(f.n_finished, 0)::bigint as n_finished,
-           coalesce(r.n_active, 0)::bigint as n_active
-    -- Null keys (no window, no officer) form one group; '' never is a real key.
-    from r full join f on coalesce(f.k, '') = coalesce(r.k, '')
-  )
-  select g.k,
-         case p_group_by
-           when 'region' then (select x.name from app.regions x where x.code = g.k)
-           when 'unit' then (select x.name from app.units x where x.id::text = g.k)
-           when 'window' then (select h.name || ' ' || x.name from app.windows x join app.halls h on h.id = x.hall_id where x.id::text = g.k)
-           when 'officer' then (select x.masked_name from app.users x where x.id::text = g.k)
-           when 'matter' then (select x.name from app.matters x where x.id::text = g.k)
-           when 'channel' then (select c.label from (values ('pc', '网上'), ('mobile', '掌上'), ('qrcode', '扫码'), ('hall_pad', '评价器'),
-                                  ('hall_terminal', '自助终端'), ('phone', '电话'), ('sms', '短信'), ('default', '默认')) as c (code, label) where c.code = g.k)
-           else g.k
-         end,
-         g.n, g.n_default, g.n_good, g.n_neutral, g.n_bad, g.n_finished, g.n_active,
-         round((g.n_good + g.n_neutral)::numeric / nullif(g.n, 0), 4),
-         round(g.n_good::numeric / nullif(g.n, 0), 4),
-         round(g.n_bad::numeric / nullif(g.n, 0), 4),
-         round(g.n_active::numeric / nullif(g.n_finished, 0), 4)
-  from g
-  order by g.k nulls last;
+  return query select * from app.metric_rows(p_from, p_to, p_group_by, v_region, p_unit_id, p_include_default);
 end;
 $$;
 comment on function public.stats(date, date, text, text, uuid, boolean) is

@@ -46,6 +46,10 @@ export async function failure(promise: Promise<unknown>): Promise<{ code?: strin
   throw new Error('expected the query to fail, but it succeeded');
 }
 
+/** The business code of an error: app.raise_error's PostgREST error (PGRST) carries it in JSON. */
+export const codeOf = (err: { code?: string; message: string }): string | undefined =>
+  err.code === 'PGRST' ? JSON.parse(err.message).code : err.code;
+
 /** Seeded persona ids (supabase/seed.sql). */
 export const PERSONA_IDS = {
   'citizen-a': '00000000-0000-4000-8000-000000000a01',

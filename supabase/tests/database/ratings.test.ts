@@ -2,7 +2,7 @@
  * The citizen's rating RPCs (R1, R3, R4, R5, R7) in the real database: owner → stranger →
  * anon, every allowed call beside its refusals, each refusal by its exact code, nothing written.
  */
-import { as, anon, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
+import { as, anon, codeOf, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -12,8 +12,6 @@ const citizenA = user(PERSONA_IDS['citizen-a']);
 const citizenB = user(PERSONA_IDS['citizen-b']);
 const staff = user(PERSONA_IDS['staff-linxiang']);
 
-/** The business code of an error raised by app.raise_error (PostgREST's PGRST error). */
-const codeOf = (err: { code?: string; message: string }) => (err.code === 'PGRST' ? JSON.parse(err.message).code : err.code);
 
 async function pendingOf(q: Db['query']): Promise<string[]> {
   return (await q('select transaction_id from public.my_pending_ratings()')).rows.map((r) => r.transaction_id);

@@ -1,6 +1,6 @@
 /** stats(): SPEC §3 from the rollups, equal to a direct count and to shared/metrics.ts. */
 import { metricRates } from '../../../shared/metrics.ts';
-import { as, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
+import { as, codeOf, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -8,7 +8,6 @@ afterAll(async () => { await db.end(); });
 
 const city = user(PERSONA_IDS['supervisor-city']);
 const county = user(PERSONA_IDS['supervisor-fengqing']);
-const codeOf = (err: { code?: string; message: string }) => (err.code === 'PGRST' ? JSON.parse(err.message).code : err.code);
 const stats = (q: Db['query'], groupBy: string, region: string | null, includeDefault = true) =>
   q(`select * from public.stats(current_date - 150, current_date + 1, $1, $2, null, $3)`, [groupBy, region, includeDefault]);
 
