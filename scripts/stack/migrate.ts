@@ -11,6 +11,13 @@ import { splitSqlStatements } from './sql-split.ts';
 
 const migrationsDir = path.join(repoRoot, 'supabase', 'migrations');
 const seedFile = path.join(repoRoot, 'supabase', 'seed.sql');
+/** Seed parts by domain, after seed.sql in name order (config.toml's `[db.seed] sql_paths`). */
+const seedDir = path.join(repoRoot, 'supabase', 'seed');
+
+export async function listSeedFiles(): Promise<string[]> {
+  const parts = (await readdir(seedDir).catch(() => [] as string[])).filter((f) => f.endsWith('.sql')).sort();
+  return [seedFile, ...parts.map((f) => path.join(seedDir, f))];
+}
 const bootstrapFile = path.join(repoRoot, 'scripts', 'stack', 'platform-bootstrap.sql');
 
 /** `<14-digit UTC timestamp>_<intent>.sql`, the Supabase CLI's naming. */
@@ -72,12 +79,13 @@ export async function migrate(connectionString: string, opts: { seed: boolean })
       applied.push(path.basename(m.file));
     }
     if (opts.seed) {
-      const seed = await readFile(seedFile, 'utf8');
       await inTransaction(client, async () => {
-        try {
-          await client.query(seed);
-        } catch (err) {
-          throw new Error(`supabase/seed.sql failed: ${(err as Error).message}`);
+        for (const file of await listSeedFiles()) {
+          try {
+            await client.query(await readFile(file, 'utf8'));
+          } catch (err) {
+            throw new Error(`${path.relative(repoRoot, file)} failed: ${(err as Error).message}`);
+          }
         }
       });
     }

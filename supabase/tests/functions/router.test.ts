@@ -1,6 +1,6 @@
 /** Every function folder is deployable on its own and served by the local router. */
 import { assertEquals } from './assert.ts';
-import { routes } from '../../functions/_local/serve.ts';
+import { loadRoutes } from '../../functions/_local/serve.ts';
 
 const functionsDir = new URL('../../functions/', import.meta.url);
 
@@ -13,5 +13,5 @@ Deno.test('each function has index.ts (Deno.serve) and handler.ts, and the local
     assertEquals(/Deno\.serve\(handler\)/.test(index), true);
     await Deno.stat(new URL(`${entry.name}/handler.ts`, functionsDir));
   }
-  assertEquals(names.sort(), Object.keys(routes).sort());
+  assertEquals(names.sort(), Object.keys(await loadRoutes()).sort());
 });
