@@ -5,6 +5,7 @@
  * `shared/error-codes/<domain>.ts`; PostgREST and the edge functions both
  * answer `{ code, message, details }`, and the mini-program shows `message`.
  */
+import { COMMENT_ERRORS } from './error-codes/comments.ts';
 import { CORE_ERRORS } from './error-codes/core.ts';
 import { IDENTITY_ERRORS } from './error-codes/identity.ts';
 import { INGEST_ERRORS } from './error-codes/ingest.ts';
@@ -18,6 +19,7 @@ export const ERRORS = {
   ...WORK_ORDER_ERRORS,
   ...IDENTITY_ERRORS,
   ...INGEST_ERRORS,
+  ...COMMENT_ERRORS,
 } as const satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;

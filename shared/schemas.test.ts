@@ -29,6 +29,7 @@ describe('WhoamiRow', () => {
     unit_id: '16244046-fda3-6bb5-a07a-99f183fedf84',
     unit_name: '临翔区市场监督管理局',
     scope_region_code: null,
+    realname_verified: true,
   };
 
   test('parses a staff row', () => {

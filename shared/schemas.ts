@@ -50,6 +50,7 @@ export const WhoamiRow = z.object({
   unit_id: DbId.nullable(),
   unit_name: z.string().nullable(),
   scope_region_code: RegionCode.nullable(),
+  realname_verified: z.boolean(),
 });
 export type WhoamiRow = z.infer<typeof WhoamiRow>;
 

@@ -30,6 +30,11 @@ insert into app.users (id, masked_name, region_code) values
   ('00000000-0000-4000-8000-000000000c01', '刘*', '530900'),
   ('00000000-0000-4000-8000-000000000c02', '字*', '530921');
 
+-- Every persona but citizen-anon has bound a real name (SPEC §4).
+update app.users set realname_verified_at = now() - interval '200 days',
+       masked_phone = '13' || right(id::text, 1) || '****' || lpad(right(id::text, 3), 4, '5')
+where id::text like '00000000-0000-4000-8000-000000000%' and id <> '00000000-0000-4000-8000-000000000a03';
+
 insert into app.staff_roles (user_id, role, unit_id, scope_region_code) values
   ('00000000-0000-4000-8000-000000000b01', 'staff', md5('unit:530902:市场监督管理局')::uuid, null),
   ('00000000-0000-4000-8000-000000000b02', 'unit_admin', md5('unit:530902:市场监督管理局')::uuid, null),
@@ -140,11 +145,14 @@ where p.tag <> 'C' or k in (1, 2);
 -- History: 300 citizens and 3,600 办件 over the past 120 days across every unit, rated the way
 -- real traffic is (mostly 非常满意/满意, a few 差评 with tags, about a third never rated and
 -- left to the default job). Pseudo-random from hashes of the row number: the same every run.
-insert into app.users (id, masked_name, region_code)
+-- Four in five have bound a real name (they can be sampled for 回访抽查 and followed up).
+insert into app.users (id, masked_name, region_code, realname_verified_at, masked_phone)
 select md5('citizen:' || i)::uuid,
        (array['张', '李', '王', '杨', '赵', '刘', '陈', '罗', '段', '字', '鲁', '俸', '周', '何'])[1 + abs(hashtext('n' || i)) % 14] || '*'
          || case when i % 3 = 0 then '华' else '' end,
-       (array['530902', '530921', '530922', '530923', '530924', '530925', '530926', '530927'])[1 + i % 8]
+       (array['530902', '530921', '530922', '530923', '530924', '530925', '530926', '530927'])[1 + i % 8],
+       case when i % 5 <> 0 then now() - interval '300 days' end,
+       case when i % 5 <> 0 then '1' || (array['39', '58', '87', '36', '51'])[1 + i % 5] || '****' || lpad((abs(hashtext('p' || i)) % 10000)::text, 4, '0') else '' end
 from generate_series(1, 300) i;
 
 with w as (
