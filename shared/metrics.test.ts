@@ -1,4 +1,4 @@
-import { metricRates, rate } from './metrics.ts';
+import { loopRates, metricRates, rate } from './metrics.ts';
 
 test.each([
   [1, 8, 0.125],
@@ -23,4 +23,13 @@ test('SPEC §3: 满意率 counts levels 3–5, 好评率 4–5, 差评率 1–2,
     badRate: 0.05,
     activeRate: 0.6667,
   });
+});
+
+test('SPEC §3 loop rates: 整改率 over substantiated, 按时 over due, 回访整改率 over real-name substantiated', () => {
+  expect(loopRates({
+    substantiatedCount: 8, rectifiedCount: 6, dueCount: 7, onTimeCount: 5, realnameSubstantiatedCount: 4, realnameRevisitedCount: 3,
+  })).toEqual({ rectifyRate: 0.75, onTimeRate: 0.7143, realnameRevisitRate: 0.75 });
+  expect(loopRates({
+    substantiatedCount: 0, rectifiedCount: 0, dueCount: 0, onTimeCount: 0, realnameSubstantiatedCount: 0, realnameRevisitedCount: 0,
+  })).toEqual({ rectifyRate: null, onTimeRate: null, realnameRevisitRate: null });
 });

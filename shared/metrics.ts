@@ -38,3 +38,32 @@ export function metricRates(c: MetricCounts): MetricRates {
     activeRate: rate(c.activeCount, c.finishedCount),
   };
 }
+
+/** Counts of the 差评 loop (work orders of valid, substantiated 差评). */
+export interface LoopCounts {
+  /** 查实 orders: verified, or appeal rejected, or a dismissal overturned. */
+  substantiatedCount: number;
+  rectifiedCount: number;
+  /** Substantiated orders already rectified or past their due day. */
+  dueCount: number;
+  /** Rectified on or before their (possibly extended) due day. */
+  onTimeCount: number;
+  realnameSubstantiatedCount: number;
+  /** Real-name orders both rectified and revisited (回访). */
+  realnameRevisitedCount: number;
+}
+
+export interface LoopRates {
+  rectifyRate: number | null;
+  onTimeRate: number | null;
+  realnameRevisitRate: number | null;
+}
+
+/** SPEC §3: 差评整改率, 按时整改率, 实名差评回访整改率. */
+export function loopRates(c: LoopCounts): LoopRates {
+  return {
+    rectifyRate: rate(c.rectifiedCount, c.substantiatedCount),
+    onTimeRate: rate(c.onTimeCount, c.dueCount),
+    realnameRevisitRate: rate(c.realnameRevisitedCount, c.realnameSubstantiatedCount),
+  };
+}

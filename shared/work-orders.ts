@@ -29,7 +29,7 @@ export const WORK_ORDER_STATUS_LABELS: Record<WorkOrderStatus, string> = {
 /** What happened on a work order, one row per event, oldest first. */
 export const WORK_ORDER_EVENTS = [
   'opened', 'verified', 'appealed', 'appeal_approved', 'appeal_rejected', 'rerouted', 'extended',
-  'rectified', 'replied', 'return_visit', 'rated_fix', 'reopened', 'overdue', 'closed',
+  'rectified', 'replied', 'return_visit', 'rated_fix', 'reopened', 'overdue', 'escalated', 'closed',
   'rereview_requested', 'rereview_decided',
 ] as const;
 export const WorkOrderEvent = z.enum(WORK_ORDER_EVENTS);

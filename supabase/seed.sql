@@ -32,7 +32,7 @@ insert into app.users (id, masked_name, region_code) values
 
 -- Every persona but citizen-anon has bound a real name (SPEC §4).
 update app.users set realname_verified_at = now() - interval '200 days',
-       masked_phone = '13' || right(id::text, 1) || '****' || lpad(right(id::text, 3), 4, '5')
+       masked_phone = '13' || (abs(hashtext(id::text)) % 10)::text || '****' || lpad((abs(hashtext('p' || id::text)) % 10000)::text, 4, '0')
 where id::text like '00000000-0000-4000-8000-000000000%' and id <> '00000000-0000-4000-8000-000000000a03';
 
 insert into app.staff_roles (user_id, role, unit_id, scope_region_code) values

@@ -14,6 +14,8 @@ export interface Job {
 export const JOBS: Job[] = [
   // R5 (supabase/migrations/*_default_rating_job.sql); pg_cron runs it every 10 minutes.
   { name: 'apply-default-ratings', sql: 'select public.apply_default_ratings() as applied', intervalMs: 60_000 },
+  // R10 (supabase/migrations/*_overdue_and_key_supervision.sql); pg_cron runs it hourly.
+  { name: 'escalate-overdue', sql: 'select public.escalate_overdue() as escalated', intervalMs: 300_000 },
 ];
 
 export interface RunningScheduler {

@@ -17,7 +17,8 @@ test('citizen-b lists pending 办件 with the contract columns, rates one with a
   const key = `api-${first.transaction_id}`;
   const rated = await rate(access_token, { p_transaction_id: first.transaction_id, p_level: 1, p_tags: ['115'], p_comment: '排队两个小时', p_idempotency_key: key });
   expect(rated.error).toBeNull();
-  expect(rated.data).toEqual([{ id: expect.any(String), level: 1, is_bad: true, work_order_id: null }]);
+  // R8: the 差评 opened its work order in the same call.
+  expect(rated.data).toEqual([{ id: expect.any(String), level: 1, is_bad: true, work_order_id: expect.any(String) }]);
 
   const replay = await rate(access_token, { p_transaction_id: first.transaction_id, p_level: 1, p_tags: ['115'], p_idempotency_key: key });
   expect(replay.data).toEqual(rated.data);
@@ -27,7 +28,7 @@ test('citizen-b lists pending 办件 with the contract columns, rates one with a
   expect(again.status).toBe(409);
 
   const mine = await client(access_token).rpc('my_ratings');
-  expect(mine.data).toContainEqual(expect.objectContaining({ transaction_id: first.transaction_id, level: 1, is_default: false, assess_number: 1, work_order_id: null, work_order_status: null }));
+  expect(mine.data).toContainEqual(expect.objectContaining({ transaction_id: first.transaction_id, level: 1, is_default: false, assess_number: 1, work_order_id: rated.data[0].work_order_id, work_order_status: 'pending_verification' }));
 });
 
 test('a 差评 without tags is a 400 tag_required with the Chinese message', async () => {

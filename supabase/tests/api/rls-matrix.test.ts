@@ -55,6 +55,11 @@ const RPC_ACCESS: Record<string, { args: Record<string, unknown>; allowed: Actor
   public_results: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
   dev_personas: { args: {}, allowed: ['service_role'] },
   apply_default_ratings: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
+  // The 差评 loop: lists answer each caller's own scope (empty for others); jobs are the service role's.
+  unit_work_orders: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  appeals_to_review: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  public_bad_review_board: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
+  escalate_overdue: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
 };
 
 describe.each(Object.entries(RPC_ACCESS))('rpc %s', (name, { args, allowed }) => {

@@ -23,10 +23,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await owner.query(`update app.transactions set first_rating_id = null where project_no like 'RACE-%'`);
-  await owner.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'RACE-%')`);
-  await owner.query(`delete from app.transactions where project_no like 'RACE-%'`);
-  await Promise.all([owner.end(), citizen.end(), job.end()]);
+  try {
+    await owner.query(`update app.transactions set first_rating_id = null where project_no like 'RACE-%'`);
+    await owner.query(`delete from app.work_orders where transaction_id in (select id from app.transactions where project_no like 'RACE-%')`);
+    await owner.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'RACE-%')`);
+    await owner.query(`delete from app.transactions where project_no like 'RACE-%'`);
+  } finally {
+    await Promise.all([owner.end(), citizen.end(), job.end()]);
+  }
 });
 
 test(`citizen and default job racing on the same 办件, ${ROUNDS} rounds: one rating each time, none lost`, async () => {
@@ -49,6 +53,9 @@ test(`citizen and default job racing on the same 办件, ${ROUNDS} rounds: one r
     expect(defaulted.status).toBe('fulfilled');
     const ratings = (await owner.query('select is_default, rater_user_id from app.ratings where transaction_id = $1', [tx])).rows;
     expect(ratings).toHaveLength(1);
+    // The citizen's 差评 opens one work order (R8); a default never does (R5).
+    const orders = (await owner.query('select count(*)::int as n from app.work_orders where transaction_id = $1', [tx])).rows[0].n;
+    expect(orders).toBe(rated.status === 'fulfilled' ? 1 : 0);
     if (rated.status === 'fulfilled') {
       expect(ratings[0]).toEqual({ is_default: false, rater_user_id: PERSONA_IDS['citizen-a'] });
       outcomes.citizen++;

@@ -1,5 +1,5 @@
-/** stats(): SPEC §3 from the rollups, equal to a direct count and to shared/metrics.ts. */
-import { metricRates } from '../../../shared/metrics.ts';
+/** stats(): SPEC §3 from the rollups and work orders, equal to a direct count and to shared/metrics.ts. */
+import { loopRates, metricRates } from '../../../shared/metrics.ts';
 import { as, codeOf, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
 
 let db: Db;
@@ -43,6 +43,36 @@ test('every rate equals the shared formula over the same counts', async () => {
       expect({ satisfactionRate: num(r.satisfaction_rate), goodRate: num(r.good_rate), badRate: num(r.bad_rate), activeRate: num(r.active_rate) })
         .toEqual(expected);
     }
+  }
+});
+
+test('the loop rates equal the shared formula, and their counts a direct count over app.work_orders', async () => {
+  for (const groupBy of ['region', 'unit', 'month']) {
+    const rows = (await as(db, city, (q) => stats(q, groupBy, null))).rows;
+    for (const r of rows) {
+      const n = (k: string) => Number(r[k]);
+      const num = (v: string | null) => (v === null ? null : Number(v));
+      expect({ rectifyRate: num(r.rectify_rate), onTimeRate: num(r.on_time_rate), realnameRevisitRate: num(r.realname_revisit_rate) }).toEqual(loopRates({
+        substantiatedCount: n('substantiated_count'), rectifiedCount: n('rectified_count'), dueCount: n('due_count'),
+        onTimeCount: n('on_time_count'), realnameSubstantiatedCount: n('realname_substantiated_count'), realnameRevisitedCount: n('realname_revisited_count'),
+      }));
+    }
+  }
+  const viaStats = (await as(db, city, (q) => stats(q, 'unit', '530900'))).rows;
+  const direct = (await db.query(
+    `select w.unit_id::text as k, count(*)::int as substantiated,
+            count(*) filter (where w.rectified_at is not null)::int as rectified,
+            count(*) filter (where w.is_realname and w.rectified_at is not null and w.return_visit_recorded_at is not null)::int as revisited
+     from app.work_orders w
+     where w.substantiated_at is not null and w.status not in ('dismissed', 'rerouted')
+       and w.rated_day between current_date - 150 and current_date + 1
+     group by 1`)).rows;
+  expect(direct.length).toBeGreaterThan(3);
+  expect(direct.some((d) => d.rectified > 0 && d.revisited > 0)).toBe(true);
+  const byKey = new Map(viaStats.map((r) => [r.group_key, r]));
+  for (const d of direct) {
+    const s = byKey.get(d.k);
+    expect([Number(s.substantiated_count), Number(s.rectified_count), Number(s.realname_revisited_count)]).toEqual([d.substantiated, d.rectified, d.revisited]);
   }
 });
 

@@ -1,0 +1,28 @@
+/** Fixtures for the 差评 loop tests: fresh 办件 to rate, and today's date where deadlines count. */
+import type { Db } from './db.ts';
+
+/** Today in Asia/Shanghai, YYYY-MM-DD (the day deadlines count from). */
+export function shanghaiToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+/**
+ * A 办件 of 临翔区市场监督管理局 (window 1, officer staff-linxiang) finished an hour ago for
+ * `applicantId`, committed, so that a test rates it without using up the seeded demo 办件.
+ */
+export async function freshFinishedTransaction(db: Db, applicantId: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `insert into app.transactions (project_no, matter_id, unit_id, region_code, hall_id, window_id, staff_user_id,
+                                   applicant_user_id, channel, status, accepted_at, finished_at)
+     select 'TEST-' || gen_random_uuid(), m.id, u.id, u.region_code, w.hall_id, w.id, '00000000-0000-4000-8000-000000000b01',
+            $1, 'pc', 'finished', now() - interval '1 day', now() - interval '1 hour'
+     from app.units u
+     join app.matters m on m.unit_id = u.id
+     join app.windows w on w.unit_id = u.id
+     where u.name = '临翔区市场监督管理局'
+     limit 1
+     returning id`,
+    [applicantId],
+  );
+  return rows[0]!.id;
+}
