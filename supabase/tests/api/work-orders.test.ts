@@ -246,3 +246,55 @@ describe('publication (R15)', () => {
     expect(results.data[0]).toHaveProperty('rectify_rate');
   });
 });
+
+describe('who may take each action (through PostgREST)', () => {
+  const UNIT_ACTIONS: Array<[string, (id: string) => Record<string, unknown>]> = [
+    ['verify_work_order', (id) => ({ p_work_order_id: id })],
+    ['submit_appeal', (id) => ({ p_work_order_id: id, p_reason: 'mistaken', p_statement: '本单位认为属于误评情形' })],
+    ['extend_work_order', (id) => ({ p_work_order_id: id, p_reason: '需要协调', p_new_due_date: '2099-01-05' })],
+    ['rectify_work_order', (id) => ({ p_work_order_id: id, p_measures: '整改措施', p_root_cause: '原因分析' })],
+    ['reply_work_order', (id) => ({ p_work_order_id: id, p_reply: '答复内容' })],
+    ['record_return_visit', (id) => ({ p_work_order_id: id, p_method: 'phone', p_visited_on: shanghaiToday(), p_satisfaction: 'satisfied' })],
+    ['reveal_rater_contact', (id) => ({ p_work_order_id: id })],
+    ['assign_work_order', (id) => ({ p_work_order_id: id, p_user_id: PERSONA_IDS['staff-linxiang'] })],
+  ];
+  const OUTSIDERS: PersonaKey[] = ['citizen-a', 'citizen-b', 'citizen-anon', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
+
+  test('unit actions: every outsider (the rater, other citizens, another unit, supervisors) is forbidden, and nothing changes', async () => {
+    const { workOrderId: id } = await badRating();
+    for (const [fn, args] of UNIT_ACTIONS) {
+      for (const who of OUTSIDERS) {
+        const res = await rpc(who, fn, args(id));
+        expect({ fn, who, code: res.error?.code, status: res.status }).toEqual({ fn, who, code: 'forbidden', status: 403 });
+      }
+    }
+    await refused(rpc('staff-linxiang', 'assign_work_order', { p_work_order_id: id, p_user_id: PERSONA_IDS['staff-linxiang'] }), 'forbidden');
+    expect(await statusOf(id)).toBe('pending_verification');
+    expect((await timeline('citizen-a', id)).map((e) => e.event)).toEqual(['opened']);
+  });
+
+  test('anon is refused every action before it reaches the database', async () => {
+    const { workOrderId: id } = await badRating();
+    for (const [fn, args] of UNIT_ACTIONS) {
+      const res = await client().rpc(fn, args(id));
+      expect({ fn, code: res.error?.code, status: res.status }).toEqual({ fn, code: '42501', status: 401 });
+    }
+  });
+
+  test('rater actions: only the rater; supervisors decide appeals and re-reviews, nobody else', async () => {
+    const { workOrderId: id } = await badRating();
+    for (const who of ['citizen-b', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city'] as PersonaKey[]) {
+      await refused(rpc(who, 'rate_rectification', { p_work_order_id: id, p_level: 5 }), 'not_rater');
+      await refused(rpc(who, 'request_rereview', { p_work_order_id: id, p_reason: '申请复核' }), 'not_rater');
+    }
+    await refused(rpc('citizen-a', 'rate_rectification', { p_work_order_id: id, p_level: 5 }), 'invalid_transition');
+    await refused(rpc('citizen-a', 'request_rereview', { p_work_order_id: id, p_reason: '申请复核' }), 'invalid_transition');
+    const appealId = (await rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, p_reason: 'other', p_statement: '情况说明：当日系统故障导致等待' })).data![0].id;
+    for (const who of ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing'] as PersonaKey[]) {
+      await refused(rpc(who, 'review_appeal', { p_appeal_id: appealId, p_approve: true, p_note: '同意' }), 'forbidden');
+    }
+    for (const who of ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang'] as PersonaKey[]) {
+      await refused(rpc(who, 'decide_rereview', { p_work_order_id: id, p_overturn: true, p_note: '改判' }), 'city_supervisor_required');
+    }
+  });
+});
