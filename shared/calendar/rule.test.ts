@@ -147,3 +147,18 @@ describe('the calendar', () => {
     expect(workingDeadline('2027-02-04', 1, cal)).toEqual({ dueOn: '2027-02-08', isProvisional: false });
   });
 });
+
+describe('supported days', () => {
+  test.each([
+    ['1999-12-31', 1],
+    ['2100-01-01', 0],
+    ['2099-12-30', 5],
+  ])('addWorkingDays(%s, %i) is refused: outside 2000-01-01..2099-12-31', (from, n) => {
+    expect(() => addWorkingDays(from, n)).toThrow(RangeError);
+  });
+
+  test('the edges themselves are fine', () => {
+    expect(addWorkingDays('2000-01-01', 0)).toBe('2000-01-01');
+    expect(addWorkingDays('2099-12-30', 1)).toBe('2099-12-31');
+  });
+});

@@ -14,6 +14,14 @@ import { addDays, dayNumber, isoWeekday, yearOf } from './days.ts';
 /** Largest n accepted by addWorkingDays (and by the database's add_working_days). */
 export const MAX_WORKING_DAYS = 1000;
 
+/**
+ * The days deadlines can be computed for: the statutory holidays are known through
+ * LAST_STATUTORY_YEAR (2099), so a start or a result after it would silently miss holidays,
+ * and nothing this system rates happened before 2000. Both twins refuse outside it.
+ */
+export const FIRST_SUPPORTED_DAY = '2000-01-01';
+export const LAST_SUPPORTED_DAY = '2099-12-31';
+
 export interface CalendarData {
   /** Years whose official schedule is loaded (app.calendar_years). */
   readonly announcedYears: ReadonlySet<number>;
@@ -66,16 +74,21 @@ function checkN(n: number): void {
  * The n-th working day strictly after `from` ('YYYY-MM-DD'). `from` is day 0 and never counts,
  * even when it is a working day; a 办件 finished on a holiday counts from the next working days.
  * n = 0 gives `from`. R5: a 办件 finished on day D (Asia/Shanghai, see shanghaiDate) may be rated
- * until the end of addWorkingDays(D, 5). Throws RangeError for a bad day or n.
+ * until the end of addWorkingDays(D, 5). Throws RangeError for a bad day or n, or outside the
+ * supported days.
  */
 export function addWorkingDays(from: string, n: number, cal: CalendarData = DEFAULT_CALENDAR): string {
   dayNumber(from);
+  if (from < FIRST_SUPPORTED_DAY || from > LAST_SUPPORTED_DAY) {
+    throw new RangeError(`from must be within ${FIRST_SUPPORTED_DAY}..${LAST_SUPPORTED_DAY}: ${from}`);
+  }
   checkN(n);
   let day = from;
   for (let left = n; left > 0; ) {
     day = addDays(day, 1);
     if (isWorkingDay(day, cal)) left--;
   }
+  if (day > LAST_SUPPORTED_DAY) throw new RangeError(`the deadline falls after ${LAST_SUPPORTED_DAY}: ${from} + ${n}`);
   return day;
 }
 

@@ -73,6 +73,16 @@ describe('SQL and TypeScript agree', () => {
     expect(single.rows[0]).toEqual({ sun: true, guoqing: false });
   });
 
+  test.each([
+    ['1999-12-31', 1, 'p_from'],
+    ['2100-01-01', 0, 'p_from'],
+    ['2099-12-30', 5, 'p_n'],
+  ])('add_working_days(%s, %i) is invalid_input (%s), as addWorkingDays refuses it', async (from, k, detail) => {
+    expect(() => addWorkingDays(from, k)).toThrow(RangeError);
+    const err = await as(db, anon, (q) => failure(q('select public.add_working_days($1, $2)', [from, k])));
+    expect(JSON.parse(err.message)).toMatchObject({ code: 'invalid_input', details: detail });
+  });
+
   test('add_working_days and working_deadline over 4000 random (date, n) pairs, announced and provisional', async () => {
     const seed = 20261129;
     const next = random(seed);
