@@ -97,3 +97,14 @@ test('事项: supervisors of the unit’s region, with valid channels and a uniq
   await refused(rpc('supervisor-fengqing', 'admin_save_matter', args), 'invalid_input');
   expect(await auditCount(saved.data[0].id)).toBe(1);
 });
+
+test('publication: a supervisor publishes a finished month of their region; anyone lists what was published', async () => {
+  await refused(rpc('supervisor-fengqing', 'publish_results', { p_period: '2026-10', p_region_code: '530900' }), 'forbidden');
+  await refused(rpc('staff-linxiang', 'publish_results', { p_period: '2026-10', p_region_code: '530902' }), 'forbidden');
+  await refused(rpc('supervisor-city', 'publish_results', { p_period: '2999-01', p_region_code: '530900' }), 'invalid_input');
+  await refused(rpc('supervisor-city', 'publish_results', { p_period: '2026-13', p_region_code: '530900' }), 'invalid_input');
+  const res = await rpc('supervisor-city', 'publish_results', { p_period: '2026-10', p_region_code: '530900', p_note: '10月政务服务"好差评"情况' });
+  expect(res.error).toBeNull();
+  const listed = await client().rpc('published_periods', { p_region_code: '530900' });
+  expect(listed.data).toContainEqual(expect.objectContaining({ period: '2026-10', region_name: '临沧市', note: '10月政务服务"好差评"情况' }));
+});

@@ -32,6 +32,7 @@ const ANON_RPCS = [
   'public.add_working_days(date, integer)',
   'public.public_bad_review_board(text, text)',
   'public.public_results(text, text)',
+  'public.published_periods(text)',
   'public.window_info(uuid)',
 ];
 
