@@ -61,6 +61,7 @@ const RPC_ACCESS: Record<string, { args: Record<string, unknown>; allowed: Actor
   public_bad_review_board: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
   escalate_overdue: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
   my_subscriptions: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
+  unit_ratings: { args: { p_from: '2026-11-01', p_to: '2026-11-30' }, allowed: [...PERSONA_KEYS, 'service_role'] },
   due_reminders: { args: { p_now: '2000-01-01T00:00:00Z', p_limit: 1 }, allowed: ['service_role'] },
 };
 

@@ -298,3 +298,23 @@ describe('who may take each action (through PostgREST)', () => {
     }
   });
 });
+
+describe('unit_ratings (R13: no rater identity)', () => {
+  test('staff read their unit’s ratings with their own work flagged; another unit sees none of them; bad periods are refused', async () => {
+    const { ratingId } = await badRating();
+    const today = shanghaiToday();
+    const mine = await rpc('staff-linxiang', 'unit_ratings', { p_from: today, p_to: today });
+    expect(mine.error).toBeNull();
+    const row = mine.data.find((r: { id: string }) => r.id === ratingId);
+    expect(row).toMatchObject({ level: 1, is_my_work: true, work_order_status: 'pending_verification', staff_name: '杨*' });
+    expect(Object.keys(row).join(',')).not.toMatch(/rater|applicant|anonymous|phone/);
+    const admin = await rpc('unit-admin-linxiang', 'unit_ratings', { p_from: today, p_to: today });
+    expect(admin.data.find((r: { id: string }) => r.id === ratingId)).toMatchObject({ is_my_work: false });
+    expect((await rpc('staff-fengqing', 'unit_ratings', { p_from: today, p_to: today })).data.some((r: { id: string }) => r.id === ratingId)).toBe(false);
+    expect((await rpc('citizen-a', 'unit_ratings', { p_from: today, p_to: today })).data).toEqual([]);
+    await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: today, p_to: '2020-01-01' }), 'invalid_input');
+    await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: '2020-01-01', p_to: today }), 'invalid_input');
+    const page = await clients['unit-admin-linxiang'].rpc('unit_ratings', { p_from: '2026-08-01', p_to: today }).range(0, 9);
+    expect(page.data).toHaveLength(10);
+  });
+});
