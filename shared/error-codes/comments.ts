@@ -2,4 +2,14 @@
 import type { ErrorTable } from './table.ts';
 
 export const COMMENT_ERRORS = {
+  comment_content_required: { status: 400, message: '内容不能为空，请填写后再提交' },
+  comment_content_too_long: { status: 400, message: '内容最多 1000 字' },
+  comment_contact_invalid: { status: 400, message: '联系方式格式不正确（最多 100 个字符）' },
+  comment_invalid_transition: { status: 409, message: '这条意见当前的办理状态不允许此操作，请刷新后重试' },
+  comment_daily_limit: { status: 429, message: '您今天提交的意见已达上限，请明天再提交' },
+  review_period_invalid: { status: 400, message: '时段不正确：开始日期不能晚于结束日期，且跨度不超过一年' },
+  sample_size_out_of_range: { status: 400, message: '抽查人数应在 1 到 200 之间' },
+  sample_no_candidates: { status: 404, message: '所选时段和地区没有可回访的实名评价人' },
+  sample_visit_recorded: { status: 409, message: '该回访结果已登记，不能重复登记' },
+  assessment_score_out_of_range: { status: 400, message: '评估得分应在 0 到 100 之间' },
 } as const satisfies ErrorTable;

@@ -1,0 +1,14 @@
+-- Error codes of 综合点评, 回访抽查 and third-party assessments (R18), twins of
+-- shared/error-codes/comments.ts. Named apart from the work-order codes (comment_invalid_transition,
+-- not invalid_transition) so the two domains never collide.
+insert into app.error_codes (code, http_status, message) values
+  ('comment_content_required', 400, '内容不能为空，请填写后再提交'),
+  ('comment_content_too_long', 400, '内容最多 1000 字'),
+  ('comment_contact_invalid', 400, '联系方式格式不正确（最多 100 个字符）'),
+  ('comment_invalid_transition', 409, '这条意见当前的办理状态不允许此操作，请刷新后重试'),
+  ('comment_daily_limit', 429, '您今天提交的意见已达上限，请明天再提交'),
+  ('review_period_invalid', 400, '时段不正确：开始日期不能晚于结束日期，且跨度不超过一年'),
+  ('sample_size_out_of_range', 400, '抽查人数应在 1 到 200 之间'),
+  ('sample_no_candidates', 404, '所选时段和地区没有可回访的实名评价人'),
+  ('sample_visit_recorded', 409, '该回访结果已登记，不能重复登记'),
+  ('assessment_score_out_of_range', 400, '评估得分应在 0 到 100 之间');
