@@ -36,6 +36,8 @@ function stackEnv(stack: RunningStack): NodeJS.ProcessEnv {
     SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
     HCP_JWT_SECRET: stack.jwtSecret,
     ALLOW_DEV_LOGIN: 'true',
+    // The identity functions' settings: the stand-ins' URLs and the local keys.
+    ...stack.identityEnv,
   };
 }
 

@@ -27,6 +27,8 @@ export const SessionResponse = z.object({
   /** Seconds until the access token expires. */
   expires_in: z.number().int().positive(),
   refresh_token: z.string().min(20),
+  /** Seconds until the refresh token expires (30 days from its issue); optional for older servers. */
+  refresh_expires_in: z.number().int().positive().optional(),
   user: SessionUser,
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;

@@ -16,6 +16,8 @@ const SHIMS_DIR = path.resolve(__dirname, '../src/lib/shims')
 const buildEnv = {
   TARO_APP_API_URL: JSON.stringify(process.env.TARO_APP_API_URL ?? ''),
   TARO_APP_ANON_KEY: JSON.stringify(process.env.TARO_APP_ANON_KEY ?? ''),
+  /** WeChat subscribe-message template for 差评 progress (R17); empty: the offer is not shown. */
+  TARO_APP_WO_TEMPLATE_ID: JSON.stringify(process.env.TARO_APP_WO_TEMPLATE_ID ?? ''),
 }
 
 export default defineConfig<'webpack5'>(async (merge) => {

@@ -1,5 +1,6 @@
 /** The edge functions in the real Deno runtime: one process serving every function. */
 import path from 'node:path';
+import type { IdentityEnv } from '../stand-ins/index.ts';
 import { repoRoot } from './config.ts';
 import { answers, startChild, type RunningChild } from './child.ts';
 
@@ -28,7 +29,7 @@ export function denoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-export function startFunctions(opts: { port: number; env: FunctionsEnv; log?: (line: string) => void }): Promise<RunningChild> {
+export function startFunctions(opts: { port: number; env: FunctionsEnv & IdentityEnv; log?: (line: string) => void }): Promise<RunningChild> {
   return startChild({
     name: 'functions',
     command: denoBinary,

@@ -7,6 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { AUTHENTICATOR_PASSWORD, repoRoot } from './config.ts';
+import { piiKey } from './local-keys.ts';
 import { splitSqlStatements } from './sql-split.ts';
 
 const migrationsDir = path.join(repoRoot, 'supabase', 'migrations');
@@ -57,6 +58,13 @@ export async function migrate(connectionString: string, opts: { seed: boolean })
   try {
     await client.query(await readFile(bootstrapFile, 'utf8'));
     await client.query(`alter role authenticator with login password '${AUTHENTICATOR_PASSWORD}'`);
+    // The identity key (see the *_identity_pii.sql migration): a Supabase project keeps it in
+    // Vault; the local database, which has none, gets it as a database setting — for every
+    // later connection, and for this one, which applies the seed.
+    const key = piiKey();
+    const { rows: [db] } = await client.query<{ name: string }>('select current_database() as name');
+    await client.query(`alter database "${db!.name.replace(/"/g, '""')}" set app.settings.pii_key = '${key}'`);
+    await client.query(`select set_config('app.settings.pii_key', $1, false)`, [key]);
     const done = new Set(
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations'))
         .rows.map((r) => r.version),

@@ -1,6 +1,7 @@
 /**
  * The whole local stack in dependency order: PostgreSQL → migrations (+ seed on a new
- * database) → PostgREST → functions (Deno) → gateway → scheduler → H5 app. `stop()` takes it
+ * database) → PostgREST → identity stand-ins (WeChat, Alipay, identity platform) →
+ * functions (Deno) → gateway → scheduler → H5 app. `stop()` takes it
  * down in reverse order and waits for every child process to exit.
  */
 import type http from 'node:http';
@@ -10,6 +11,8 @@ import { resetDatabase } from './database.ts';
 import { startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
 import { apiKey } from './keys.ts';
+import { localKeys } from './local-keys.ts';
+import { startIdentityStandIns, type IdentityEnv } from '../stand-ins/index.ts';
 import { migrate, type MigrateResult } from './migrate.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
@@ -38,6 +41,8 @@ export interface RunningStack {
   jwtSecret: string;
   ports: StackPorts;
   migrations: MigrateResult;
+  /** Settings of the identity functions: the WeChat, Alipay and identity-platform stand-ins. */
+  identityEnv: IdentityEnv;
   scheduler: RunningScheduler;
   resetDatabase(): Promise<MigrateResult>;
   stop(): Promise<void>;
@@ -72,6 +77,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const postgrest = await startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: opts.jwtSecret, log });
     stops.push(() => postgrest.stop());
 
+    const standIns = await startIdentityStandIns(localKeys(), log);
+    stops.push(() => standIns.stop());
+
     const functions = await startFunctions({
       port: ports.functions,
       env: {
@@ -81,6 +89,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         SUPABASE_DB_URL: pgServer.url,
         HCP_JWT_SECRET: opts.jwtSecret,
         ALLOW_DEV_LOGIN: 'true',
+        ...standIns.env,
       },
       log,
     });
@@ -115,6 +124,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       jwtSecret: opts.jwtSecret,
       ports,
       migrations,
+      identityEnv: standIns.env,
       scheduler,
       resetDatabase: () => resetDatabase(pgServer.url),
       stop,

@@ -2,4 +2,16 @@
 import type { ErrorTable } from './table.ts';
 
 export const IDENTITY_ERRORS = {
+  login_code_invalid: { status: 400, message: '登录凭证无效或已过期，请重新进入小程序' },
+  login_rate_limited: { status: 429, message: '登录过于频繁，请稍后再试' },
+  login_risky_user: { status: 403, message: '该账号存在安全风险，暂时无法登录，请在微信中完成安全验证后重试' },
+  login_platform_busy: { status: 503, message: '微信或支付宝服务繁忙，请稍后重试' },
+  login_unavailable: { status: 503, message: '登录服务暂不可用，请稍后重试' },
+  refresh_token_invalid: { status: 401, message: '登录已失效，请重新登录' },
+  refresh_token_expired: { status: 401, message: '登录已过期，请重新登录' },
+  refresh_token_reused: { status: 401, message: '登录状态异常，为保护您的账号安全，请重新登录' },
+  ticket_invalid: { status: 400, message: '实名认证凭证无效，请重新认证' },
+  ticket_expired: { status: 400, message: '实名认证凭证已过期，请重新认证' },
+  ticket_replayed: { status: 409, message: '该实名认证凭证已使用过，请重新认证' },
+  realname_mismatch: { status: 409, message: '该账号已绑定其他实名身份，不能再绑定' },
 } as const satisfies ErrorTable;

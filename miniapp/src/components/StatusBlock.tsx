@@ -4,7 +4,7 @@ import './StatusBlock.scss'
 export function Loading({ label = '加载中…' }: { label?: string }) {
   return (
     <View className='status status--loading' data-testid='loading'>
-      <Text>{label}</Text>
+      <Text className='status__text'>{label}</Text>
     </View>
   )
 }
@@ -12,7 +12,7 @@ export function Loading({ label = '加载中…' }: { label?: string }) {
 export function Empty({ label }: { label: string }) {
   return (
     <View className='status status--empty' data-testid='empty'>
-      <Text>{label}</Text>
+      <Text className='status__text'>{label}</Text>
     </View>
   )
 }
@@ -20,7 +20,7 @@ export function Empty({ label }: { label: string }) {
 export function ErrorBlock({ message, onRetry }: { message: string; onRetry?: () => void }) {
   return (
     <View className='status status--error' data-testid='error'>
-      <Text className='status__message'>{message}</Text>
+      <Text className='status__message'>⚠ {message}</Text>
       {onRetry ? (
         <Button className='btn btn--secondary' data-testid='retry' onClick={onRetry}>
           重试

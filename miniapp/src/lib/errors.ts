@@ -10,6 +10,8 @@ import { ERRORS, isErrorCode, type ErrorCode } from '../../../shared/errors.ts'
 export const CLIENT_ERRORS = {
   network_error: '网络不给力，请稍后重试',
   config_error: '应用配置有误，请联系管理员',
+  login_cancelled: '您取消了登录，需要登录后才能评价',
+  login_failed: '登录没有成功，请稍后重试',
 } as const
 
 export type AppErrorCode = ErrorCode | keyof typeof CLIENT_ERRORS

@@ -34,6 +34,8 @@ export interface Identity {
   maskedName: string
   regionCode: string | null
   regionName: string | null
+  /** R11/R12: a bound real name (实名) — 差评 get a 回访 and may ask for re-review. */
+  realnameVerified: boolean
   /** Empty for citizens. */
   roles: RoleGrant[]
 }
@@ -59,6 +61,7 @@ export function summarizeWhoami(rows: readonly WhoamiRow[]): Identity | null {
     maskedName: first.masked_name,
     regionCode: first.region_code,
     regionName: first.region_name ?? regionNameOf(first.region_code),
+    realnameVerified: first.realname_verified,
     roles,
   }
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { toAppError, type AppError } from './errors.ts'
+import { expireSession, loadSession } from './session.ts'
 
 export type AsyncState<T> =
   | { status: 'loading' }
@@ -26,6 +27,8 @@ export function useAsync<T>(load: () => Promise<T>): { state: AsyncState<T>; rel
       (err: unknown) => {
         const error = toAppError(err)
         console.warn('[hcp]', error.code, error.detail ?? '')
+        // A token the server refuses: back to the login panel (with a notice), on every page.
+        if (error.code === 'unauthorized' && loadSession()) expireSession()
         if (id === run.current) setState({ status: 'error', error })
       },
     )

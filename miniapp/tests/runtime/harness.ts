@@ -11,6 +11,13 @@
  * - Every `setData` payload is logged and applied to a copy of the page data, so a test reads
  *   the rendered tree (texts, classes) as it stands, and can tap a node through the page's
  *   `eh` event handler as the client does.
+ * - Pages form a stack as on the client: `navigateTo` / `redirectTo` / `reLaunch` /
+ *   `navigateBack` load the page's module, run its lifecycles and record the navigation; `tree`,
+ *   `texts()` and `tap()` address the page on top (`route`, `query`).
+ * - The platform's login (`wx.login` / `my.getAuthCode`), scanner (`wx.scanCode` / `my.scan`) and
+ *   `requestSubscribeMessage` answer what the test sets (`loginAnswer`, `scanAnswer`) and are
+ *   recorded in `platformCalls`; `setOnline(false)` makes every request fail as without signal
+ *   and `setOnline(true)` tells the app's onNetworkStatusChange listeners the network is back.
  * - Errors thrown from lifecycles, timers, request and event callbacks, unhandled rejections of
  *   the bundle's realm, and the bundle's `console.error` / `console.warn` are recorded; platform
  *   APIs the harness does not implement are recorded by name and answered with an empty success.
@@ -33,6 +40,15 @@ export const BAKED_API_URL = 'http://127.0.0.1:54321';
 export const DIST_ROOT = path.resolve(__dirname, '../../dist');
 
 const PAGE_ROUTE = 'pages/index/index';
+
+/** One page on the stack: its route, the options its Page() call registered, the instance and its data. */
+interface OpenPage {
+  route: string;
+  options: MpOptions;
+  instance: MpOptions;
+  data: Record<string, unknown>;
+  query: Record<string, string>;
+}
 
 export interface RecordedRequest {
   /** As the app asked for it (with the baked-in gateway). */
@@ -165,11 +181,15 @@ function walk(node: RenderedNode, visit: (n: RenderedNode, ancestors: RenderedNo
  * (A bundle built for another URL shows up as `request` calls the harness refuses, see below.)
  */
 export function assertBuiltFor(platform: Platform, anonKey: string): void {
-  const page = path.join(DIST_ROOT, platform, `${PAGE_ROUTE}.js`);
+  const root = path.join(DIST_ROOT, platform);
+  const page = path.join(root, `${PAGE_ROUTE}.js`);
   const rebuild = 'rebuild with `npm test -- build` (scripts/builds.ts bakes in the local URL and anon key)';
   if (!fs.existsSync(page)) throw new Error(`no ${platform} build at ${path.dirname(page)}: ${rebuild}`);
-  const code = fs.readFileSync(page, 'utf8');
-  if (!code.includes(JSON.stringify(anonKey))) throw new Error(`dist/${platform} was not built with the stack's anon key as TARO_APP_ANON_KEY: ${rebuild}`);
+  // The key is inlined where src/lib/config.ts ends up: a page, or a shared chunk.
+  const chunks = [page, ...['app.js', 'common.js', 'vendors.js'].map((f) => path.join(root, f))].filter((f) => fs.existsSync(f));
+  if (!chunks.some((f) => fs.readFileSync(f, 'utf8').includes(JSON.stringify(anonKey)))) {
+    throw new Error(`dist/${platform} was not built with the stack's anon key as TARO_APP_ANON_KEY: ${rebuild}`);
+  }
 }
 
 /** Text of a node and its descendants, concatenated. */
@@ -195,7 +215,20 @@ export class MiniProgram {
   private readonly apiUrl: string;
   private readonly root: string;
   private readonly storage = new Map<string, string>();
-  private readonly data: Record<string, unknown> = {};
+  /** The page stack, bottom first (navigateTo pushes, navigateBack pops, reLaunch replaces). */
+  private readonly stack: OpenPage[] = [];
+  /** Navigations the app asked for, e.g. `navigateTo /pages/rate/index?tx=…`. */
+  readonly navigations: string[] = [];
+  /** Listeners of onNetworkStatusChange. */
+  private readonly networkListeners: Array<(res: unknown) => void> = [];
+  /** While false, every request fails as without network (and the listeners heard it). */
+  private online = true;
+  /** What wx.login / my.getAuthCode answer: a code, or a failure. */
+  loginAnswer: { code: string } | { fail: Record<string, unknown> } = { code: 'harness-login-code' };
+  /** What scanCode answers. */
+  scanAnswer: Record<string, unknown> | null = null;
+  /** Platform calls that the harness implements, by name, in order (login, navigation, subscribe…). */
+  readonly platformCalls: Array<{ name: string; args: unknown }> = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly intervals = new Set<ReturnType<typeof setInterval>>();
   private readonly inFlight = new Set<AbortController>();
@@ -209,7 +242,6 @@ export class MiniProgram {
   };
   private appOptions: MpOptions | null = null;
   private pageOptions: MpOptions | null = null;
-  private page: MpOptions | null = null;
   private closed = false;
 
   constructor(options: MiniProgramOptions) {
@@ -247,7 +279,7 @@ export class MiniProgram {
         this.pageOptions ??= o;
       },
       getApp: () => this.appOptions,
-      getCurrentPages: () => (this.page ? [this.page] : []),
+      getCurrentPages: () => this.stack.map((p) => p.instance),
       requirePlugin: () => ({}),
     };
     // Alipay's logic layer has a `navigator` (Taro's Alipay runtime reads its userAgent at load).
@@ -260,8 +292,8 @@ export class MiniProgram {
     this.contextPromise = vm.runInContext('(async () => {})().constructor', this.context) as PromiseConstructor;
   }
 
-  /** Loads app.js and the index page, and runs onLaunch → onShow → page onLoad → onShow → onReady. */
-  launch(query: Record<string, string> = {}): this {
+  /** Loads app.js and a page (default the index), and runs onLaunch → onShow → page onLoad → onShow → onReady. */
+  launch(query: Record<string, string> = {}, route = PAGE_ROUTE): this {
     if (!fs.existsSync(path.join(this.root, 'app.js'))) {
       throw new Error(`no ${this.platform} build at ${this.root}: run the build tier (npm test -- build) first`);
     }
@@ -269,38 +301,135 @@ export class MiniProgram {
     this.require(path.join(this.root, 'app.js'));
     const app = this.appOptions;
     if (!app) throw new Error(`${this.platform}: app.js never called App()`);
-    const launchInfo = { path: PAGE_ROUTE, query, scene: 1001 };
+    const launchInfo = { path: route, query, scene: 1001 };
     this.call(app, app, 'onLaunch', launchInfo);
     this.call(app, app, 'onShow', launchInfo);
+    this.openPage(route, query);
+    return this;
+  }
 
-    this.require(path.join(this.root, `${PAGE_ROUTE}.js`));
-    const pageOptions = this.pageOptions;
-    if (!pageOptions) throw new Error(`${this.platform}: the index page never called Page()`);
-    const page = Object.create(pageOptions) as MpOptions;
-    const data = this.data;
+  /** The route of the page on top, e.g. `pages/rate/index`. */
+  get route(): string {
+    return this.top?.route ?? '';
+  }
+
+  /** The query the top page was opened with. */
+  get query(): Record<string, string> {
+    return this.top?.query ?? {};
+  }
+
+  private get top(): OpenPage | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** Loads a page's module (once) and the options its Page() call registered. */
+  private pageOptionsOf(route: string): MpOptions {
+    const file = path.join(this.root, `${route}.js`);
+    if (!fs.existsSync(file)) throw new Error(`${this.platform}: no page ${route} in the build`);
+    const cached = this.pageOptionsByRoute.get(route);
+    if (cached) return cached;
+    this.pageOptions = null;
+    this.require(file);
+    const options = this.pageOptions;
+    if (!options) throw new Error(`${this.platform}: page ${route} never called Page()`);
+    this.pageOptionsByRoute.set(route, options);
+    return options;
+  }
+
+  private readonly pageOptionsByRoute = new Map<string, MpOptions>();
+
+  private openPage(route: string, query: Record<string, string>): void {
+    const options = this.pageOptionsOf(route);
+    const instance = Object.create(options) as MpOptions;
+    const data: Record<string, unknown> = {};
     const payloads = this.payloads;
-    Object.assign(page, {
-      route: PAGE_ROUTE,
-      __route__: PAGE_ROUTE,
+    const pageId = `page-${this.pageCounter++}`;
+    Object.assign(instance, {
+      route,
+      __route__: route,
+      options: this.toContext(query),
       data,
       setData: (payload: Record<string, unknown>, cb?: () => void) => {
         payloads.push(JSON.parse(JSON.stringify(payload)) as Record<string, unknown>);
         for (const [p, v] of Object.entries(payload)) applyPath(data, p, JSON.parse(JSON.stringify(v ?? null)) as unknown);
         if (cb) this.setTimer(cb, 0, []);
       },
-      $getAppWebviewId: () => 1,
-      getPageId: () => 'page-1',
+      $getAppWebviewId: () => this.pageCounter,
+      getPageId: () => pageId,
     });
-    this.page = page;
-    this.call(page, pageOptions, 'onLoad', query);
-    this.call(page, pageOptions, 'onShow');
-    this.call(page, pageOptions, 'onReady');
-    return this;
+    const page: OpenPage = { route, options, instance, data, query };
+    this.stack.push(page);
+    this.call(instance, options, 'onLoad', query);
+    this.call(instance, options, 'onShow');
+    this.call(instance, options, 'onReady');
+  }
+
+  private pageCounter = 1;
+
+  private unloadTop(): void {
+    const top = this.stack.pop();
+    if (top) this.call(top.instance, top.options, 'onUnload');
+  }
+
+  /** `/pages/x/index?a=1&b=2` → route and query (values decoded once, as the clients do). */
+  private static parseUrl(url: string): { route: string; query: Record<string, string> } {
+    const [pathPart = '', queryPart = ''] = url.split('?');
+    const query: Record<string, string> = {};
+    for (const pair of queryPart.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      query[decodeURIComponent(key)] = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    }
+    return { route: pathPart.replace(/^\//, ''), query };
+  }
+
+  /** navigateTo / redirectTo / reLaunch / navigateBack, as the client runs them: after the call returns. */
+  private navigate(kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack', opts: MpAsyncOptions): void {
+    const url = typeof opts.url === 'string' ? opts.url : '';
+    this.navigations.push(kind === 'navigateBack' ? `navigateBack ${String(opts.delta ?? 1)}` : `${kind} ${url}`);
+    this.setTimer(() => {
+      if (kind === 'navigateBack') {
+        const delta = Math.max(1, Number(opts.delta ?? 1));
+        for (let i = 0; i < delta && this.stack.length > 1; i++) this.unloadTop();
+        const top = this.top;
+        if (top) this.call(top.instance, top.options, 'onShow');
+      } else {
+        const { route, query } = MiniProgram.parseUrl(url);
+        if (kind === 'navigateTo') {
+          const top = this.top;
+          if (top) this.call(top.instance, top.options, 'onHide');
+        } else if (kind === 'redirectTo') {
+          this.unloadTop();
+        } else {
+          while (this.stack.length > 0) this.unloadTop();
+        }
+        this.openPage(route, query);
+      }
+      const ok = this.toContext({ errMsg: `${kind}:ok` });
+      (opts.success as Callback | undefined)?.(ok);
+      (opts.complete as Callback | undefined)?.(ok);
+    }, 0, []);
+  }
+
+  /** Network off: requests fail as without signal; back on: the app's onNetworkStatusChange listeners hear it. */
+  setOnline(online: boolean): void {
+    this.online = online;
+    const res = this.toContext({ isConnected: online, networkType: online ? 'wifi' : 'none' });
+    for (const l of this.networkListeners) this.guard('onNetworkStatusChange', () => l(res));
+  }
+
+  /** Brings the app back to the front (App onShow, page onShow), as after a switch to another app. */
+  show(): void {
+    const app = this.appOptions;
+    if (app) this.call(app, app, 'onShow', { path: this.route, query: this.query, scene: 1001 });
+    const top = this.top;
+    if (top) this.call(top.instance, top.options, 'onShow');
   }
 
   /** The page's root node as the view layer would render it. */
   get tree(): RenderedNode {
-    return (this.data.root ?? {}) as RenderedNode;
+    return (this.top?.data.root ?? {}) as RenderedNode;
   }
 
   /**
@@ -320,6 +449,11 @@ export class MiniProgram {
   /** The whole rendered text, for `toContain`. */
   text(): string {
     return this.texts().join('\n');
+  }
+
+  /** The first node with class `className` whose text contains `text` (a level choice, a tag, a card). */
+  findByClassAndText(className: string, text: string): RenderedNode | undefined {
+    return this.findByClass(className).find((n) => textOf(n).includes(text));
   }
 
   /** Nodes whose class list contains `className`. */
@@ -350,7 +484,7 @@ export class MiniProgram {
    * by that id and dispatches a React click.
    */
   tap(node: RenderedNode): void {
-    const page = this.page;
+    const page = this.top?.instance;
     if (!page) throw new Error('tap before launch()');
     const sid = node.sid;
     if (sid === undefined) throw new Error(`node has no sid: ${JSON.stringify(node).slice(0, 200)}`);
@@ -403,7 +537,7 @@ export class MiniProgram {
   /** Unloads the page (React unmount) and stops every timer and request the bundle left behind. */
   close(): void {
     if (this.closed) return;
-    if (this.page && this.pageOptions) this.call(this.page, this.pageOptions, 'onUnload');
+    while (this.stack.length > 0) this.unloadTop();
     this.closed = true;
     hostProcess().off('unhandledRejection', this.onUnhandledRejection);
     for (const t of this.timers) clearTimeout(t);
@@ -462,6 +596,48 @@ export class MiniProgram {
         return alipay ? this.toContext({ success: true }) : undefined;
       },
       request: (opts: MpRequestOptions) => this.request(opts),
+      navigateTo: (o: MpAsyncOptions) => this.navigate('navigateTo', o),
+      redirectTo: (o: MpAsyncOptions) => this.navigate('redirectTo', o),
+      reLaunch: (o: MpAsyncOptions) => this.navigate('reLaunch', o),
+      navigateBack: (o: MpAsyncOptions = {}) => this.navigate('navigateBack', o),
+      onNetworkStatusChange: (cb: (res: unknown) => void) => {
+        this.platformCalls.push({ name: 'onNetworkStatusChange', args: null });
+        this.networkListeners.push(cb);
+      },
+      // WeChat: wx.login({ success({ code }) }); Alipay: my.getAuthCode({ scopes, success({ authCode }) }).
+      [alipay ? 'getAuthCode' : 'login']: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: alipay ? 'getAuthCode' : 'login', args: { scopes: o.scopes } });
+        const answer = this.loginAnswer;
+        this.setTimer(() => {
+          if ('code' in answer) {
+            const res = this.toContext(alipay ? { authCode: answer.code, authErrorScopes: {} } : { code: answer.code, errMsg: 'login:ok' });
+            (o.success as Callback | undefined)?.(res);
+            (o.complete as Callback | undefined)?.(res);
+          } else {
+            const res = this.toContext(answer.fail);
+            (o.fail as Callback | undefined)?.(res);
+            (o.complete as Callback | undefined)?.(res);
+          }
+        }, 0, []);
+      },
+      // WeChat wx.scanCode answers { result, path, scanType }; Alipay my.scan (Taro's alias) { code, qrCode }.
+      [alipay ? 'scan' : 'scanCode']: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: alipay ? 'scan' : 'scanCode', args: { type: o.type, scanType: o.scanType } });
+        const answer = this.scanAnswer;
+        this.setTimer(() => {
+          if (answer) (o.success as Callback | undefined)?.(this.toContext({ ...answer, errMsg: alipay ? undefined : 'scanCode:ok' }));
+          else (o.fail as Callback | undefined)?.(this.toContext({ errMsg: 'scanCode:fail cancel' }));
+        }, 0, []);
+      },
+      requestSubscribeMessage: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: 'requestSubscribeMessage', args: { tmplIds: o.tmplIds } });
+        const ids = Array.isArray(o.tmplIds) ? (o.tmplIds as string[]) : [];
+        this.setTimer(() => {
+          const res = this.toContext({ ...Object.fromEntries(ids.map((id) => [id, 'accept'])), errMsg: 'requestSubscribeMessage:ok' });
+          (o.success as Callback | undefined)?.(res);
+          (o.complete as Callback | undefined)?.(res);
+        }, 0, []);
+      },
       nextTick: (fn: () => void) => this.setTimer(fn, 0, []),
     };
     return new Proxy(api, {
@@ -521,6 +697,11 @@ export class MiniProgram {
     };
 
     const alipay = this.platform === 'alipay';
+    if (!this.online) {
+      record.status = null;
+      this.setTimer(() => finish('fail', alipay ? { error: 12, errorMessage: '网络出错' } : { errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }), 0, []);
+      return noTask;
+    }
     if (!baked) {
       // Only the gateway the bundle was built for is ever reached: anything else is a finding.
       const why = `the harness only forwards ${BAKED_API_URL}/… (was the bundle built with another TARO_APP_API_URL?)`;

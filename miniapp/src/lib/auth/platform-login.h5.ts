@@ -1,0 +1,4 @@
+import { noPlatformLogin } from './adapters.ts'
+import type { PlatformLogin } from './types.ts'
+
+export const platformLogin: PlatformLogin = noPlatformLogin

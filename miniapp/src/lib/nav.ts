@@ -1,0 +1,24 @@
+/** The citizen pages (main package) and moving between them. */
+import Taro from '@tarojs/taro'
+
+export const ROUTES = {
+  home: '/pages/index/index',
+  pending: '/pages/pending/index',
+  rate: '/pages/rate/index',
+  scan: '/pages/scan/index',
+  myRatings: '/pages/my-ratings/index',
+  suggest: '/pages/suggest/index',
+  public: '/pages/public/index',
+  me: '/pages/me/index',
+} as const
+export type Route = (typeof ROUTES)[keyof typeof ROUTES]
+
+export function go(route: Route, query = ''): void {
+  const url = query === '' ? route : `${route}?${query}`
+  void Taro.navigateTo({ url }).catch(() => Taro.redirectTo({ url }))
+}
+
+/** Back to 首页, whatever the page stack (a QR code may have opened the app on a deep page). */
+export function goHome(): void {
+  void Taro.reLaunch({ url: ROUTES.home })
+}

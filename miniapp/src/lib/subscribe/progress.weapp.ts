@@ -1,0 +1,11 @@
+import Taro from '@tarojs/taro'
+import { wechatSubscription } from './wechat.ts'
+import type { ProgressSubscription } from './types.ts'
+
+export const progressSubscription: ProgressSubscription = wechatSubscription(
+  process.env.TARO_APP_WO_TEMPLATE_ID ?? '',
+  async (tmplIds) => {
+    const res: unknown = await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
+    return typeof res === 'object' && res !== null ? { ...res } : {}
+  },
+)

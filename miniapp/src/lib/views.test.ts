@@ -1,0 +1,111 @@
+import { COMMENT_KINDS, commentProblem, commentStatusLabel, kindLabel } from './comment-form.ts';
+import { PRIVACY_NOTICE } from './privacy.ts';
+import { PUBLIC_REGIONS, percent, periodLabel, recentPeriods } from './public-view.ts';
+import type { MyRatingRow, WorkOrderTimelineRow } from './rows.ts';
+import { wechatSubscription } from './subscribe/wechat.ts';
+import { EVENT_LABELS, canRateFix, canRequestRereview, statusLabel, statusTone, timelineItems } from './work-order-view.ts';
+import { WORK_ORDER_EVENTS } from '../../../shared/work-orders.ts';
+
+const rating = (over: Partial<MyRatingRow> = {}): MyRatingRow => ({
+  id: '11111111-1111-4111-8111-111111111111',
+  transaction_id: '22222222-2222-4222-8222-222222222222',
+  project_no: 'LC1',
+  matter_name: '失业登记',
+  unit_name: '临翔区人力资源和社会保障局',
+  window_name: '1号窗口',
+  level: 1,
+  tags: ['115'],
+  comment: null,
+  is_anonymous: false,
+  is_default: false,
+  assess_number: 1,
+  validity: 'valid',
+  rated_at: '2026-11-30T01:00:00+00:00',
+  work_order_id: '33333333-3333-4333-8333-333333333333',
+  work_order_status: 'replied',
+  ...over,
+});
+
+const event = (e: WorkOrderTimelineRow['event'], over: Partial<WorkOrderTimelineRow> = {}): WorkOrderTimelineRow => ({
+  at: '2026-11-30T02:00:00+00:00', event: e, status_from: null, status_to: null, note: null, due_on: null, ...over,
+});
+
+describe('我的评价: the work order of a 差评', () => {
+  test('every timeline event has a Chinese label; dates and notes read plainly', () => {
+    for (const e of WORK_ORDER_EVENTS) expect(EVENT_LABELS[e]).toMatch(/[\u4e00-\u9fa5]/);
+    expect(timelineItems([event('opened', { due_on: '2026-12-01' }), event('extended', { note: '需要上级部门批复', due_on: '2026-12-25' })])).toEqual([
+      { when: '2026年11月30日 10:00', label: '差评已转给办理单位', note: null, due: '核实期限：2026年12月1日' },
+      { when: '2026年11月30日 10:00', label: '单位申请延期整改', note: '需要上级部门批复', due: '整改期限：2026年12月25日' },
+    ]);
+  });
+
+  test('states read as words, finished ones marked as such', () => {
+    expect(statusLabel('pending_verification')).toBe('待核实');
+    expect(statusLabel('something new')).toBe('处理中');
+    expect(statusTone('closed')).toBe('done');
+    expect(statusTone('overdue')).toBe('attention');
+    expect(statusTone('rectifying')).toBe('progress');
+  });
+
+  test('the fix may be rated once the unit answered, once (R12)', () => {
+    expect(canRateFix(rating(), [rating()])).toBe(true);
+    expect(canRateFix(rating({ work_order_status: 'rectifying' }), [])).toBe(false);
+    expect(canRateFix(rating({ work_order_status: 'rectified' }), [])).toBe(false);
+    expect(canRateFix(rating({ work_order_status: 'closed' }), [])).toBe(true);
+    expect(canRateFix(rating(), [], [event('rated_fix')])).toBe(false);
+    expect(canRateFix(rating(), [rating(), rating({ id: '44444444-4444-4444-8444-444444444444', assess_number: 2, work_order_id: null })])).toBe(false);
+    expect(canRateFix(rating({ work_order_id: null }), [])).toBe(false);
+  });
+
+  test('a re-review only for a real-name rater’s dismissed 差评, once (R11)', () => {
+    expect(canRequestRereview(rating({ work_order_status: 'dismissed' }))).toBe(true);
+    expect(canRequestRereview(rating({ work_order_status: 'dismissed', is_anonymous: true }))).toBe(false);
+    expect(canRequestRereview(rating({ work_order_status: 'dismissed' }), [event('rereview_requested')])).toBe(false);
+    expect(canRequestRereview(rating())).toBe(false);
+  });
+});
+
+test('公开: months newest first across a year end, rates as percentages, the city first', () => {
+  expect(recentPeriods(new Date('2026-02-15T00:00:00Z'), 4)).toEqual(['2026-02', '2026-01', '2025-12', '2025-11']);
+  // 2026-11-30 20:00 UTC is already December in Shanghai.
+  expect(recentPeriods(new Date('2026-11-30T20:00:00Z'), 1)).toEqual(['2026-12']);
+  expect(periodLabel('2026-03')).toBe('2026年3月');
+  expect([percent(0.9524), percent(1), percent(0), percent(null)]).toEqual(['95.2%', '100.0%', '0.0%', '暂无评价']);
+  expect(PUBLIC_REGIONS[0]).toEqual({ code: '530900', name: '全市' });
+  expect(PUBLIC_REGIONS).toHaveLength(9);
+});
+
+test('意见建议: kinds, statuses and the checks of submit_comment', () => {
+  expect(COMMENT_KINDS.map((k) => k.kind)).toEqual(['suggestion', 'complaint', 'praise']);
+  expect(kindLabel('complaint')).toBe('投诉');
+  expect(commentStatusLabel('replied')).toBe('单位已答复');
+  expect(commentProblem('  ', '')).toBe('内容不能为空，请填写后再提交');
+  expect(commentProblem('好'.repeat(1001), '')).toBe('内容最多 1000 字');
+  expect(commentProblem('窗口太少', '1'.repeat(101))).toMatch(/联系方式/);
+  expect(commentProblem('窗口太少', '13800000000')).toBeNull();
+});
+
+test('the privacy notice answers what, why, how long and who', () => {
+  expect(PRIVACY_NOTICE.map((s) => s.question)).toEqual(['我们保存什么', '为什么保存', '保存多久', '谁能看到']);
+  for (const s of PRIVACY_NOTICE) expect(s.answer.length).toBeGreaterThan(0);
+});
+
+describe('WeChat progress subscription (R17)', () => {
+  test('without a configured template the offer is not shown and nothing is asked', async () => {
+    const ask = jest.fn();
+    const sub = wechatSubscription('  ', ask);
+    expect(sub.available).toBe(false);
+    await expect(sub.request()).resolves.toBe('unavailable');
+    expect(ask).not.toHaveBeenCalled();
+  });
+
+  test('accept / reject as WeChat answers them ({ [tmplId]: "accept" | "reject" | "ban" })', async () => {
+    const answers: Array<Record<string, unknown>> = [{ T1: 'accept', errMsg: 'requestSubscribeMessage:ok' }, { T1: 'reject' }, { T1: 'ban' }];
+    const ask = jest.fn(async () => answers.shift() ?? {});
+    const sub = wechatSubscription('T1', ask);
+    expect(sub.available).toBe(true);
+    expect([await sub.request(), await sub.request(), await sub.request()]).toEqual(['accepted', 'rejected', 'rejected']);
+    expect(ask).toHaveBeenCalledWith(['T1']);
+    await expect(wechatSubscription('T1', () => Promise.reject(new Error('no tap'))).request()).resolves.toBe('rejected');
+  });
+});

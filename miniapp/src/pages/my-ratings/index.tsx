@@ -1,0 +1,230 @@
+import { useState } from 'react'
+import { Button, Text, Textarea, View } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
+import { LoginGate } from '../../components/LoginGate.tsx'
+import { OutboxNotice } from '../../components/OutboxNotice.tsx'
+import { LevelPicker } from '../../components/RatingForm.tsx'
+import { Shell } from '../../components/Shell.tsx'
+import { Empty, ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
+import type { Level } from '../../../../shared/tags.ts'
+import { myRatings, rateRectification, requestRereview, workOrderTimeline } from '../../lib/api.ts'
+import { toAppError } from '../../lib/errors.ts'
+import { levelChoice, levelKind, isLevel } from '../../lib/levels.ts'
+import { instantLabel } from '../../lib/pending.ts'
+import { commentValue, tagName } from '../../lib/rating-form.ts'
+import type { MyRatingRow, WorkOrderTimelineRow } from '../../lib/rows.ts'
+import type { Session } from '../../lib/session.ts'
+import { useAsync } from '../../lib/useAsync.ts'
+import { canRateFix, canRequestRereview, statusLabel, statusTone, timelineItems } from '../../lib/work-order-view.ts'
+import './index.scss'
+
+function Timeline({ rows }: { rows: WorkOrderTimelineRow[] }) {
+  const items = timelineItems(rows)
+  if (items.length === 0) return <Empty label='单位还没有处理记录' />
+  return (
+    <View className='timeline' data-testid='timeline'>
+      {items.map((item, i) => (
+        <View key={i} className='timeline__item' data-testid='timeline-item'>
+          <Text className='timeline__label'>● {item.label}</Text>
+          <Text className='timeline__when'>{item.when}</Text>
+          {item.due ? <Text className='timeline__note'>{item.due}</Text> : null}
+          {item.note ? <Text className='timeline__note'>{item.note}</Text> : null}
+        </View>
+      ))}
+    </View>
+  )
+}
+
+function FixForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice: string) => void }) {
+  const [level, setLevel] = useState<Level | null>(null)
+  const [comment, setComment] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const submit = async () => {
+    if (busy) return
+    if (level === null) {
+      setError('请先选择您对整改结果的满意程度')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const res = await rateRectification(workOrderId, level, commentValue(comment))
+      onDone(res.reopened ? '已收到您对整改结果的评价。您不满意，单位将重新整改，并由监督部门督办。' : '已收到您对整改结果的评价，谢谢！')
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='fix-form' data-testid='fix-form'>
+      <Text className='field-label'>您对整改结果满意吗？</Text>
+      <LevelPicker value={level} onChange={setLevel} />
+      <Text className='hint'>选择“不满意”或“非常不满意”，单位须重新整改，并由监督部门督办。</Text>
+      <Textarea className='textarea' data-testid='fix-comment' value={comment} maxlength={500} placeholderStyle='color:#5b616b' placeholder='想说的话（选填）' onInput={(e) => setComment(e.detail.value)} />
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary card__actions${busy ? ' btn--busy' : ''}`} data-testid='fix-submit' onClick={() => void submit()}>
+        {busy ? '正在提交…' : '提交整改评价'}
+      </Button>
+    </View>
+  )
+}
+
+function RereviewForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice: string) => void }) {
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const submit = async () => {
+    if (busy) return
+    const value = commentValue(reason)
+    if (value === null) {
+      setError('请写明申请复核的理由')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      await requestRereview(workOrderId, value)
+      onDone('复核申请已提交，市级监督部门会作出决定，结果会显示在处理进度中。')
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View data-testid='rereview-form'>
+      <Text className='field-label'>申请复核的理由（只能申请一次，由市级监督部门决定）</Text>
+      <Textarea className='textarea' data-testid='rereview-reason' value={reason} maxlength={500} onInput={(e) => setReason(e.detail.value)} />
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary card__actions${busy ? ' btn--busy' : ''}`} data-testid='rereview-submit' onClick={() => void submit()}>
+        {busy ? '正在提交…' : '提交复核申请'}
+      </Button>
+    </View>
+  )
+}
+
+function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRatingRow[]; onChanged: (notice: string) => void }) {
+  const workOrderId = rating.work_order_id ?? ''
+  const [open, setOpen] = useState(false)
+  const [action, setAction] = useState<'fix' | 'rereview' | null>(null)
+  const [timeline, setTimeline] = useState<{ status: 'idle' | 'loading' | 'done' | 'error'; rows: WorkOrderTimelineRow[]; error?: string }>({ status: 'idle', rows: [] })
+  const load = () => {
+    setTimeline({ status: 'loading', rows: [] })
+    workOrderTimeline(workOrderId).then(
+      (rows) => setTimeline({ status: 'done', rows }),
+      (err: unknown) => setTimeline({ status: 'error', rows: [], error: toAppError(err).message }),
+    )
+  }
+  const loaded = timeline.status === 'done' ? timeline.rows : undefined
+  const tone = statusTone(rating.work_order_status)
+  return (
+    <View className='work-order' data-testid='work-order'>
+      <Text className='card__line'>
+        <Text className={`badge ${tone === 'done' ? 'badge--good' : tone === 'attention' ? 'badge--bad' : 'badge--info'}`} data-testid='work-order-status'>
+          {tone === 'done' ? '✓ ' : ''}
+          {statusLabel(rating.work_order_status)}
+        </Text>
+        差评处理进度
+      </Text>
+      <Button
+        className='btn btn--secondary card__actions'
+        data-testid='toggle-timeline'
+        onClick={() => {
+          if (!open && timeline.status !== 'done') load()
+          setOpen(!open)
+        }}
+      >
+        {open ? '收起处理进度' : '查看处理进度'}
+      </Button>
+      {open && timeline.status === 'loading' ? <Loading /> : null}
+      {open && timeline.status === 'error' ? <ErrorBlock message={timeline.error ?? ''} onRetry={load} /> : null}
+      {open && timeline.status === 'done' ? <Timeline rows={timeline.rows} /> : null}
+      {canRateFix(rating, all, loaded) && action !== 'fix' ? (
+        <Button className='btn btn--primary' data-testid='rate-fix' onClick={() => setAction('fix')}>
+          评价整改结果
+        </Button>
+      ) : null}
+      {action === 'fix' ? <FixForm workOrderId={workOrderId} onDone={onChanged} /> : null}
+      {canRequestRereview(rating, loaded) && action !== 'rereview' ? (
+        <Button className='btn btn--secondary' data-testid='rereview' onClick={() => setAction('rereview')}>
+          对处理结果有异议，申请复核
+        </Button>
+      ) : null}
+      {action === 'rereview' ? <RereviewForm workOrderId={workOrderId} onDone={onChanged} /> : null}
+    </View>
+  )
+}
+
+function RatingCard({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRatingRow[]; onChanged: (notice: string) => void }) {
+  const level = Number(rating.level)
+  const choice = isLevel(level) ? levelChoice(level) : null
+  const kind = levelKind(level)
+  const title = rating.matter_name ?? rating.window_name ?? '服务评价'
+  return (
+    <View className='card' data-testid='rating-item' data-rating={rating.id}>
+      <Text className='card__title'>{title}</Text>
+      <Text className='card__line'>
+        <Text className={`badge ${kind === '差评' ? 'badge--bad' : kind === '好评' ? 'badge--good' : 'badge--mid'}`}>{kind}</Text>
+        <Text className='my-rating__level' data-testid='rating-level'>
+          {choice ? `${choice.face} ${choice.name}` : `等级 ${level}`}
+        </Text>
+      </Text>
+      {rating.unit_name ? <Text className='card__line'>办理单位：{rating.unit_name}</Text> : null}
+      {rating.matter_name && rating.window_name ? <Text className='card__line'>窗口：{rating.window_name}</Text> : null}
+      {!rating.matter_name ? <Text className='card__line'>扫码评价窗口</Text> : null}
+      <Text className='card__line'>评价时间：{instantLabel(rating.rated_at)}</Text>
+      <Text className='card__line' data-testid='rating-identity'>
+        {rating.is_default ? '系统默认评价（逾期未评价）' : rating.is_anonymous ? '匿名评价' : '实名评价'}
+        {Number(rating.assess_number) === 2 ? ' · 整改结果评价' : ''}
+        {rating.validity === 'invalid' ? ' · 申诉成立，不计入考核' : ''}
+      </Text>
+      {rating.tags && rating.tags.length > 0 ? (
+        <Text className='card__line' data-testid='rating-tags'>原因：{rating.tags.map(tagName).join('、')}</Text>
+      ) : null}
+      {rating.comment ? <Text className='card__line'>留言：{rating.comment}</Text> : null}
+      {rating.work_order_id ? <WorkOrder rating={rating} all={all} onChanged={onChanged} /> : null}
+    </View>
+  )
+}
+
+function MyRatingList({ session }: { session: Session }) {
+  const { state, reload } = useAsync(myRatings)
+  const [notice, setNotice] = useState<string | null>(null)
+  useDidShow(() => {
+    if (state.status !== 'loading') reload()
+  })
+  const changed = (text: string) => {
+    setNotice(text)
+    reload()
+  }
+  return (
+    <View>
+      {notice ? (
+        <Text className='notice notice--ok' data-testid='my-ratings-notice'>
+          ✓ {notice}
+        </Text>
+      ) : null}
+      <OutboxNotice userId={session.user.id} />
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      {state.status === 'done' && state.data.length === 0 ? <Empty label='您还没有评价记录' /> : null}
+      {state.status === 'done' && state.data.length > 0 ? (
+        <View data-testid='rating-list'>
+          {state.data.map((r) => (
+            <RatingCard key={r.id} rating={r} all={state.data} onChanged={changed} />
+          ))}
+        </View>
+      ) : null}
+    </View>
+  )
+}
+
+export default function MyRatingsPage() {
+  return (
+    <Shell title='我的评价'>
+      <LoginGate reason='登录后可以查看您的评价和差评的整改进度。'>{(session) => <MyRatingList session={session} />}</LoginGate>
+    </Shell>
+  )
+}

@@ -1,0 +1,137 @@
+import { useState } from 'react'
+import { Text, View } from '@tarojs/components'
+import { Shell } from '../../components/Shell.tsx'
+import { Empty, ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
+import { CITY_CODE } from '../../../../shared/regions.ts'
+import { publicBadReviewBoard, publicResults } from '../../lib/api.ts'
+import { toAppError, type AppError } from '../../lib/errors.ts'
+import { levelName } from '../../lib/levels.ts'
+import { PUBLIC_REGIONS, percent, periodLabel, recentPeriods } from '../../lib/public-view.ts'
+import { tagName } from '../../lib/rating-form.ts'
+import type { BadReviewBoardRow } from '../../lib/rows.ts'
+import { useAsync } from '../../lib/useAsync.ts'
+import { statusLabel } from '../../lib/work-order-view.ts'
+import './index.scss'
+
+async function loadPublic(period: string, region: string) {
+  const results = await publicResults(period, region)
+  let board: BadReviewBoardRow[] | null = null
+  let boardError: AppError | null = null
+  try {
+    board = await publicBadReviewBoard(period, region)
+  } catch (err) {
+    boardError = toAppError(err)
+  }
+  return { results, board, boardError }
+}
+
+/** '2026-11-30' → '2026年11月30日'. */
+function dayText(day: string): string {
+  return `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`
+}
+
+function Choices<T extends string>({ items, value, onChange, testId }: { items: Array<{ value: T; label: string }>; value: T; onChange: (v: T) => void; testId: string }) {
+  return (
+    <View className='choices' data-testid={testId}>
+      {items.map((i) => (
+        <View
+          key={i.value}
+          className={`choice${i.value === value ? ' choice--on' : ''}`}
+          data-testid={`${testId}-${i.value}`}
+          data-selected={i.value === value ? 'yes' : 'no'}
+          onClick={() => onChange(i.value)}
+        >
+          <Text>{i.value === value ? `✓ ${i.label}` : i.label}</Text>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+function Results({ period, region }: { period: string; region: string }) {
+  const { state, reload } = useAsync(() => loadPublic(period, region))
+  if (state.status === 'loading') return <Loading />
+  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
+  const { results, board, boardError } = state.data
+  const rated = results.filter((r) => Number(r.rating_count) > 0)
+  return (
+    <View>
+      <Text className='field-label'>各单位评价结果（{periodLabel(period)}）</Text>
+      {rated.length === 0 ? <Empty label='本月暂无评价数据' /> : null}
+      {rated.map((r) => (
+        <View key={r.unit_id} className='card' data-testid='result-item'>
+          <Text className='card__title'>{r.unit_name}</Text>
+          <Text className='card__line'>所在地区：{r.region_name}</Text>
+          <View className='stats'>
+            <View className='stats__cell'>
+              <Text className='stats__value'>{Number(r.rating_count)}</Text>
+              <Text className='stats__label'>评价数</Text>
+            </View>
+            <View className='stats__cell'>
+              <Text className='stats__value'>{percent(r.satisfaction_rate)}</Text>
+              <Text className='stats__label'>满意率</Text>
+            </View>
+            <View className='stats__cell'>
+              <Text className='stats__value'>{Number(r.bad_count)}</Text>
+              <Text className='stats__label'>差评数</Text>
+            </View>
+          </View>
+          <Text className='card__line'>
+            好评率 {percent(r.good_rate)} · 主动评价率 {percent(r.active_rate)}
+            {r.rectify_rate !== undefined && r.rectify_rate !== null ? ` · 差评整改率 ${percent(r.rectify_rate)}` : ''}
+          </Text>
+        </View>
+      ))}
+      <Text className='field-label'>差评及整改情况公示</Text>
+      {boardError ? (
+        boardError.code === 'not_found' ? (
+          <Empty label='差评公示暂未开放' />
+        ) : (
+          <ErrorBlock message={boardError.message} onRetry={reload} />
+        )
+      ) : null}
+      {board && board.length === 0 ? <Empty label='本月没有差评' /> : null}
+      {board?.map((b) => (
+        <View key={b.work_order_id} className='card' data-testid='board-item'>
+          <Text className='card__title'>{b.unit_name}</Text>
+          <Text className='card__line'>
+            <Text className='badge badge--bad'>差评</Text>
+            {levelName(Number(b.level))}
+            {b.matter_name ? ` · ${b.matter_name}` : ''}
+          </Text>
+          <Text className='card__line'>
+            {dayText(b.rated_on)} · {b.region_name}
+          </Text>
+          {b.tags && b.tags.length > 0 ? <Text className='card__line'>原因：{b.tags.map(tagName).join('、')}</Text> : null}
+          {b.comment ? <Text className='card__line'>群众留言：{b.comment}</Text> : null}
+          <Text className='card__line' data-testid='board-status'>
+            <Text className={`badge ${b.rectified ? 'badge--good' : 'badge--info'}`}>{b.rectified ? '✓ 已整改' : '整改中'}</Text>
+            {statusLabel(b.status)}
+          </Text>
+          {b.reply ? (
+            <Text className='card__line'>
+              单位答复{b.replied_on ? `（${dayText(b.replied_on)}）` : ''}：{b.reply}
+            </Text>
+          ) : null}
+        </View>
+      ))}
+    </View>
+  )
+}
+
+/** Readable without login (R15): no rater, officer or 办件 appears here. */
+export default function PublicPage() {
+  const periods = recentPeriods(new Date())
+  const [period, setPeriod] = useState(periods[0] ?? '')
+  const [region, setRegion] = useState(CITY_CODE)
+  return (
+    <Shell title='评价结果公开'>
+      <Text className='hint'>按月公布各单位的评价情况和差评整改情况，评价人信息不公开。</Text>
+      <Text className='field-label'>月份</Text>
+      <Choices testId='period' items={periods.map((p) => ({ value: p, label: periodLabel(p) }))} value={period} onChange={setPeriod} />
+      <Text className='field-label'>地区</Text>
+      <Choices testId='region' items={PUBLIC_REGIONS.map((r) => ({ value: r.code, label: r.name }))} value={region} onChange={setRegion} />
+      <Results key={`${period}-${region}`} period={period} region={region} />
+    </Shell>
+  )
+}
