@@ -16,6 +16,9 @@ export interface FunctionsEnv {
   SUPABASE_DB_URL: string;
   HCP_JWT_SECRET: string;
   ALLOW_DEV_LOGIN: 'true' | 'false';
+  /** R16: where report-upstream sends (unset: it answers 503 and sends nothing). */
+  PROVINCIAL_API_URL?: string;
+  PROVINCIAL_APP_KEY?: string;
 }
 
 export function denoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,13 +1,29 @@
 /**
- * Runs the scheduled jobs on the local stack, where production uses pg_cron. A job is one SQL
- * statement run every `intervalMs`; a run that is still going when the next is due is skipped.
+ * Runs the scheduled jobs on the local stack, where production uses pg_cron (and pg_net for
+ * functions). A job is one SQL statement, or one POST to an edge function with the service
+ * key, run every `intervalMs`; a run that is still going when the next is due is skipped.
  */
 import pg from 'pg';
 
-export interface Job {
-  name: string;
-  sql: string;
-  intervalMs: number;
+export type Job =
+  | { name: string; intervalMs: number; sql: string }
+  | { name: string; intervalMs: number; post: { url: string; serviceRoleKey: string } };
+
+/** A scheduled POST to an edge function, as pg_cron + pg_net does in production. */
+export function functionJob(name: string, apiUrl: string, serviceRoleKey: string, intervalMs: number): Job {
+  return { name, intervalMs, post: { url: `${apiUrl}/functions/v1/${name}`, serviceRoleKey } };
+}
+
+async function postFunction(post: { url: string; serviceRoleKey: string }): Promise<unknown[]> {
+  const res = await fetch(post.url, {
+    method: 'POST',
+    headers: { apikey: post.serviceRoleKey, authorization: `Bearer ${post.serviceRoleKey}`, 'content-type': 'application/json' },
+    body: '{}',
+    signal: AbortSignal.timeout(120_000),
+  });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${post.url} answered ${res.status}: ${JSON.stringify(body)}`);
+  return [body];
 }
 
 /** The jobs of the system. Production schedules the same statements with pg_cron. */
@@ -32,6 +48,7 @@ export function startScheduler(opts: { dbUrl: string; jobs: Job[]; log?: (line: 
   async function run(job: Job): Promise<unknown[]> {
     running.add(job.name);
     try {
+      if ('post' in job) return await postFunction(job.post);
       const { rows } = await pool.query(job.sql);
       return rows;
     } finally {

@@ -13,10 +13,11 @@ import { startGateway } from './gateway.ts';
 import { apiKey } from './keys.ts';
 import { localKeys } from './local-keys.ts';
 import { startIdentityStandIns, type IdentityEnv } from '../stand-ins/index.ts';
+import { startProvincialStandIn } from '../stand-ins/provincial.ts';
 import { migrate, type MigrateResult } from './migrate.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { JOBS, startScheduler, type Job, type RunningScheduler } from './scheduler.ts';
+import { functionJob, JOBS, startScheduler, type Job, type RunningScheduler } from './scheduler.ts';
 import { startStaticH5 } from './static-h5.ts';
 
 export const h5DistDir = path.join(repoRoot, 'miniapp', 'dist', 'h5');
@@ -28,6 +29,12 @@ export interface StackOptions {
   ports: StackPorts;
   jwtSecret: string;
   serveH5: boolean;
+  /**
+   * Report upward (R16) to a stand-in provincial platform, every minute. `npm start` does; the
+   * test stack does not, because the function tests run their own stand-in and a scheduled run
+   * would take their messages.
+   */
+  reportUpstream?: boolean;
   jobs?: Job[];
   log?: (line: string) => void;
 }
@@ -79,6 +86,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     const standIns = await startIdentityStandIns(localKeys(), log);
     stops.push(() => standIns.stop());
+    const provincial = opts.reportUpstream ? await startProvincialStandIn({ log }) : undefined;
+    if (provincial) stops.push(() => provincial.close());
 
     const functions = await startFunctions({
       port: ports.functions,
@@ -90,6 +99,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         HCP_JWT_SECRET: opts.jwtSecret,
         ALLOW_DEV_LOGIN: 'true',
         ...standIns.env,
+        ...provincial?.env,
       },
       log,
     });
@@ -105,7 +115,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     });
     stops.push(() => closeServer(gateway));
 
-    const scheduler = startScheduler({ dbUrl: pgServer.url, jobs: opts.jobs ?? JOBS, log });
+    const jobs = [...(opts.jobs ?? JOBS), ...(provincial ? [functionJob('report-upstream', apiUrl, serviceRoleKey, 60_000)] : [])];
+    const scheduler = startScheduler({ dbUrl: pgServer.url, jobs, log });
     stops.push(() => scheduler.stop());
 
     let h5Url: string | undefined;
