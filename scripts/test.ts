@@ -14,7 +14,7 @@ import { freePorts } from './stack/ports.ts';
 import { startStack, type RunningStack } from './stack/stack.ts';
 import { checkTier, denoTier, jestTier, missingTool, run, type TierResult } from './test-tiers.ts';
 
-const TIERS = ['unit', 'typecheck', 'build', 'database', 'advisors', 'api', 'functions', 'miniprogram', 'stack', 'e2e'] as const;
+const TIERS = ['unit', 'typecheck', 'build', 'database', 'advisors', 'api', 'functions', 'miniprogram', 'stack', 'faults', 'e2e'] as const;
 type Tier = (typeof TIERS)[number];
 const STACK_TIERS: Tier[] = ['database', 'advisors', 'api', 'functions', 'miniprogram', 'e2e'];
 
@@ -112,6 +112,13 @@ async function main(): Promise<number> {
           result = ['weapp', 'alipay'].every((t) => existsSync(path.join(repoRoot, 'miniapp', 'dist', t, 'app.js')))
             ? await jestTier('miniprogram', env)
             : { tier, passed: 0, failed: 1, skipped: 0, note: 'no weapp/alipay build (the build tier failed or did not run)' };
+          break;
+        case 'faults':
+          // Starts its own stack: it restarts PostgreSQL, PostgREST and Deno under load.
+          result = await checkTier('faults', [{
+            name: 'restarts of PostgREST, PostgreSQL and Deno under load lose and duplicate nothing',
+            run: async () => (await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tests/faults/restarts.ts')])).code === 0,
+          }]);
           break;
         case 'stack':
           result = existsSync(path.join(repoRoot, 'miniapp', 'dist', 'h5', 'index.html'))

@@ -52,8 +52,15 @@ export interface RunningStack {
   identityEnv: IdentityEnv;
   scheduler: RunningScheduler;
   resetDatabase(): Promise<MigrateResult>;
+  /**
+   * Fault injection (the faults tier): stops one service — cleanly, or with SIGKILL when `kill`
+   * — and starts it again on the same port. PostgreSQL needs a persistent data directory.
+   */
+  restart(service: RestartableService, opts?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type RestartableService = 'postgres' | 'postgrest' | 'functions';
 
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
@@ -77,11 +84,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const serviceRoleKey = await apiKey('service_role', opts.jwtSecret);
     const apiUrl = `http://127.0.0.1:${ports.gateway}`;
 
-    const pgServer = await startPostgres({ dataDir: opts.dataDir, port: ports.postgres, persistent: opts.persistent, log });
+    const startDb = () => startPostgres({ dataDir: opts.dataDir, port: ports.postgres, persistent: opts.persistent, log });
+    let pgServer = await startDb();
     stops.push(() => pgServer.stop());
     const migrations = await migrate(pgServer.url, { seed: pgServer.fresh });
 
-    const postgrest = await startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: opts.jwtSecret, log });
+    const startRest = () => startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: opts.jwtSecret, log });
+    let postgrest = await startRest();
     stops.push(() => postgrest.stop());
 
     const standIns = await startIdentityStandIns(localKeys(), log);
@@ -89,7 +98,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const provincial = opts.reportUpstream ? await startProvincialStandIn({ log }) : undefined;
     if (provincial) stops.push(() => provincial.close());
 
-    const functions = await startFunctions({
+    const startDeno = () => startFunctions({
       port: ports.functions,
       env: {
         SUPABASE_URL: apiUrl,
@@ -103,6 +112,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       },
       log,
     });
+    let functions = await startDeno();
     stops.push(() => functions.stop());
 
     const gateway = await startGateway({
@@ -138,6 +148,23 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       identityEnv: standIns.env,
       scheduler,
       resetDatabase: () => resetDatabase(pgServer.url),
+      async restart(service, restartOpts) {
+        const kill = restartOpts?.kill ?? false;
+        if (service === 'postgres') {
+          if (!opts.persistent) throw new Error('restarting PostgreSQL needs a persistent data directory');
+          await pgServer.stop();
+          pgServer = await startDb();
+        } else if (service === 'postgrest') {
+          if (kill) postgrest.process.kill('SIGKILL');
+          await postgrest.stop();
+          postgrest = await startRest();
+        } else {
+          if (kill) functions.process.kill('SIGKILL');
+          await functions.stop();
+          functions = await startDeno();
+        }
+        log(`[stack] restarted ${service}${kill ? ' (killed)' : ''}`);
+      },
       stop,
     };
   } catch (err) {
