@@ -239,6 +239,7 @@ describe('publication (R15)', () => {
     expect(Object.keys(await board())).not.toContain('project_no');
     await refused(rpc('citizen-b', 'set_comment_public', { p_rating_id: ratingId, p_public: true }), 'not_found');
     expect((await rpc('citizen-a', 'set_comment_public', { p_rating_id: ratingId, p_public: true })).error).toBeNull();
+    expect((await rpc('citizen-a', 'my_ratings')).data).toContainEqual(expect.objectContaining({ id: ratingId, comment_public: true }));
     expect(await board()).toMatchObject({ comment: '窗口人员态度生硬' });
     const bad = await client().rpc('public_bad_review_board', { p_period: '2026-13', p_region_code: '530902' });
     expect(bad.error).toMatchObject({ code: 'invalid_input' });
