@@ -132,3 +132,41 @@ describe('public_results (R15, anon)', () => {
     expect(codeOf(err)).toBe('not_found');
   });
 });
+
+test('the rollups follow every kind of statement: a bulk insert, an update of some rows, a delete (transition tables)', async () => {
+  const rollupEqualsCount = async () => (await db.query(`
+    with direct as (
+      select (rated_at at time zone 'Asia/Shanghai')::date as day, unit_id, level, is_default, count(*)::bigint as n
+      from app.ratings where assess_number = 1 and validity = 'valid' group by 1, 2, 3, 4),
+    rolled as (
+      select day, unit_id, level, is_default, sum(rating_count)::bigint as n
+      from app.rating_daily group by 1, 2, 3, 4 having sum(rating_count) <> 0)
+    select count(*)::int as differing from (
+      (select * from direct except select * from rolled) union all (select * from rolled except select * from direct)) x`)).rows[0].differing;
+  const finishedEqualsCount = async () => (await db.query(`
+    select count(*)::int as differing from (
+      (select (finished_at at time zone 'Asia/Shanghai')::date, unit_id, count(*)::bigint from app.transactions where status = 'finished' group by 1, 2
+       except select day, unit_id, sum(finished_count)::bigint from app.finished_daily group by 1, 2 having sum(finished_count) <> 0)
+      union all
+      (select day, unit_id, sum(finished_count)::bigint from app.finished_daily group by 1, 2 having sum(finished_count) <> 0
+       except select (finished_at at time zone 'Asia/Shanghai')::date, unit_id, count(*)::bigint from app.transactions where status = 'finished' group by 1, 2)) x`)).rows[0].differing;
+  await db.query('begin');
+  try {
+    await db.query(`insert into app.transactions (project_no, matter_id, unit_id, region_code, channel, status, accepted_at, finished_at)
+                    select 'ROLL-' || g, m.id, m.unit_id, u.region_code, 'pc', 'finished', now() - interval '10 days', now() - (g % 48) * interval '1 hour'
+                    from generate_series(1, 5000) g cross join lateral (select id, unit_id from app.matters order by code limit 1 offset g % 15) m
+                    join app.units u on u.id = m.unit_id`);
+    await db.query(`select public.apply_default_ratings(now() + interval '30 days')`);
+    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+    await db.query(`update app.ratings set validity = 'invalid' where transaction_id in (select id from app.transactions where project_no like 'ROLL-%' and project_no like '%7')`);
+    await db.query(`update app.transactions set finished_at = finished_at - interval '2 days' where project_no like 'ROLL-%3'`);
+    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+    await db.query(`delete from app.upstream_outbox where rating_id in (select r.id from app.ratings r join app.transactions t on t.id = r.transaction_id where t.project_no like 'ROLL-%1')`);
+    await db.query(`update app.transactions set first_rating_id = null where project_no like 'ROLL-%1'`);
+    await db.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'ROLL-%1')`);
+    await db.query(`delete from app.transactions where project_no like 'ROLL-%1'`);
+    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+  } finally {
+    await db.query('rollback');
+  }
+}, 120_000);

@@ -1,0 +1,120 @@
+/**
+ * Benchmark 2: the default job `apply_default_ratings(p_now)` over the due 办件 of data.ts
+ * against one set-based INSERT of the same default ratings (the same triggers fire: 办件 marked
+ * rated, rollups kept). Both measured runs are rolled back and vacuumed away, so each sees the
+ * same rows; then the job runs for real while citizens submit ratings through the gateway (8
+ * clients, each pausing 50 ms between ratings: a steady load, not a saturating one, so the job
+ * is not starved of the two cores), and their p99 is compared with the same load without the job.
+ */
+import pg from 'pg';
+import { autoExplain, planHeadlines } from './explain.ts';
+import type { Summary } from './measure.ts';
+import { SUBSET_DEFAULTS } from './proposals.ts';
+import { apiCaller, measureSubmit, type OpenPool, type Stack } from './submit.ts';
+
+/** The baseline: every due, unrated 办件 gets its default in one statement. */
+export const SET_BASED_DEFAULTS = `
+  insert into app.ratings (transaction_id, assess_number, level, channel, is_default, unit_id, region_code,
+                           matter_id, hall_id, window_id, staff_user_id, platform_id, rated_at)
+  select t.id, 1, 3, 'default', true, t.unit_id, t.region_code,
+         t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
+  from app.transactions t
+  where t.status = 'finished' and t.first_rating_id is null and t.rating_due_at <= $1
+  on conflict do nothing`;
+
+export interface Timed {
+  rows: number;
+  ms: number;
+  /** The statement failed (after ms). */
+  error?: string;
+}
+
+export interface JobResult {
+  due: number;
+  /** With the migrations' triggers. */
+  baseline: Timed;
+  job: Timed;
+  /** The job run for real, with citizens submitting alongside. */
+  jobUnderLoad: { rows: number; ms: number };
+  submitAlone: Summary;
+  submitDuringJob: Summary;
+  concurrency: number;
+  pauseMs: number;
+  /** After the real run: due 办件 left without a rating, and 办件 with more than one first rating. */
+  leftUnrated: number;
+  duplicates: number;
+  /** auto_explain of one INSERT over up to 100,000 of the due 办件 (rolled back): where the time goes, triggers included. */
+  plan: string;
+}
+
+/** Runs `sql` (after `setup`, inside the same transaction), times it, rolls it all back and vacuums. */
+async function timedRolledBack(db: pg.Client, sql: string, now: Date, setup?: string): Promise<Timed> {
+  await db.query('begin');
+  const t0 = performance.now();
+  try {
+    if (setup) await db.query(setup);
+    const started = performance.now();
+    const r = await db.query(sql, [now]);
+    const ms = performance.now() - started;
+    const rows = r.command === 'SELECT' ? Number((r.rows[0] as { applied: number }).applied) : (r.rowCount ?? 0);
+    return { rows, ms };
+  } catch (err) {
+    return { rows: 0, ms: performance.now() - t0, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await db.query('rollback');
+    await db.query('vacuum app.ratings, app.transactions, app.rating_daily');
+  }
+}
+
+export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts: { concurrency: number; pauseMs: number; aloneCalls: number; duringMax: number }, log: (l: string) => void): Promise<JobResult> {
+  const now = new Date();
+  const { rows: [due] } = await db.query<{ n: number }>(
+    `select count(*)::int as n from app.transactions t where t.status = 'finished' and t.first_rating_id is null and t.rating_due_at <= $1`, [now]);
+  const JOB = `select public.apply_default_ratings($1) as applied`;
+
+  // Where the time goes: every statement one INSERT runs, its triggers' included (same subset).
+  // Foreign-key checks run once per row (under a millisecond each; their total is in the outer
+  // plan's "Trigger for constraint" lines): left out of the statement list.
+  const plans = (await autoExplain(db, SUBSET_DEFAULTS, [now], { rollback: true })).filter((p) => !/Query Text: SELECT 1 FROM ONLY/.test(p));
+  const plan = plans.join('\n\n');
+  log(`  statements of one INSERT over the subset (auto_explain):\n    ${planHeadlines(plans).join('\n    ')}`);
+  log(`  ${(plans.at(-1) ?? '').split('\n').filter((l) => /Trigger|Execution Time/.test(l)).map((l) => l.trim()).join('; ')}`);
+  await db.query('vacuum app.ratings, app.transactions, app.rating_daily');
+  const say = (what: string, t: Timed) =>
+    log(`  ${what}: ${t.error ? `failed after ${(t.ms / 1000).toFixed(1)} s: ${t.error}` : `${t.rows} rows in ${(t.ms / 1000).toFixed(1)} s`}`);
+  const baseline = await timedRolledBack(db, SET_BASED_DEFAULTS, now);
+  say('one INSERT', baseline);
+  const job = await timedRolledBack(db, JOB, now);
+  say('apply_default_ratings', job);
+
+  const caller = apiCaller(stack);
+  const { summary: submitAlone } = await measureSubmit(caller, pool, opts.aloneCalls, opts.concurrency, db, { pauseMs: opts.pauseMs });
+  log(`  submit ×${opts.concurrency} alone: p50 ${submitAlone.p50.toFixed(1)} ms, p99 ${submitAlone.p99.toFixed(1)} ms`);
+
+  // The real run, with citizens rating other (open) 办件 until the job returns.
+  const jobConn = new pg.Client({ connectionString: stack.dbUrl });
+  await jobConn.connect();
+  let finished = false;
+  let jobUnderLoad = { rows: 0, ms: 0 };
+  try {
+    const t0 = performance.now();
+    const jobRun = jobConn.query(JOB, [now]).then((r) => {
+      jobUnderLoad = { rows: Number(r.rows[0].applied), ms: performance.now() - t0 };
+      finished = true;
+    });
+    const during = measureSubmit(caller, pool, Math.min(pool.left, opts.duringMax), opts.concurrency, db, { stop: () => finished, pauseMs: opts.pauseMs });
+    const [, { summary: submitDuringJob }] = await Promise.all([jobRun, during]);
+    log(`  apply_default_ratings under load: ${jobUnderLoad.rows} rows in ${(jobUnderLoad.ms / 1000).toFixed(1)} s; ` +
+      `submit ×${opts.concurrency} during it: ${submitDuringJob.n} calls, p50 ${submitDuringJob.p50.toFixed(1)} ms, p99 ${submitDuringJob.p99.toFixed(1)} ms`);
+    const { rows: [check] } = await db.query<{ left: number; dup: number }>(`
+      select (select count(*)::int from app.transactions t where t.status = 'finished' and t.first_rating_id is null and t.rating_due_at <= $1) as left,
+             (select count(*)::int from (select transaction_id from app.ratings where transaction_id is not null and assess_number = 1
+                                          group by 1 having count(*) > 1) d) as dup`, [now]);
+    return {
+      due: due!.n, baseline, job, jobUnderLoad, submitAlone, submitDuringJob, concurrency: opts.concurrency, pauseMs: opts.pauseMs,
+      leftUnrated: check!.left, duplicates: check!.dup, plan,
+    };
+  } finally {
+    await jobConn.end();
+  }
+}
