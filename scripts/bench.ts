@@ -18,6 +18,7 @@ import { tryUnitIndexes, type Tried } from './bench/proposals.ts';
 import { benchStats, explainStats, QUERIES, type StatsRow } from './bench/rollups.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
+import { benchIngest, INGEST_BATCH, INGEST_SINGLE_CONCURRENCY, type IngestResult } from './bench/ingest.ts';
 import { benchSubmit, CONCURRENCY, OpenPool, type SubmitRow } from './bench/submit.ts';
 import { jwtSecret, repoRoot } from './stack/config.ts';
 import { freePorts } from './stack/ports.ts';
@@ -65,6 +66,7 @@ interface Results {
   postgres?: string;
   settings?: Record<string, string>;
   submit?: SubmitRow[];
+  ingest?: IngestResult;
   stats?: {
     rows: StatsRow[];
     ratings: number;
@@ -108,6 +110,15 @@ export function report(r: Results): string {
       'p50 ratio', 'p99 ratio', 'PostgREST without gateway: /s, p50 / p99', 'submit_rating in SQL: /s, p50 / p99'], rows));
     out.push('', `${r.submit[0]!.summary.n} calls per cell. Wait events of busy backends (samples every 20 ms) at 32 clients: ` +
       r.submit.filter((s) => s.concurrency === 32).map((s) => `${s.path}: ${Object.entries(s.waits).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([w, n]) => `${w} ${n}`).join(', ')}`).join('; ') + '.');
+  }
+  if (r.ingest) {
+    const g = r.ingest;
+    out.push('', `### 1b. Device ratings: ratings-ingest batches of ${INGEST_BATCH} vs one rating per request`, '', load('ingest'), '');
+    out.push(table(['figure', 'value', 'baseline', 'ratio'], [[
+      `ratings/s in batches of ${INGEST_BATCH} (one client)`, `${perS(g.batch.perSecond)} (${g.batch.ratings.toLocaleString('en-US')} ratings, ${g.batch.requests} requests, ${fmt(g.batch.ms / 1000)} s)`,
+      `one per request, ${INGEST_SINGLE_CONCURRENCY} clients: ${perS(g.single.perSecond)} (${g.single.ratings.toLocaleString('en-US')} requests, ${fmt(g.single.ms / 1000)} s)`,
+      x(ratio(g.batch.perSecond, g.single.perSecond)),
+    ]]));
   }
   if (r.job) {
     const j = r.job;
@@ -216,6 +227,12 @@ async function main(): Promise<number> {
         console.log(`\n━━ 1. submit_rating: ${options.submitCalls} calls per path and concurrency`);
         loadNow('submit');
         results.submit = await benchSubmit(stackInfo, conn, pool, options.submitCalls, log);
+      });
+      if (options.only.includes('ingest')) await attempt('ingest', async () => {
+        const ratings = Math.max(INGEST_BATCH * 2, Math.round(20_000 * options.scale));
+        console.log(`\n━━ 1b. ratings-ingest: ${ratings} ratings in batches of ${INGEST_BATCH}, and a fifth as many one per request`);
+        loadNow('ingest');
+        results.ingest = await benchIngest(stackInfo, conn, ratings, log);
       });
       if (options.only.includes('stats')) await attempt('stats', async () => {
         const count = Math.round(10_000_000 * options.scale);

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   const dir = dataDir();
   console.log(`Starting the local stack on ${dir} (log: ${path.relative(process.cwd(), logFile)})…`);
-  const stack = await startStack({ dataDir: dir, persistent: true, ports, jwtSecret: jwtSecret(), serveH5: true, reportUpstream: true, log });
+  const stack = await startStack({ dataDir: dir, persistent: true, ports, jwtSecret: jwtSecret(), serveH5: true, functionJobs: true, log });
   let stopped = false;
   exitHook((done) => {
     if (stopped) return done();

@@ -10,6 +10,7 @@ import { CORE_ERRORS } from './error-codes/core.ts';
 import { IDENTITY_ERRORS } from './error-codes/identity.ts';
 import { INGEST_ERRORS } from './error-codes/ingest.ts';
 import { RATING_ERRORS } from './error-codes/rating.ts';
+import { REMINDER_ERRORS } from './error-codes/reminders.ts';
 import { UPSTREAM_ERRORS } from './error-codes/upstream.ts';
 import type { ErrorTable } from './error-codes/table.ts';
 import { WORK_ORDER_ERRORS } from './error-codes/work-orders.ts';
@@ -22,6 +23,7 @@ export const ERRORS = {
   ...INGEST_ERRORS,
   ...COMMENT_ERRORS,
   ...UPSTREAM_ERRORS,
+  ...REMINDER_ERRORS,
 } as const satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;

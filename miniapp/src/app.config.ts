@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  // The citizen's pages: all in the main package (staff and supervisor pages come as subpackages).
+  // The citizen's pages: all in the main package.
   pages: [
     'pages/index/index',
     'pages/pending/index',
@@ -9,6 +9,12 @@ export default defineAppConfig({
     'pages/suggest/index',
     'pages/public/index',
     'pages/me/index',
+  ],
+  // Staff and supervisors: subpackages, loaded only when opened, so the main package (what every
+  // citizen downloads) does not grow. The same pages are the H5 desk console.
+  subPackages: [
+    { root: 'subpackages/staff', pages: ['pages/index/index', 'pages/order/index', 'pages/ratings/index'] },
+    { root: 'subpackages/supervise', pages: ['pages/index/index', 'pages/appeals/index', 'pages/dashboard/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

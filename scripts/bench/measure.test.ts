@@ -127,7 +127,7 @@ describe('options', () => {
   test('defaults: full scale, every benchmark', () => {
     const o = parseOptions([]);
     expect(o.scale).toBe(1);
-    expect(o.only).toEqual(['submit', 'stats', 'job', 'start']);
+    expect(o.only).toEqual(['submit', 'ingest', 'stats', 'job', 'start']);
     expect(o.submitCalls).toBe(2000);
     expect(o.allowH5Build).toBe(false);
   });

@@ -1,6 +1,6 @@
 /** Command line of `npm run bench`: which benchmarks, at what scale. */
 
-export const BENCHES = ['submit', 'stats', 'job', 'start'] as const;
+export const BENCHES = ['submit', 'ingest', 'stats', 'job', 'start'] as const;
 export type Bench = (typeof BENCHES)[number];
 
 export interface BenchOptions {

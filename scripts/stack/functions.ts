@@ -19,6 +19,14 @@ export interface FunctionsEnv {
   /** R16: where report-upstream sends (unset: it answers 503 and sends nothing). */
   PROVINCIAL_API_URL?: string;
   PROVINCIAL_APP_KEY?: string;
+  /** R17: send-reminders' template ids (unset: it answers 503 and sends nothing). */
+  WECHAT_TEMPLATE_INVITE?: string;
+  WECHAT_TEMPLATE_REMINDER?: string;
+  WECHAT_TEMPLATE_REPLY?: string;
+  WECHAT_MINIPROGRAM_STATE?: string;
+  ALIPAY_TEMPLATE_INVITE?: string;
+  ALIPAY_TEMPLATE_REMINDER?: string;
+  ALIPAY_TEMPLATE_REPLY?: string;
 }
 
 export function denoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

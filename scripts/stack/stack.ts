@@ -22,6 +22,17 @@ import { startStaticH5 } from './static-h5.ts';
 
 export const h5DistDir = path.join(repoRoot, 'miniapp', 'dist', 'h5');
 
+/** R17 template ids the local WeChat and Alipay stand-ins accept (production: the consoles' ids). */
+const LOCAL_REMINDER_TEMPLATES = {
+  WECHAT_TEMPLATE_INVITE: 'local-invite',
+  WECHAT_TEMPLATE_REMINDER: 'local-reminder',
+  WECHAT_TEMPLATE_REPLY: 'local-reply',
+  WECHAT_MINIPROGRAM_STATE: 'developer',
+  ALIPAY_TEMPLATE_INVITE: 'local-invite',
+  ALIPAY_TEMPLATE_REMINDER: 'local-reminder',
+  ALIPAY_TEMPLATE_REPLY: 'local-reply',
+};
+
 export interface StackOptions {
   dataDir: string;
   /** false: a throw-away cluster, deleted on stop (tests). */
@@ -30,11 +41,12 @@ export interface StackOptions {
   jwtSecret: string;
   serveH5: boolean;
   /**
-   * Report upward (R16) to a stand-in provincial platform, every minute. `npm start` does; the
-   * test stack does not, because the function tests run their own stand-in and a scheduled run
-   * would take their messages.
+   * The scheduled functions: report upward (R16) to a stand-in provincial platform and send the
+   * reminders (R17) through the WeChat and Alipay stand-ins, every minute. `npm start` does; the
+   * test stack does not, because the function tests configure their own and a scheduled run would
+   * take their messages.
    */
-  reportUpstream?: boolean;
+  functionJobs?: boolean;
   jobs?: Job[];
   log?: (line: string) => void;
 }
@@ -95,7 +107,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     const standIns = await startIdentityStandIns(localKeys(), log);
     stops.push(() => standIns.stop());
-    const provincial = opts.reportUpstream ? await startProvincialStandIn({ log }) : undefined;
+    const provincial = opts.functionJobs ? await startProvincialStandIn({ log }) : undefined;
     if (provincial) stops.push(() => provincial.close());
 
     const startDeno = () => startFunctions({
@@ -109,6 +121,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         ALLOW_DEV_LOGIN: 'true',
         ...standIns.env,
         ...provincial?.env,
+        ...(opts.functionJobs ? LOCAL_REMINDER_TEMPLATES : {}),
       },
       log,
     });
@@ -125,7 +138,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     });
     stops.push(() => closeServer(gateway));
 
-    const jobs = [...(opts.jobs ?? JOBS), ...(provincial ? [functionJob('report-upstream', apiUrl, serviceRoleKey, 60_000)] : [])];
+    const jobs = [...(opts.jobs ?? JOBS), ...(opts.functionJobs
+      ? [functionJob('report-upstream', apiUrl, serviceRoleKey, 60_000), functionJob('send-reminders', apiUrl, serviceRoleKey, 60_000)]
+      : [])];
     const scheduler = startScheduler({ dbUrl: pgServer.url, jobs, log });
     stops.push(() => scheduler.stop());
 

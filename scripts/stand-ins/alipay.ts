@@ -13,11 +13,30 @@
  *   POST /__control/fault  { delay_ms?, status?, bad_sign?, times? }  (the next `times` calls)
  * Codes `dev-<name>` are accepted without registration, any number of times (a stable user id
  * per name); the seed links `dev-<persona>` to each demo persona.
+ *
+ * Mini-program subscribe/template messages (R17), method `alipay.open.app.mini.templatemessage.send`,
+ * same signing: biz_content { to_user_id (2088…) | to_open_id, user_template_id, page, data: '<JSON
+ * text of { keywordN: { value } }>' } → `{"alipay_open_app_mini_templatemessage_send_response":
+ * {"code":"10000","msg":"Success"},"sign":"…"}`, or 40001 isv.missing-* / 40002 isv.invalid-*
+ * for a missing or malformed field, or a set-up error.
+ *   GET  /__control/messages          → { messages } the ones it accepted (biz_content parsed, oldest first)
+ *   POST /__control/message-faults    { error?: { code, msg, sub_code, sub_msg }, status?, delay_ms?, times? }
+ *        the next `times` sends (default 1) answer that error (or HTTP status, or wait first)
  */
 import { createHash, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startStandIn, sleep, type Received, type Reply, type RunningStandIn } from './common.ts';
 
 export const RESPONSE_NODE = 'alipay_system_oauth_token_response';
+export const TEMPLATE_METHOD = 'alipay.open.app.mini.templatemessage.send';
+export const TEMPLATE_RESPONSE_NODE = 'alipay_open_app_mini_templatemessage_send_response';
+
+export interface AlipayTemplateMessage {
+  to_user_id?: string;
+  to_open_id?: string;
+  user_template_id: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+}
 
 interface AlipayError { code: string; msg: string; sub_code: string; sub_msg: string }
 interface CodeSetup { user_id?: string; open_id?: string; error?: AlipayError }
@@ -49,6 +68,8 @@ export function startAlipayStandIn(opts: {
   const used = new Set<string>();
   let fault: { delay_ms: number; status?: number; bad_sign: boolean; times: number } | undefined;
   const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const messages: AlipayTemplateMessage[] = [];
+  let messageFault: { error?: AlipayError; status?: number; delay_ms: number; times: number } | undefined;
 
   const sign = (text: string, badSign: boolean) => {
     const signer = createSign('RSA-SHA256');
@@ -62,12 +83,59 @@ export function startAlipayStandIn(opts: {
   };
   const fail = (e: AlipayError, signed: boolean, badSign = false) => envelope('error_response', e, signed, badSign);
 
+  async function templateMessage(params: Record<string, string>, badSign: boolean): Promise<Reply> {
+    if (messageFault && messageFault.times > 0) {
+      messageFault.times--;
+      await sleep(messageFault.delay_ms);
+      if (messageFault.status) return { status: messageFault.status, body: '<html>503 Service Temporarily Unavailable</html>', contentType: 'text/html' };
+      if (messageFault.error) return fail(messageFault.error, true, badSign);
+    }
+    if (!params.biz_content) return fail(MISSING('isv.missing-biz-content', '缺少业务参数'), true, badSign);
+    let biz: Record<string, unknown>;
+    try {
+      biz = JSON.parse(params.biz_content) as Record<string, unknown>;
+    } catch {
+      return fail(INVALID_ARGS('isv.invalid-biz-content', '业务参数格式错误'), true, badSign);
+    }
+    const toUser = typeof biz.to_user_id === 'string' && biz.to_user_id !== '' ? biz.to_user_id : undefined;
+    const toOpen = typeof biz.to_open_id === 'string' && biz.to_open_id !== '' ? biz.to_open_id : undefined;
+    if (!toUser && !toOpen) return fail(MISSING('isv.missing-to-user-id', '缺少to_user_id参数'), true, badSign);
+    if (toUser && !/^2088\d{12}$/.test(toUser)) return fail(INVALID_ARGS('isv.invalid-to-user-id', 'to_user_id参数无效'), true, badSign);
+    if (typeof biz.user_template_id !== 'string' || biz.user_template_id === '') {
+      return fail(MISSING('isv.missing-user-template-id', '缺少user_template_id参数'), true, badSign);
+    }
+    if (biz.page !== undefined && (typeof biz.page !== 'string' || biz.page.length > 128)) {
+      return fail(INVALID_ARGS('isv.invalid-page', 'page参数无效'), true, badSign);
+    }
+    let data: unknown;
+    try {
+      data = typeof biz.data === 'string' ? JSON.parse(biz.data) : undefined;
+    } catch {
+      data = undefined;
+    }
+    const fits = data !== null && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length > 0
+      && typeof biz.data === 'string' && biz.data.length <= 2048
+      && Object.entries(data as Record<string, unknown>).every(([k, v]) =>
+        /^keyword\d+$/.test(k) && typeof (v as { value?: unknown } | null)?.value === 'string');
+    if (!fits) return fail(INVALID_ARGS('isv.invalid-data', 'data参数格式错误'), true, badSign);
+    messages.push({
+      ...(toUser ? { to_user_id: toUser } : { to_open_id: toOpen }),
+      user_template_id: biz.user_template_id,
+      ...(typeof biz.page === 'string' ? { page: biz.page } : {}),
+      data: data as Record<string, { value: string }>,
+    });
+    if (messages.length > 1000) messages.shift();
+    return envelope(TEMPLATE_RESPONSE_NODE, { code: '10000', msg: 'Success' }, true, badSign);
+  }
+
   return startStandIn({
     name: 'alipay',
     reset() {
       codes.clear();
       used.clear();
       fault = undefined;
+      messages.length = 0;
+      messageFault = undefined;
     },
     async serve(req: Received) {
       if (req.path !== '/gateway.do') return undefined;
@@ -85,7 +153,7 @@ export function startAlipayStandIn(opts: {
       if (!params.app_id) return fail(MISSING('isv.missing-app-id', '缺少appId参数'), false);
       if (params.app_id !== opts.appId) return fail(INVALID_ARGS('isv.invalid-app-id', '无效的AppID参数'), false);
       if (!params.method) return fail(MISSING('isv.missing-method', '缺少方法名参数'), true, badSign);
-      if (params.method !== 'alipay.system.oauth.token') return fail(INVALID_ARGS('isv.invalid-method', '不存在的方法名'), true, badSign);
+      if (params.method !== 'alipay.system.oauth.token' && params.method !== TEMPLATE_METHOD) return fail(INVALID_ARGS('isv.invalid-method', '不存在的方法名'), true, badSign);
       if (!params.sign) return fail(MISSING('isv.missing-signature', '缺少签名参数'), true, badSign);
       if (!params.sign_type) return fail(MISSING('isv.missing-signature-type', '缺少签名类型参数'), true, badSign);
       if (params.sign_type !== 'RSA2') return fail(INVALID_ARGS('isv.invalid-signature-type', '无效的签名类型'), true, badSign);
@@ -102,6 +170,7 @@ export function startAlipayStandIn(opts: {
       if (!verifier.verify(opts.appPublicKey, params.sign, 'base64')) {
         return fail(INVALID_ARGS('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`), true, badSign);
       }
+      if (params.method === TEMPLATE_METHOD) return templateMessage(params, badSign);
       if (params.grant_type !== 'authorization_code' && params.grant_type !== 'refresh_token') {
         return fail(INVALID_ARGS('isv.grant-type-invalid', 'grant_type参数不正确'), true, badSign);
       }
@@ -138,6 +207,16 @@ export function startAlipayStandIn(opts: {
           delay_ms: Number(b.delay_ms ?? 0),
           status: b.status === undefined ? undefined : Number(b.status),
           bad_sign: b.bad_sign === true,
+          times: Number(b.times ?? 1),
+        };
+        return { body: { ok: true } };
+      }
+      if (method === 'GET' && path === 'messages') return { body: { messages } };
+      if (method === 'POST' && path === 'message-faults') {
+        messageFault = {
+          error: b.error as AlipayError | undefined,
+          status: b.status === undefined ? undefined : Number(b.status),
+          delay_ms: Number(b.delay_ms ?? 0),
           times: Number(b.times ?? 1),
         };
         return { body: { ok: true } };

@@ -10,6 +10,20 @@
  * `dev-<persona>` to each demo persona.
  *   POST /__control/codes  { code, openid?, unionid?, session_key?, errcode?, errmsg? }
  *   POST /__control/fault  { delay_ms?, status?, times? }  (the next `times` calls, default 1)
+ *
+ * Subscribe messages (R17), in the same format:
+ *   GET  /cgi-bin/token?grant_type=client_credential&appid&secret → { access_token, expires_in: 7200 }
+ *        (40013 invalid appid, 40125 invalid appsecret, 40002 invalid grant_type)
+ *   POST /cgi-bin/message/subscribe/send?access_token=… { touser, template_id, page?, data,
+ *        miniprogram_state?, lang? } → { errcode: 0, errmsg: 'ok', msgid } or an error: 40001 invalid
+ *        credential (unknown token), 42001 access_token expired, 40003 invalid openid, 40037 invalid
+ *        template_id, 47003 argument invalid (a data value breaking its key type's limits: thing ≤ 20,
+ *        character_string ≤ 32, phrase ≤ 5 Chinese characters, time, date, …), 43101 user refuse to
+ *        accept the msg, 45009 reach max api daily quota limit, -1 system error.
+ *   GET  /__control/messages      → { messages } the sends it accepted (oldest first)
+ *   POST /__control/send-faults   { errcode?, status?, delay_ms?, times? }  the next `times` sends
+ *        (default 1) answer errcode (or HTTP status, or wait delay_ms first)
+ *   POST /__control/expire-tokens every access token issued so far answers 42001 from now on
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { startStandIn, sleep, type Received, type Reply, type RunningStandIn } from './common.ts';
@@ -22,7 +36,55 @@ export const WECHAT_ERRORS: Record<number, string> = {
   [-1]: 'system error',
   40013: 'invalid appid',
   40125: 'invalid appsecret',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  42001: 'access_token expired',
+  40003: 'invalid openid',
+  40037: 'invalid template_id',
+  47003: 'argument invalid!',
+  43101: 'user refuse to accept the msg',
+  45009: 'reach max api daily quota limit',
 };
+
+/** The limits WeChat puts on a subscribe message's data values, by the type its key names. */
+const VALUE_RULES: Record<string, (v: string) => boolean> = {
+  thing: (v) => [...v].length >= 1 && [...v].length <= 20,
+  character_string: (v) => /^[\x21-\x7e]{1,32}$/.test(v),
+  phrase: (v) => /^[\u4e00-\u9fff]{1,5}$/.test(v),
+  time: (v) => /^\d{4}年\d{2}月\d{2}日( \d{2}:\d{2}(:\d{2})?)?$/.test(v) || /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(v),
+  date: (v) => /^\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v),
+  number: (v) => /^[+-]?\d+(\.\d+)?$/.test(v) && v.length <= 32,
+  letter: (v) => /^[A-Za-z]{1,32}$/.test(v),
+  symbol: (v) => /^[^\p{L}\p{N}\s]{1,5}$/u.test(v),
+  name: (v) => [...v].length >= 1 && [...v].length <= 10,
+  amount: (v) => /^\d+(\.\d{1,2})?元?$/.test(v),
+  car_number: (v) => [...v].length >= 1 && [...v].length <= 8,
+  phone_number: (v) => /^[\d+\-() ]{1,17}$/.test(v),
+};
+
+/** Why a subscribe message's data is refused (47003), or undefined when it fits. */
+export function subscribeDataProblem(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'data must be an object';
+  const entries = Object.entries(data as Record<string, unknown>);
+  if (entries.length === 0) return 'data is empty';
+  for (const [key, item] of entries) {
+    const type = /^([a-z_]+?)\d+$/.exec(key)?.[1];
+    const rule = type ? VALUE_RULES[type] : undefined;
+    if (!rule) return `data.${key} is not a template keyword`;
+    const value = (item as { value?: unknown } | null)?.value;
+    if (typeof value !== 'string' || !rule(value)) return `data.${key}.value invalid`;
+  }
+  return undefined;
+}
+
+export interface SubscribeMessage {
+  touser: string;
+  template_id: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  miniprogram_state?: string;
+  lang?: string;
+  msgid: number;
+}
 
 interface CodeSetup {
   openid?: string;
@@ -44,6 +106,53 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
   const codes = new Map<string, CodeSetup>();
   const used = new Set<string>();
   let fault: { delay_ms: number; status: number | undefined; times: number } | undefined;
+  const tokens = new Map<string, { expired: boolean }>();
+  const messages: SubscribeMessage[] = [];
+  let sendFault: { errcode?: number; status?: number; delay_ms: number; times: number } | undefined;
+  let msgid = 1_000_000;
+
+  function token(req: Received): Reply {
+    const { appid, secret, grant_type: grantType } = req.query;
+    if (req.method !== 'GET') return error(-1);
+    if (grantType !== 'client_credential') return plain({ errcode: 40002, errmsg: `invalid grant_type, rid: ${rid()}` });
+    if (appid !== opts.appid) return error(40013);
+    if (secret !== opts.secret) return error(40125);
+    const value = randomBytes(48).toString('base64url');
+    tokens.set(value, { expired: false });
+    return plain({ access_token: value, expires_in: 7200 });
+  }
+
+  async function subscribeSend(req: Received): Promise<Reply> {
+    if (req.method !== 'POST') return error(-1);
+    const t = tokens.get(req.query.access_token ?? '');
+    if (!t) return error(40001);
+    if (t.expired) return error(42001);
+    if (sendFault && sendFault.times > 0) {
+      sendFault.times--;
+      await sleep(sendFault.delay_ms);
+      if (sendFault.status) return { status: sendFault.status, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' };
+      if (sendFault.errcode !== undefined) return error(sendFault.errcode);
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+    } catch {
+      return plain({ errcode: 47001, errmsg: `data format error, rid: ${rid()}` });
+    }
+    if (typeof body.touser !== 'string' || !/^o[A-Za-z0-9_-]{20,40}$/.test(body.touser)) return error(40003);
+    if (typeof body.template_id !== 'string' || body.template_id === '') return error(40037);
+    if (body.page !== undefined && typeof body.page !== 'string') return error(47003, 'argument invalid! page');
+    if (body.miniprogram_state !== undefined && !['developer', 'trial', 'formal'].includes(String(body.miniprogram_state))) {
+      return error(47003, 'argument invalid! miniprogram_state');
+    }
+    if (body.lang !== undefined && !['zh_CN', 'en_US', 'zh_HK', 'zh_TW'].includes(String(body.lang))) return error(47003, 'argument invalid! lang');
+    const problem = subscribeDataProblem(body.data);
+    if (problem) return error(47003, `argument invalid! ${problem}`);
+    const id = ++msgid;
+    messages.push({ ...(body as unknown as SubscribeMessage), msgid: id });
+    if (messages.length > 1000) messages.shift();
+    return plain({ errcode: 0, errmsg: 'ok', msgid: id });
+  }
 
   return startStandIn({
     name: 'wechat',
@@ -51,8 +160,13 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
       codes.clear();
       used.clear();
       fault = undefined;
+      tokens.clear();
+      messages.length = 0;
+      sendFault = undefined;
     },
     async serve(req: Received) {
+      if (req.path === '/cgi-bin/token') return token(req);
+      if (req.path === '/cgi-bin/message/subscribe/send') return subscribeSend(req);
       if (req.path !== '/sns/jscode2session') return undefined;
       if (fault && fault.times > 0) {
         fault.times--;
@@ -88,6 +202,20 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
       if (method === 'POST' && path === 'fault') {
         fault = { delay_ms: Number(b.delay_ms ?? 0), status: b.status === undefined ? undefined : Number(b.status), times: Number(b.times ?? 1) };
         return { body: { ok: true } };
+      }
+      if (method === 'GET' && path === 'messages') return { body: { messages } };
+      if (method === 'POST' && path === 'send-faults') {
+        sendFault = {
+          errcode: b.errcode === undefined ? undefined : Number(b.errcode),
+          status: b.status === undefined ? undefined : Number(b.status),
+          delay_ms: Number(b.delay_ms ?? 0),
+          times: Number(b.times ?? 1),
+        };
+        return { body: { ok: true } };
+      }
+      if (method === 'POST' && path === 'expire-tokens') {
+        for (const t of tokens.values()) t.expired = true;
+        return { body: { ok: true, expired: tokens.size } };
       }
       return undefined;
     },

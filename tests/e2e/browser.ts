@@ -44,9 +44,12 @@ export async function loginAs(page: Page, persona: string): Promise<void> {
   await page.getByTestId('signed-in-as').waitFor();
 }
 
-/** Waits until the element's text contains `text` (no fixed sleeps). */
+/**
+ * Waits until a visible element's text contains `text` (no fixed sleeps). Visible only: Taro's H5
+ * router keeps earlier pages in the DOM, hidden, and their copies of a test id may match too.
+ */
 export async function expectText(locator: Locator, text: string | RegExp, timeout = 10_000): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+  await locator.filter({ hasText: text, visible: true }).first().waitFor({ timeout });
 }
 
 /** The page-slide transition of Taro's H5 router has finished: the shown page is at rest. */

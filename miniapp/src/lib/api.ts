@@ -47,7 +47,7 @@ function unwrap(res: { data: unknown; error: Parameters<typeof fromPostgrestErro
   return res.data
 }
 
-async function rpc(name: string, args?: Record<string, unknown>): Promise<unknown> {
+export async function rpc(name: string, args?: Record<string, unknown>): Promise<unknown> {
   return unwrap(await getClient().rpc(name, args))
 }
 

@@ -10,6 +10,13 @@ export const ROUTES = {
   suggest: '/pages/suggest/index',
   public: '/pages/public/index',
   me: '/pages/me/index',
+  // Subpackages (app.config.ts subPackages): the staff 工作台 and the supervisor 监督台.
+  staff: '/subpackages/staff/pages/index/index',
+  staffOrder: '/subpackages/staff/pages/order/index',
+  staffRatings: '/subpackages/staff/pages/ratings/index',
+  supervise: '/subpackages/supervise/pages/index/index',
+  superviseAppeals: '/subpackages/supervise/pages/appeals/index',
+  superviseDashboard: '/subpackages/supervise/pages/dashboard/index',
 } as const
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]
 

@@ -65,3 +65,13 @@ export function summarizeWhoami(rows: readonly WhoamiRow[]): Identity | null {
     roles,
   }
 }
+
+/** 工作台: window staff and unit admins (their unit's 差评, appeals, ratings). */
+export function hasStaffDesk(identity: Identity): boolean {
+  return identity.roles.some((g) => g.role === 'staff' || g.role === 'unit_admin')
+}
+
+/** 监督台: supervisors of a region. */
+export function hasSuperviseDesk(identity: Identity): boolean {
+  return identity.roles.some((g) => g.role === 'supervisor')
+}

@@ -93,7 +93,7 @@ test('the privacy notice answers what, why, how long and who', () => {
 describe('WeChat progress subscription (R17)', () => {
   test('without a configured template the offer is not shown and nothing is asked', async () => {
     const ask = jest.fn();
-    const sub = wechatSubscription('  ', ask);
+    const sub = wechatSubscription('  ', ask, async () => {});
     expect(sub.available).toBe(false);
     await expect(sub.request()).resolves.toBe('unavailable');
     expect(ask).not.toHaveBeenCalled();
@@ -102,10 +102,15 @@ describe('WeChat progress subscription (R17)', () => {
   test('accept / reject as WeChat answers them ({ [tmplId]: "accept" | "reject" | "ban" })', async () => {
     const answers: Array<Record<string, unknown>> = [{ T1: 'accept', errMsg: 'requestSubscribeMessage:ok' }, { T1: 'reject' }, { T1: 'ban' }];
     const ask = jest.fn(async () => answers.shift() ?? {});
-    const sub = wechatSubscription('T1', ask);
+    const record = jest.fn(async () => {});
+    const sub = wechatSubscription('T1', ask, record);
     expect(sub.available).toBe(true);
     expect([await sub.request(), await sub.request(), await sub.request()]).toEqual(['accepted', 'rejected', 'rejected']);
     expect(ask).toHaveBeenCalledWith(['T1']);
-    await expect(wechatSubscription('T1', () => Promise.reject(new Error('no tap'))).request()).resolves.toBe('rejected');
+    // Only the accepted one is reported to the server (record_subscriptions), once.
+    expect(record).toHaveBeenCalledTimes(1);
+    await expect(wechatSubscription('T1', () => Promise.reject(new Error('no tap')), record).request()).resolves.toBe('rejected');
+    // Accepted but the server never heard of it: no message could be sent, so it is not "accepted".
+    await expect(wechatSubscription('T1', async () => ({ T1: 'accept' }), () => Promise.reject(new Error('offline'))).request()).resolves.toBe('rejected');
   });
 });

@@ -1,13 +1,16 @@
 /**
  * WeChat's one-time subscribe message for 差评 progress (整改、回复、回访). The template id
  * comes from the build (TARO_APP_WO_TEMPLATE_ID, set in the WeChat console); without one the
- * offer is not shown. Pure apart from the injected `requestSubscribeMessage`.
+ * offer is not shown. An accepted subscription is reported to the server (`record`, i.e.
+ * record_subscriptions for the `reply` kind), which spends it when the unit replies (R17).
+ * Pure apart from the injected `requestSubscribeMessage` and `record`.
  */
 import type { ProgressSubscription, SubscribeOutcome } from './types.ts'
 
 type RequestSubscribe = (tmplIds: string[]) => Promise<Record<string, unknown>>
+type RecordSubscription = () => Promise<void>
 
-export function wechatSubscription(templateId: string, requestSubscribe: RequestSubscribe): ProgressSubscription {
+export function wechatSubscription(templateId: string, requestSubscribe: RequestSubscribe, record: RecordSubscription): ProgressSubscription {
   const id = templateId.trim()
   return {
     available: id !== '',
@@ -16,7 +19,14 @@ export function wechatSubscription(templateId: string, requestSubscribe: Request
       try {
         const res = await requestSubscribe([id])
         // { [templateId]: 'accept' | 'reject' | 'ban' | 'filter', errMsg }
-        return res[id] === 'accept' ? 'accepted' : 'rejected'
+        if (res[id] !== 'accept') return 'rejected'
+      } catch {
+        return 'rejected'
+      }
+      // The citizen said yes; without the server knowing, no message could ever be sent.
+      try {
+        await record()
+        return 'accepted'
       } catch {
         return 'rejected'
       }

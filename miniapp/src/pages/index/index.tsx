@@ -6,7 +6,7 @@ import { Shell } from '../../components/Shell.tsx'
 import { ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
 import { myPendingRatings, whoami } from '../../lib/api.ts'
 import { go, ROUTES } from '../../lib/nav.ts'
-import { summarizeWhoami, type Identity } from '../../lib/roles.ts'
+import { hasStaffDesk, hasSuperviseDesk, summarizeWhoami, type Identity } from '../../lib/roles.ts'
 import { scanQuery, targetFromScan } from '../../lib/scene.ts'
 import { clearSession, type Session } from '../../lib/session.ts'
 import { useAsync } from '../../lib/useAsync.ts'
@@ -77,6 +77,16 @@ function SignedIn({ session }: { session: Session }) {
         ) : null}
       </View>
       <OutboxNotice userId={session.user.id} />
+      {identity && hasStaffDesk(identity) ? (
+        <Button className='btn btn--primary tile' data-testid='tile-staff' onClick={() => go(ROUTES.staff)}>
+          <Text className='tile__label'>工作台 · 本单位差评处理</Text>
+        </Button>
+      ) : null}
+      {identity && hasSuperviseDesk(identity) ? (
+        <Button className='btn btn--primary tile' data-testid='tile-supervise' onClick={() => go(ROUTES.supervise)}>
+          <Text className='tile__label'>监督台 · 申诉审核和统计</Text>
+        </Button>
+      ) : null}
       <View className='tiles'>
         <Button className='btn btn--primary tile' data-testid='tile-pending' onClick={() => go(ROUTES.pending)}>
           <Text className='tile__label'>待评价</Text>

@@ -1,0 +1,88 @@
+import { useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
+import { LoginGate } from '../../../../components/LoginGate.tsx'
+import { Shell } from '../../../../components/Shell.tsx'
+import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { OrderBadges } from '../../../../components/WorkOrderBits.tsx'
+import type { WorkOrderStatus } from '../../../../../../shared/work-orders.ts'
+import { go, ROUTES } from '../../../../lib/nav.ts'
+import { tagName } from '../../../../lib/rating-form.ts'
+import { loadOrders } from '../../../../lib/staff-load.ts'
+import { countsByStatus, isOverdue, OPEN_STATUSES } from '../../../../lib/staff-view.ts'
+import { useAsync } from '../../../../lib/useAsync.ts'
+import '../../staff.scss'
+
+function Desk() {
+  const { state, reload } = useAsync(loadOrders)
+  const [filter, setFilter] = useState<WorkOrderStatus | 'open' | 'overdue'>('open')
+  useDidShow(() => {
+    if (state.status === 'done') reload()
+  })
+  if (state.status === 'loading') return <Loading />
+  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
+  const { rows, cal, today } = state.data
+  const overdue = rows.filter((r) => isOverdue(r, today))
+  const shown = rows.filter((r) =>
+    filter === 'open' ? OPEN_STATUSES.includes(r.status) : filter === 'overdue' ? isOverdue(r, today) : r.status === filter,
+  )
+  const units = [...new Set(rows.map((r) => r.unit_name))]
+  return (
+    <View>
+      {units.length > 0 ? <Text className='hint'>单位：{units.join('、')}</Text> : null}
+      {overdue.length > 0 ? (
+        <Text className='notice' data-testid='overdue-notice'>
+          ⚠ 有 {overdue.length} 件差评已超期，请尽快处理
+        </Text>
+      ) : null}
+      <View className='counts' data-testid='counts'>
+        <View className={`count${filter === 'open' ? ' count--on' : ''}`} data-testid='count-open' onClick={() => setFilter('open')}>
+          <Text className='count__n'>{rows.filter((r) => OPEN_STATUSES.includes(r.status)).length}</Text>
+          <Text className='count__label'>待办合计</Text>
+        </View>
+        <View className={`count${filter === 'overdue' ? ' count--on' : ''}`} data-testid='count-overdue' onClick={() => setFilter('overdue')}>
+          <Text className='count__n'>{overdue.length}</Text>
+          <Text className='count__label'>超期</Text>
+        </View>
+        {countsByStatus(rows).filter((c) => c.status !== 'overdue').map((c) => (
+          <View
+            key={c.status}
+            className={`count${filter === c.status ? ' count--on' : ''}`}
+            data-testid={`count-${c.status}`}
+            onClick={() => setFilter(c.status)}
+          >
+            <Text className='count__n'>{c.count}</Text>
+            <Text className='count__label'>{c.label}</Text>
+          </View>
+        ))}
+      </View>
+      {shown.length === 0 ? <Empty label='这里没有差评工单' /> : null}
+      {shown.map((r) => (
+        <View key={r.id} className='card wo' data-testid='wo-item' data-wo={r.id} onClick={() => go(ROUTES.staffOrder, `id=${r.id}`)}>
+          <OrderBadges row={r} today={today} cal={cal} />
+          <Text className='wo__title'>{r.matter_name ?? '窗口服务评价'}</Text>
+          <Text className='card__line'>
+            {r.project_no ? `办件编号 ${r.project_no} · ` : ''}
+            {r.window_name ?? ''}
+          </Text>
+          {r.tags && r.tags.length > 0 ? <Text className='card__line'>不满意原因：{r.tags.map(tagName).join('、')}</Text> : null}
+          {r.comment ? <Text className='card__line'>“{r.comment}”</Text> : null}
+          <Button className='btn btn--secondary' data-testid='open-order' onClick={(e) => { e.stopPropagation(); go(ROUTES.staffOrder, `id=${r.id}`) }}>
+            查看和处理
+          </Button>
+        </View>
+      ))}
+      <Button className='btn btn--secondary' data-testid='to-unit-ratings' onClick={() => go(ROUTES.staffRatings)}>
+        本单位评价 · 我的评价
+      </Button>
+    </View>
+  )
+}
+
+export default function StaffDeskPage() {
+  return (
+    <Shell title='工作台 · 差评处理'>
+      <LoginGate reason='工作人员登录后处理本单位差评'>{() => <Desk />}</LoginGate>
+    </Shell>
+  )
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '本单位评价',
+})

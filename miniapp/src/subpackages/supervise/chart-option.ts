@@ -1,0 +1,43 @@
+/** The ECharts option of a rate chart (pure: unit-tested without a canvas). */
+import type { EChartsCoreOption } from 'echarts/core'
+
+const FONT = "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
+
+/** 100 % when a value is above 50 %, else a round step above the largest (差评率 of 4 % stays readable). */
+export function axisMax(values: ReadonlyArray<number | null>): number {
+  const top = Math.max(0, ...values.filter((v): v is number => v !== null))
+  if (top > 50) return 100
+  const step = top > 20 ? 10 : top > 5 ? 5 : 1
+  return Math.max(step, Math.ceil(top / step) * step + step)
+}
+
+/** Long names (units, 事项) cut to fit an axis label; the table has them whole. */
+export function shortLabel(name: string, max = 14): string {
+  // 双江拉祜族佤族布朗族傣族自治县… → 双江县… (as the counties are called day to day), so that
+  // units of one county stay distinguishable after the cut.
+  const short = name.replace(/^(\p{Script=Han}{2})\p{Script=Han}*?族自治县/u, '$1县')
+  return short.length > max ? `${short.slice(0, max - 1)}…` : short
+}
+
+export function chartOption(kind: 'bar' | 'line', labels: readonly string[], values: ReadonlyArray<number | null>, fontSize = 13): EChartsCoreOption {
+  const text = { color: '#111', fontFamily: FONT, fontSize }
+  if (kind === 'line') {
+    return {
+      animation: false,
+      textStyle: text,
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: [...labels], axisLabel: text },
+      yAxis: { type: 'value', min: 0, max: axisMax(values), axisLabel: { ...text, formatter: '{value}%' } },
+      series: [{ type: 'line', data: [...values], lineStyle: { color: '#0b3d91', width: 3 }, itemStyle: { color: '#0b3d91' }, label: { show: true, ...text, formatter: '{c}%' }, connectNulls: false }],
+    }
+  }
+  // Horizontal bars: long unit names stay readable; first row at the top.
+  return {
+    animation: false,
+    textStyle: text,
+    grid: { left: 8, right: fontSize * 4, top: 8, bottom: 24, containLabel: true },
+    xAxis: { type: 'value', min: 0, max: axisMax(values), axisLabel: { ...text, formatter: '{value}%' } },
+    yAxis: { type: 'category', inverse: true, data: labels.map((l) => shortLabel(l)), axisLabel: text },
+    series: [{ type: 'bar', data: [...values], barMaxWidth: 22, itemStyle: { color: '#0b3d91' }, label: { show: true, position: 'right', ...text, formatter: '{c}%' } }],
+  }
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react'
+import { Button, Text, Textarea, View } from '@tarojs/components'
+import { LoginGate } from '../../../../components/LoginGate.tsx'
+import { Shell } from '../../../../components/Shell.tsx'
+import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import type { UnitRow } from '../../../../../../shared/schemas.ts'
+import { APPEAL_REASON_LABELS, APPEAL_STATUS_LABELS, APPEAL_STATUSES, type AppealStatus } from '../../../../../../shared/staff.ts'
+import type { AppealReviewRow } from '../../../../../../shared/supervise.ts'
+import { unitsOfRegion } from '../../../../lib/api.ts'
+import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { instantLabel } from '../../../../lib/format.ts'
+import { levelName } from '../../../../lib/levels.ts'
+import { tagName } from '../../../../lib/rating-form.ts'
+import { appealsToReview, reviewAppeal } from '../../../../lib/staff-api.ts'
+import { lengthProblem } from '../../../../lib/staff-view.ts'
+import { useAsync } from '../../../../lib/useAsync.ts'
+import '../../supervise.scss'
+
+function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: string) => void }) {
+  const [note, setNote] = useState('')
+  const [unit, setUnit] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const rerouting = appeal.reason === 'wrong_unit'
+  const units = useAsync<UnitRow[]>(() => (rerouting ? unitsOfRegion(appeal.region_code) : Promise.resolve([])))
+  const decide = async (approve: boolean) => {
+    if (busy) return
+    setError(null)
+    try {
+      const p = lengthProblem('审核意见', note, 2, 1000)
+      if (p) throw new AppError('invalid_input', p)
+      if (approve && rerouting && !unit) throw new AppError('invalid_input', '非本单位职责：请选择应当负责的单位')
+      setBusy(true)
+      const r = await reviewAppeal(appeal.id, approve, note.trim(), approve && rerouting ? unit : null)
+      onDone(r.status === 'approved' ? (r.new_work_order_id ? '申诉成立，差评已转交责任单位' : '申诉成立，该差评不计入考核') : '申诉不成立，单位须在 15 个工作日内整改')
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View data-testid='decide'>
+      <Text className='field-label'>审核意见（必填）</Text>
+      <Textarea className='textarea' data-testid='review-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => {
+        setNote(e.detail.value)
+        setError(null)
+      }} />
+      {rerouting ? (
+        <View>
+          <Text className='field-label'>转交给（申诉成立时）</Text>
+          {units.state.status === 'loading' ? <Loading /> : null}
+          {units.state.status === 'error' ? <ErrorBlock message={units.state.error.message} onRetry={units.reload} /> : null}
+          <View className='choices'>
+            {units.state.status === 'done'
+              ? units.state.data
+                  .filter((u) => u.name !== appeal.unit_name)
+                  .map((u) => (
+                    <View key={u.id} className={`choice${unit === u.id ? ' choice--on' : ''}`} data-testid='reroute-unit' onClick={() => setUnit(u.id)}>
+                      {unit === u.id ? '◉ ' : '○ '}
+                      {u.name}
+                    </View>
+                  ))
+              : null}
+          </View>
+        </View>
+      ) : null}
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='approve' onClick={() => decide(true)}>
+        申诉成立
+      </Button>
+      <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='reject' onClick={() => decide(false)}>
+        申诉不成立，须整改
+      </Button>
+    </View>
+  )
+}
+
+function AppealCard({ a, onDone }: { a: AppealReviewRow; onDone: (n: string) => void }) {
+  return (
+    <View className='card' data-testid='appeal' data-appeal={a.id} data-wo={a.work_order_id}>
+      <View className='wo__head'>
+        <Text className='badge badge--info'>{APPEAL_STATUS_LABELS[a.status]}</Text>
+        <Text className='badge badge--warn'>{APPEAL_REASON_LABELS[a.reason]}</Text>
+      </View>
+      <Text className='wo__title'>{a.unit_name}</Text>
+      <Text className='card__line'>
+        {a.matter_name ?? '窗口服务评价'}
+        {a.project_no ? ` · ${a.project_no}` : ''} · 申诉于 {instantLabel(a.created_at)}
+      </Text>
+      <View className='side'>
+        <View className='side__col' data-testid='appeal-rating'>
+          <Text className='section__title'>评价</Text>
+          <Text className='card__strong'>{levelName(Number(a.level))}</Text>
+          {a.tags && a.tags.length > 0 ? <Text className='card__line'>原因：{a.tags.map(tagName).join('、')}</Text> : null}
+          <Text className='card__line'>评价内容：{a.comment ?? '（未填写）'}</Text>
+        </View>
+        <View className='side__col' data-testid='appeal-statement'>
+          <Text className='section__title'>单位申诉</Text>
+          <Text className='card__line'>{a.statement}</Text>
+          <Text className='card__line' data-testid='appeal-evidence'>
+            佐证材料：{a.evidence && a.evidence.length > 0 ? `${a.evidence.length} 份（编号 ${a.evidence.map((e) => e.slice(0, 8)).join('、')}）` : '无'}
+          </Text>
+        </View>
+      </View>
+      {a.decision_note ? <Text className='card__line'>审核意见：{a.decision_note}</Text> : null}
+      {a.status === 'pending' ? <Decide appeal={a} onDone={onDone} /> : null}
+    </View>
+  )
+}
+
+function List({ status }: { status: AppealStatus }) {
+  const { state, reload } = useAsync(() => appealsToReview(status))
+  const [notice, setNotice] = useState<string | null>(null)
+  return (
+    <View>
+      {notice ? (
+        <Text className='notice notice--ok' data-testid='review-done'>
+          ✓ {notice}
+        </Text>
+      ) : null}
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      {state.status === 'done' && state.data.length === 0 ? <Empty label='没有这类申诉' /> : null}
+      {state.status === 'done'
+        ? state.data.map((a) => (
+            <AppealCard
+              key={a.id}
+              a={a}
+              onDone={(n) => {
+                setNotice(n)
+                reload()
+              }}
+            />
+          ))
+        : null}
+    </View>
+  )
+}
+
+function Appeals() {
+  const [status, setStatus] = useState<AppealStatus>('pending')
+  return (
+    <View>
+      <View className='choices'>
+        {APPEAL_STATUSES.map((s) => (
+          <View key={s} className={`choice${s === status ? ' choice--on' : ''}`} data-testid={`appeals-${s}`} onClick={() => setStatus(s)}>
+            {APPEAL_STATUS_LABELS[s]}
+          </View>
+        ))}
+      </View>
+      <List key={status} status={status} />
+    </View>
+  )
+}
+
+export default function AppealsPage() {
+  return (
+    <Shell title='申诉审核'>
+      <LoginGate reason='监督员登录后审核申诉'>{() => <Appeals />}</LoginGate>
+    </Shell>
+  )
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
+import { LoginGate } from '../../../../components/LoginGate.tsx'
+import { Shell } from '../../../../components/Shell.tsx'
+import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import type { UpstreamStatus } from '../../../../../../shared/upstream.ts'
+import { toAppError } from '../../../../lib/errors.ts'
+import { instantLabel } from '../../../../lib/format.ts'
+import { go, ROUTES } from '../../../../lib/nav.ts'
+import { appealsToReview, keySupervisionList, overdueWorkOrders, repushUpstream, upstreamStatus } from '../../../../lib/staff-api.ts'
+import { useAsync } from '../../../../lib/useAsync.ts'
+import { statusLabel } from '../../../../lib/work-order-view.ts'
+import '../../supervise.scss'
+
+async function loadDesk() {
+  const [appeals, overdue, key, upstream] = await Promise.all([appealsToReview('pending'), overdueWorkOrders(), keySupervisionList(), upstreamStatus(null)])
+  // Longest overdue first: what a supervisor chases first.
+  overdue.sort((a, b) => Number(b.overdue_working_days ?? 0) - Number(a.overdue_working_days ?? 0))
+  return { appeals: appeals.length, overdue, key, upstream }
+}
+
+function Upstream({ status, onChanged }: { status: UpstreamStatus; onChanged: () => void }) {
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null)
+  const repush = async (id: number) => {
+    setMsg(null)
+    try {
+      await repushUpstream(id)
+      setMsg({ ok: true, text: `第 ${id} 条已重新排队推送` })
+      onChanged()
+    } catch (err) {
+      setMsg({ ok: false, text: toAppError(err).message })
+    }
+  }
+  const c = status.counts
+  return (
+    <View className='card' data-testid='upstream'>
+      <Text className='card__title'>向省平台报送</Text>
+      <Text className='card__line' data-testid='upstream-counts'>
+        已送达 {c.delivered} · 待发送 {c.pending} · 发送中 {c.sending} · 失败（死信）{c.dead}
+      </Text>
+      {status.oldest_pending_at ? <Text className='card__line'>最早未送达：{instantLabel(status.oldest_pending_at)}</Text> : null}
+      {msg ? (msg.ok ? <Text className='notice notice--ok'>✓ {msg.text}</Text> : <ErrorBlock message={msg.text} />) : null}
+      {status.dead_letters.map((d) => (
+        <View key={d.id} className='card' data-testid='dead-letter'>
+          <Text className='card__line'>办件 {d.project_no ?? d.rating_id} · 第 {d.assess_number ?? 1} 次评价 · 尝试 {d.attempts} 次</Text>
+          <Text className='card__line'>原因：{d.last_error ?? '未知'}</Text>
+          <Button className='btn btn--secondary' data-testid='repush' onClick={() => repush(d.id)}>
+            重新推送
+          </Button>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+function Desk() {
+  const { state, reload } = useAsync(loadDesk)
+  useDidShow(() => {
+    if (state.status === 'done') reload()
+  })
+  return (
+    <View>
+      <Button className='btn btn--primary' data-testid='to-appeals' onClick={() => go(ROUTES.superviseAppeals)}>
+        申诉审核{state.status === 'done' ? `（待审 ${state.data.appeals} 件）` : ''}
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-dashboard' onClick={() => go(ROUTES.superviseDashboard)}>
+        评价统计 · 排名 · 图表
+      </Button>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      {state.status === 'done' ? (
+        <View>
+          <View className='section' data-testid='overdue'>
+            <Text className='section__title'>超期预警（{state.data.overdue.length} 件）</Text>
+            {state.data.overdue.length === 0 ? <Empty label='没有超期或督办中的差评' /> : null}
+            {state.data.overdue.map((o) => (
+              <View key={o.id} className='card' data-testid='overdue-item'>
+                <View className='wo__head'>
+                  <Text className='badge badge--bad'>{statusLabel(o.status)}</Text>
+                  {o.overdue_working_days !== null && Number(o.overdue_working_days) > 0 ? (
+                    <Text className='badge badge--bad'>超期 {Number(o.overdue_working_days)} 个工作日</Text>
+                  ) : null}
+                </View>
+                <Text className='wo__title'>{o.unit_name}</Text>
+                <Text className='card__line'>{o.matter_name ?? '窗口服务评价'}{o.project_no ? ` · ${o.project_no}` : ''}</Text>
+                <Text className='card__line'>督办原因：{o.escalation_reason ?? '超期'}</Text>
+              </View>
+            ))}
+          </View>
+          <View className='section' data-testid='key-supervision'>
+            <Text className='section__title'>重点监督（30 天内差评集中）</Text>
+            {state.data.key.length === 0 ? <Empty label='没有需要重点监督的窗口或人员' /> : null}
+            {state.data.key.map((k) => (
+              <View key={`${k.object_type}-${k.object_id}`} className='card' data-testid='key-item'>
+                <Text className='wo__title'>
+                  {k.object_type === 'officer' ? '工作人员' : '窗口'}：{k.object_name}
+                </Text>
+                <Text className='card__line'>{k.unit_name} · 差评 {Number(k.bad_count)} 条 · 最近 {instantLabel(k.last_bad_at)}</Text>
+              </View>
+            ))}
+          </View>
+          <Upstream status={state.data.upstream} onChanged={reload} />
+        </View>
+      ) : null}
+    </View>
+  )
+}
+
+export default function SuperviseDeskPage() {
+  return (
+    <Shell title='监督台'>
+      <LoginGate reason='监督员登录后使用监督台'>{() => <Desk />}</LoginGate>
+    </Shell>
+  )
+}
