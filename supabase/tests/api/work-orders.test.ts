@@ -319,3 +319,23 @@ describe('unit_ratings (R13: no rater identity)', () => {
     expect(page.data).toHaveLength(10);
   });
 });
+
+describe('evidence (R10, R11)', () => {
+  // The smallest valid PNG: its first bytes are what makes it a PNG, not its name.
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+  test('uploaded by the unit, read back by the unit and the region’s supervisors, by nobody else; a fake type is refused', async () => {
+    await refused(rpc('unit-admin-linxiang', 'upload_evidence', { p_file_name: 'note.png', p_content_base64: Buffer.from('not an image').toString('base64') }), 'evidence_invalid');
+    await refused(rpc('citizen-a', 'upload_evidence', { p_file_name: 'x.png', p_content_base64: PNG }), 'forbidden');
+    const up = await rpc('unit-admin-linxiang', 'upload_evidence', { p_file_name: '现场照片.png', p_content_base64: PNG });
+    expect(up.data[0]).toMatchObject({ mime_type: 'image/png' });
+    const id = up.data[0].id as string;
+    for (const who of ['unit-admin-linxiang', 'staff-linxiang', 'supervisor-city'] as PersonaKey[]) {
+      const read = await rpc(who, 'evidence_file', { p_id: id });
+      expect(read.data[0]).toMatchObject({ file_name: '现场照片.png', mime_type: 'image/png', content_base64: PNG });
+    }
+    for (const who of ['staff-fengqing', 'supervisor-fengqing', 'citizen-a'] as PersonaKey[]) {
+      await refused(rpc(who, 'evidence_file', { p_id: id }), 'not_found');
+    }
+  });
+});
