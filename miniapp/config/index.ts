@@ -18,6 +18,11 @@ const buildEnv = {
   TARO_APP_ANON_KEY: JSON.stringify(process.env.TARO_APP_ANON_KEY ?? ''),
   /** WeChat subscribe-message template for 差评 progress (R17); empty: the offer is not shown. */
   TARO_APP_WO_TEMPLATE_ID: JSON.stringify(process.env.TARO_APP_WO_TEMPLATE_ID ?? ''),
+  // 我的: the identity platform's address (real-name binding) and the R17 subscribe templates.
+  TARO_APP_IDP_URL: JSON.stringify(process.env.TARO_APP_IDP_URL ?? ''),
+  TARO_APP_TEMPLATE_INVITE: JSON.stringify(process.env.TARO_APP_TEMPLATE_INVITE ?? ''),
+  TARO_APP_TEMPLATE_REMINDER: JSON.stringify(process.env.TARO_APP_TEMPLATE_REMINDER ?? ''),
+  TARO_APP_TEMPLATE_REPLY: JSON.stringify(process.env.TARO_APP_TEMPLATE_REPLY ?? ''),
 }
 
 export default defineConfig<'webpack5'>(async (merge) => {

@@ -43,6 +43,8 @@ export const MyRatingRow = z.object({
   level: Num,
   tags: z.array(z.string()).nullable(),
   comment: z.string().nullable(),
+  /** R15: the rater lets the comment appear on the public 差评 board (set_comment_public). */
+  comment_public: z.boolean().optional(),
   is_anonymous: z.boolean(),
   is_default: z.boolean(),
   assess_number: Num,

@@ -1,13 +1,15 @@
+import { useState } from 'react'
 import { Button, Switch, Text, View } from '@tarojs/components'
 import { Shell } from '../../components/Shell.tsx'
 import { LoginPanel } from '../../components/LoginPanel.tsx'
 import { ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
+import { RealnameBind } from '../../components/RealnameBind.tsx'
+import { Subscriptions } from '../../components/Subscriptions.tsx'
 import { whoami } from '../../lib/api.ts'
 import { PRIVACY_NOTICE } from '../../lib/privacy.ts'
 import { summarizeWhoami } from '../../lib/roles.ts'
 import { clearSession, type Session } from '../../lib/session.ts'
 import { saveSettings, useSettings } from '../../lib/settings.ts'
-import { progressSubscription } from '../../lib/subscribe/progress'
 import { useAsync } from '../../lib/useAsync.ts'
 import { useSession } from '../../lib/useSession.ts'
 
@@ -15,6 +17,8 @@ const LOGIN_NAMES = { dev: '演示账号', wechat: '微信', alipay: '支付宝'
 
 function Account({ session }: { session: Session }) {
   const { state, reload } = useAsync(async () => summarizeWhoami(await whoami()))
+  /** The masked name right after a successful binding (before whoami is asked again). */
+  const [bound, setBound] = useState<string | null>(null)
   return (
     <View className='card' data-testid='account'>
       <Text className='card__title'>账号</Text>
@@ -24,16 +28,23 @@ function Account({ session }: { session: Session }) {
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' && state.data ? (
         <View data-testid='realname-status'>
-          {state.data.realnameVerified ? (
+          {state.data.realnameVerified || bound !== null ? (
             <Text className='card__line'>
-              <Text className='badge badge--good'>✓ 已实名认证</Text>
-              差评会有工作人员回访，您可以对处理结果申请复核。
+              <Text className='badge badge--good' data-testid='realname-verified'>
+                ✓ 已实名
+              </Text>
+              <Text data-testid='realname-masked'>{bound ?? state.data.maskedName}</Text>
+              {'  '}差评会有工作人员回访，您可以对处理结果申请复核。
             </Text>
           ) : (
-            <Text className='card__line'>
-              <Text className='badge badge--warn'>未实名认证</Text>
-              仍可评价；实名认证请在“一部手机办事通”中完成，认证后差评可获得回访。
-            </Text>
+            <View>
+              <Text className='card__line'>
+                <Text className='badge badge--warn'>未实名认证</Text>
+                仍可评价；实名后差评可获得回访。
+              </Text>
+              <Text className='card__strong'>实名认证</Text>
+              <RealnameBind onBound={(masked) => setBound(masked)} />
+            </View>
           )}
         </View>
       ) : null}
@@ -67,14 +78,7 @@ export default function MePage() {
         </View>
       </View>
 
-      <View className='card' data-testid='subscription'>
-        <Text className='card__title'>消息提醒</Text>
-        {progressSubscription.available ? (
-          <Text className='card__line'>提交差评后，可以选择接收整改进度提醒（每次提醒需要您同意一次）。</Text>
-        ) : (
-          <Text className='card__line'>整改进度请在“我的评价”中查看；在微信小程序中可以开启提醒。</Text>
-        )}
-      </View>
+      {session ? <Subscriptions /> : null}
 
       <View className='card' data-testid='privacy'>
         <Text className='card__title'>隐私说明</Text>

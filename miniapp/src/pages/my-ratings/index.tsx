@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Button, Text, Textarea, View } from '@tarojs/components'
+import { Button, Switch, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { LoginGate } from '../../components/LoginGate.tsx'
 import { OutboxNotice } from '../../components/OutboxNotice.tsx'
@@ -8,6 +8,8 @@ import { Shell } from '../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
 import type { Level } from '../../../../shared/tags.ts'
 import { myRatings, rateRectification, requestRereview, workOrderTimeline } from '../../lib/api.ts'
+import { setCommentPublic } from '../../lib/settings-api.ts'
+import { commentPublicState } from '../../lib/comment-public.ts'
 import { toAppError } from '../../lib/errors.ts'
 import { levelChoice, levelKind, isLevel } from '../../lib/levels.ts'
 import { instantLabel } from '../../lib/pending.ts'
@@ -16,6 +18,7 @@ import type { MyRatingRow, WorkOrderTimelineRow } from '../../lib/rows.ts'
 import type { Session } from '../../lib/session.ts'
 import { useAsync } from '../../lib/useAsync.ts'
 import { canRateFix, canRequestRereview, statusLabel, statusTone, timelineItems } from '../../lib/work-order-view.ts'
+import '../../components/Settings.scss'
 import './index.scss'
 
 function Timeline({ rows }: { rows: WorkOrderTimelineRow[] }) {
@@ -157,6 +160,40 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
   )
 }
 
+/** R15: whether this comment may appear (anonymized) on the public 差评 board. */
+function CommentPublic({ rating }: { rating: MyRatingRow }) {
+  const [value, setValue] = useState(rating.comment_public === true)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const text = commentPublicState(value, Number(rating.level))
+  const toggle = async () => {
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      setValue(await setCommentPublic(rating.id, !value))
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View>
+      <View className='switch-row' data-testid='comment-public' data-on={value ? 'yes' : 'no'} data-busy={busy ? 'yes' : 'no'} onClick={() => void toggle()}>
+        <View className='switch-row__text'>
+          <Text className='switch-row__name'>评价内容公开</Text>
+          <Text className='switch-row__state' data-testid='comment-public-state'>
+            {busy ? '正在保存…' : text}
+          </Text>
+        </View>
+        <Switch checked={value} disabled={busy} color='#0b3d91' />
+      </View>
+      {error ? <ErrorBlock message={error} onRetry={() => void toggle()} /> : null}
+    </View>
+  )
+}
+
 function RatingCard({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRatingRow[]; onChanged: (notice: string) => void }) {
   const level = Number(rating.level)
   const choice = isLevel(level) ? levelChoice(level) : null
@@ -184,6 +221,7 @@ function RatingCard({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRa
         <Text className='card__line' data-testid='rating-tags'>原因：{rating.tags.map(tagName).join('、')}</Text>
       ) : null}
       {rating.comment ? <Text className='card__line'>留言：{rating.comment}</Text> : null}
+      {rating.comment && !rating.is_default ? <CommentPublic rating={rating} /> : null}
       {rating.work_order_id ? <WorkOrder rating={rating} all={all} onChanged={onChanged} /> : null}
     </View>
   )

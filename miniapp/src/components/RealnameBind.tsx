@@ -1,0 +1,84 @@
+/**
+ * 我的 → 实名认证: the form that gets a ticket from the provincial identity platform and binds it
+ * (realname-bind). Shown only when the account is not verified yet; without a configured
+ * platform address it explains instead of showing a form that cannot work.
+ */
+import { useState, type ReactNode } from 'react'
+import { Button, Input, Text, View } from '@tarojs/components'
+import { ErrorBlock } from './StatusBlock.tsx'
+import { toAppError } from '../lib/errors.ts'
+import { bindRealname, idpUrl, realnameProblems, requestTicket, type RealnameField, type RealnameInput } from '../lib/realname.ts'
+import { appFetch } from '../lib/platform.ts'
+import './Settings.scss'
+
+export const REALNAME_WHY = '实名后，您的差评会有工作人员回访并答复；姓名和身份证号码加密保存，页面上只显示打码后的姓名（如 张*）。'
+
+export function RealnameBind({ onBound }: { onBound: (maskedName: string) => void }) {
+  const base = idpUrl()
+  const [form, setForm] = useState<RealnameInput>({ name: '', idNumber: '', phone: '' })
+  const [problems, setProblems] = useState<Partial<Record<RealnameField, string>>>({})
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  if (base === null) {
+    return (
+      <View data-testid='realname-unavailable'>
+        <Text className='card__line'>{REALNAME_WHY}</Text>
+        <Text className='notice' data-testid='realname-unavailable-message'>
+          当前版本暂未接入统一身份认证平台，无法在此实名认证。您仍可正常评价；实名认证可在“一部手机办事通”中完成。
+        </Text>
+      </View>
+    )
+  }
+
+  const set = (field: RealnameField) => (e: { detail: { value: string } }) => {
+    setForm((f) => ({ ...f, [field]: e.detail.value }))
+    setProblems((p) => ({ ...p, [field]: undefined }))
+  }
+
+  const submit = async () => {
+    if (busy) return
+    const found = realnameProblems(form)
+    setProblems(found)
+    if (Object.keys(found).length > 0) {
+      setError('请按提示修改后再提交')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const ticket = await requestTicket(base, form, appFetch)
+      const res = await bindRealname(ticket)
+      onBound(res.user.masked_name)
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const field = (name: RealnameField, label: string, input: ReactNode) => (
+    <View>
+      <Text className='field-label'>{label}</Text>
+      {input}
+      {problems[name] ? (
+        <Text className='hint hint--error' data-testid={`realname-problem-${name}`}>
+          ⚠ {problems[name]}
+        </Text>
+      ) : null}
+    </View>
+  )
+
+  return (
+    <View data-testid='realname-form'>
+      <Text className='card__line'>{REALNAME_WHY}</Text>
+      {field('name', '姓名', <Input className='input' data-testid='realname-name' value={form.name} maxlength={50} placeholderStyle='color:#5b616b' placeholder='与身份证一致' onInput={set('name')} />)}
+      {field('idNumber', '身份证号码', <Input className='input' data-testid='realname-id' type='idcard' value={form.idNumber} maxlength={18} placeholderStyle='color:#5b616b' placeholder='18 位' onInput={set('idNumber')} />)}
+      {field('phone', '手机号码', <Input className='input' data-testid='realname-phone' type='number' value={form.phone} maxlength={11} placeholderStyle='color:#5b616b' placeholder='11 位手机号' onInput={set('phone')} />)}
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary card__actions${busy ? ' btn--busy' : ''}`} data-testid='realname-submit' onClick={() => void submit()}>
+        {busy ? '正在认证…' : '提交实名认证'}
+      </Button>
+    </View>
+  )
+}

@@ -1,0 +1,23 @@
+/**
+ * The citizen's settings RPCs (R15, R17): 消息订阅 (`my_subscriptions`, `record_subscriptions`)
+ * and whether a rating's comment may appear on the public 差评 board (`set_comment_public`).
+ */
+import { z } from 'zod'
+import { DbId, parseRows } from '../../../shared/schemas.ts'
+import { rpc } from './api.ts'
+import { AppError } from './errors.ts'
+import { SubscriptionRow, type SubscriptionKind } from './subscriptions.ts'
+
+export async function mySubscriptions(): Promise<SubscriptionRow[]> {
+  return parseRows(SubscriptionRow, await rpc('my_subscriptions'))
+}
+
+export async function recordSubscriptions(platform: 'weapp' | 'alipay', kinds: SubscriptionKind[]): Promise<SubscriptionRow[]> {
+  return parseRows(SubscriptionRow, await rpc('record_subscriptions', { p_platform: platform, p_kinds: kinds }))
+}
+
+export async function setCommentPublic(ratingId: string, value: boolean): Promise<boolean> {
+  const row = parseRows(z.object({ id: DbId, comment_public: z.boolean() }), await rpc('set_comment_public', { p_rating_id: ratingId, p_public: value }))[0]
+  if (!row) throw AppError.of('internal_error', 'set_comment_public returned no row')
+  return row.comment_public
+}
