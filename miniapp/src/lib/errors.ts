@@ -75,6 +75,9 @@ export function fromPostgrestError(error: PostgrestErrorLike, status: number): A
   if (status === 401 || (error.code ?? '').startsWith('PGRST30')) return AppError.of('unauthorized', error)
   // Insufficient privilege / RLS `with check`.
   if (error.code === '42501') return AppError.of('forbidden', error)
+  // PostgREST 12 answers a query cut off by a database restart with 400 and an empty error: not
+  // a refusal but an unknown outcome, so it is retried (same idempotency key), never dropped.
+  if (!error.code && !error.message) return AppError.of('internal_error', error)
   return AppError.of(codeForStatus(status), error)
 }
 

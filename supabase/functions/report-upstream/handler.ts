@@ -15,15 +15,14 @@
  * is down: the next scheduled run tries again when the backoff allows).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import { UPSTREAM_ERRORS } from '../../../shared/error-codes/upstream.ts';
 import {
   idempotencyKey, ReportUpstreamRequest, type ReportUpstreamResponse, type UpstreamItem, UpstreamResponse,
 } from '../../../shared/upstream.ts';
 import { serviceClient } from '../_shared/clients.ts';
-import { jwtSecret, serviceRoleKey } from '../_shared/env.ts';
 import { corsHeaders, handle, HttpError, json } from '../_shared/http.ts';
+import { readOptions, requireServiceRole } from '../_shared/scheduled.ts';
 import { configFromEnv, type ProvincialEndpoint, type ReportUpstreamConfig } from './config.ts';
 
 const ClaimedRow = z.object({
@@ -43,39 +42,6 @@ export interface ReportUpstreamDeps {
   db?: () => SupabaseClient;
   /** The clock the RPCs are given (tests move it forward past backoff). */
   now?: () => Date;
-}
-
-const secretKey = new TextEncoder().encode(jwtSecret);
-
-/** The caller must be the scheduler: the service role key, or a JWT with role service_role. */
-async function requireServiceRole(req: Request): Promise<void> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
-  if (!m) throw new HttpError(401, 'unauthorized');
-  const token = m[1]!;
-  if (token === serviceRoleKey) return;
-  let role: unknown;
-  try {
-    ({ payload: { role } } = await jwtVerify(token, secretKey, { algorithms: ['HS256'] }));
-  } catch {
-    throw new HttpError(401, 'unauthorized');
-  }
-  if (role !== 'service_role') throw new HttpError(403, 'forbidden', 'report-upstream runs as the service role (the scheduler) only');
-}
-
-async function readOptions(req: Request): Promise<ReportUpstreamRequest> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json');
-  }
-  const parsed = ReportUpstreamRequest.safeParse(raw);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid_input', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return parsed.data;
 }
 
 interface Outcome {
@@ -140,8 +106,8 @@ export function createHandler(config: ReportUpstreamConfig, deps: ReportUpstream
 
   return handle('report-upstream', async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed');
-    await requireServiceRole(req);
-    const options = await readOptions(req);
+    await requireServiceRole(req, 'report-upstream');
+    const options = await readOptions(req, ReportUpstreamRequest);
     const endpoint = config.endpoint;
     if (!endpoint) {
       const { message } = UPSTREAM_ERRORS.upstream_not_configured;

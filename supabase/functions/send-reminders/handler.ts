@@ -16,15 +16,14 @@
  * booking fails the run stops: claims left 'sending' expire as failed (never sent twice).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import { REMINDER_ERRORS } from '../../../shared/error-codes/reminders.ts';
 import {
   DueReminder, reminderPage, SendRemindersRequest, type SendRemindersResponse, templateData,
 } from '../../../shared/reminders.ts';
 import { serviceClient } from '../_shared/clients.ts';
-import { jwtSecret, serviceRoleKey } from '../_shared/env.ts';
 import { corsHeaders, handle, HttpError, json } from '../_shared/http.ts';
+import { readOptions, requireServiceRole } from '../_shared/scheduled.ts';
 import { configFromEnv, type SendRemindersConfig } from './config.ts';
 import { type Message, sendAlipay, WechatClient } from './platforms.ts';
 
@@ -40,39 +39,6 @@ export interface SendRemindersDeps {
   wechat?: WechatClient;
 }
 
-const secretKey = new TextEncoder().encode(jwtSecret);
-
-/** The caller must be the scheduler: the service role key, or a JWT with role service_role. */
-async function requireServiceRole(req: Request): Promise<void> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
-  if (!m) throw new HttpError(401, 'unauthorized');
-  const token = m[1]!;
-  if (token === serviceRoleKey) return;
-  let role: unknown;
-  try {
-    ({ payload: { role } } = await jwtVerify(token, secretKey, { algorithms: ['HS256'] }));
-  } catch {
-    throw new HttpError(401, 'unauthorized');
-  }
-  if (role !== 'service_role') throw new HttpError(403, 'forbidden', 'send-reminders runs as the service role (the scheduler) only');
-}
-
-async function readOptions(req: Request): Promise<SendRemindersRequest> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json');
-  }
-  const parsed = SendRemindersRequest.safeParse(raw);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid_input', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return parsed.data;
-}
-
 export function createHandler(config: SendRemindersConfig, deps: SendRemindersDeps = {}): (req: Request) => Promise<Response> {
   const db = deps.db ?? serviceClient;
   const now = deps.now ?? (() => new Date());
@@ -86,8 +52,8 @@ export function createHandler(config: SendRemindersConfig, deps: SendRemindersDe
 
   return handle('send-reminders', async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed');
-    await requireServiceRole(req);
-    const options = await readOptions(req);
+    await requireServiceRole(req, 'send-reminders');
+    const options = await readOptions(req, SendRemindersRequest);
     if (!config.wechat && !config.alipay) {
       const { status, message } = REMINDER_ERRORS.reminders_not_configured;
       return new Response(JSON.stringify({ code: 'reminders_not_configured', message }), {
