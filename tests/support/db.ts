@@ -36,6 +36,16 @@ export async function as<T>(db: Db, actor: Actor, work: (q: Db['query']) => Prom
   }
 }
 
+/** Runs `work` as the connection's own role (the owner) and rolls everything back, whatever happens. */
+export async function rolledBack<T>(db: Db, work: (q: Db['query']) => Promise<T>): Promise<T> {
+  await db.query('begin');
+  try {
+    return await work(db.query.bind(db) as Db['query']);
+  } finally {
+    await db.query('rollback');
+  }
+}
+
 /** The error a query fails with, or a failure if it succeeds. */
 export async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string; hint?: string }> {
   try {

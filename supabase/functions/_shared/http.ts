@@ -27,9 +27,14 @@ export function json(body: unknown, status = 200): Response {
 
 /** Reads and validates a JSON body; bad JSON and schema failures are the caller's 400. */
 export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  return parseJson(await req.text(), schema);
+}
+
+/** Parses and validates JSON text: invalid_json or invalid_input (with the fields) as a 400. */
+export function parseJson<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json');
   }

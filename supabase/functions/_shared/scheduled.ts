@@ -6,7 +6,7 @@
 import { jwtVerify } from 'jose';
 import type { z } from 'zod';
 import { jwtSecret, serviceRoleKey } from './env.ts';
-import { HttpError } from './http.ts';
+import { HttpError, parseJson } from './http.ts';
 
 const secretKey = new TextEncoder().encode(jwtSecret);
 
@@ -28,16 +28,5 @@ export async function requireServiceRole(req: Request, fn: string): Promise<void
 /** The run's options: an empty body means the defaults. */
 export async function readOptions<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   const text = await req.text();
-  if (text.trim() === '') return schema.parse({});
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid_input', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return parsed.data;
+  return text.trim() === '' ? schema.parse({}) : parseJson(text, schema);
 }

@@ -10,10 +10,10 @@
 import { AlipayError, AlipayOauthToken } from '../../../shared/identity.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { fail } from '../_shared/fail.ts';
-import { intEnv, pemEnv, pemToDer, requiredEnv } from '../_shared/settings.ts';
+import { importAlipayPrivateKey, importAlipayPublicKey, rawNode, signedParams, verifyAlipaySign } from '../_shared/alipay.ts';
+import { intEnv, pemEnv, requiredEnv } from '../_shared/settings.ts';
 
 export const RESPONSE_NODE = 'alipay_system_oauth_token_response';
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 export interface AlipayConfig {
   gateway: string;
@@ -23,9 +23,6 @@ export interface AlipayConfig {
   timeoutMs: number;
 }
 
-export const importAlipayPrivateKey = (pem: string) => crypto.subtle.importKey('pkcs8', pemToDer(pem), ALG, false, ['sign']);
-export const importAlipayPublicKey = (pem: string) => crypto.subtle.importKey('spki', pemToDer(pem), ALG, false, ['verify']);
-
 export const alipayConfig: AlipayConfig = {
   gateway: requiredEnv('ALIPAY_GATEWAY'),
   appId: requiredEnv('ALIPAY_APP_ID'),
@@ -33,65 +30,6 @@ export const alipayConfig: AlipayConfig = {
   publicKey: await importAlipayPublicKey(pemEnv('ALIPAY_PUBLIC_KEY')),
   timeoutMs: intEnv('ALIPAY_TIMEOUT_MS', 8000),
 };
-
-/** The string Alipay signs: sorted `k=v` of every non-empty parameter but `sign`, joined by `&`. */
-export function signContent(params: Record<string, string>): string {
-  return Object.keys(params)
-    .filter((k) => k !== 'sign' && params[k] !== '')
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join('&');
-}
-
-const b64 = (buf: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buf)));
-
-function fromB64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  try {
-    const bin = atob(text);
-    const out = new Uint8Array(new ArrayBuffer(bin.length));
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Beijing time, `yyyy-MM-dd HH:mm:ss`, as the gateway expects. */
-export const alipayTimestamp = (ms = Date.now()) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-
-/**
- * The raw JSON text of `"<node>": {…}` in the answer — the bytes Alipay signed (re-serializing a
- * parsed object would not reproduce them). Scans strings and nesting; undefined when absent.
- */
-export function rawNode(text: string, node: string): string | undefined {
-  const key = `"${node}"`;
-  let i = text.indexOf(key);
-  if (i < 0) return undefined;
-  i = text.indexOf(':', i + key.length);
-  if (i < 0) return undefined;
-  i++;
-  while (/\s/.test(text[i] ?? '')) i++;
-  if (text[i] !== '{') return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let j = i; j < text.length; j++) {
-    const c = text[j];
-    if (inString) {
-      if (c === '\\') j++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(i, j + 1);
-  }
-  return undefined;
-}
-
-async function verified(cfg: AlipayConfig, raw: string, sign: unknown): Promise<boolean> {
-  if (typeof sign !== 'string') return false;
-  const sig = fromB64(sign);
-  if (!sig) return false;
-  return crypto.subtle.verify(ALG, cfg.publicKey, sig, new TextEncoder().encode(raw));
-}
 
 /** Alipay's error → our answer. Unlisted ones are our configuration or contract (logged, 503). */
 function mapError(e: AlipayError): ErrorCode {
@@ -101,18 +39,7 @@ function mapError(e: AlipayError): ErrorCode {
 }
 
 export async function oauthToken(cfg: AlipayConfig, code: string): Promise<{ subject: string }> {
-  const params: Record<string, string> = {
-    app_id: cfg.appId,
-    method: 'alipay.system.oauth.token',
-    format: 'JSON',
-    charset: 'utf-8',
-    sign_type: 'RSA2',
-    timestamp: alipayTimestamp(),
-    version: '1.0',
-    grant_type: 'authorization_code',
-    code,
-  };
-  params.sign = b64(await crypto.subtle.sign(ALG, cfg.privateKey, new TextEncoder().encode(signContent(params))));
+  const params = await signedParams(cfg, 'alipay.system.oauth.token', { grant_type: 'authorization_code', code });
 
   let res: Response;
   let text: string;
@@ -148,7 +75,7 @@ export async function oauthToken(cfg: AlipayConfig, code: string): Promise<{ sub
     throw fail('login_unavailable', { platform: 'no response node' });
   }
   // A success must be signed by Alipay; an error is signed whenever the gateway knew our app.
-  if ((okRaw !== undefined || envelope.sign !== undefined) && !(await verified(cfg, raw, envelope.sign))) {
+  if ((okRaw !== undefined || envelope.sign !== undefined) && !(await verifyAlipaySign(cfg.publicKey, raw, envelope.sign))) {
     console.error('[auth-alipay] the answer\'s signature does not verify with ALIPAY_PUBLIC_KEY: ignored');
     throw fail('login_unavailable', { platform: 'bad signature' });
   }

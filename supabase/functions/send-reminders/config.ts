@@ -15,14 +15,14 @@
  *   REMINDER_BATCH_LIMIT     messages claimed per run (default 200, at most 5000)
  * With neither platform's templates set the function answers 503 reminders_not_configured (so it
  * still loads in the local router); a claimed message for a platform without templates is failed
- * as `not_configured`. The Alipay signing helpers are auth-alipay's own (auth-alipay/alipay.ts), so
- * this module loads where the login's Alipay settings are set — as they are wherever the project runs.
+ * as `not_configured`. The Alipay gateway protocol (signing, verifying) is shared with auth-alipay
+ * in _shared/alipay.ts.
  */
 import {
   DEFAULT_ALIPAY_KEYS, DEFAULT_WECHAT_KEYS, type KeyMapping, parseKeyMapping, REMINDER_KINDS, type ReminderKind,
 } from '../../../shared/reminders.ts';
 import { intEnv } from '../_shared/settings.ts';
-import { importAlipayPrivateKey, importAlipayPublicKey } from '../auth-alipay/alipay.ts';
+import { importAlipayPrivateKey, importAlipayPublicKey } from '../_shared/alipay.ts';
 
 export interface Templates {
   ids: Record<ReminderKind, string>;

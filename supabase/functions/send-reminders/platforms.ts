@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import type { TemplateData } from '../../../shared/reminders.ts';
-import { alipayTimestamp, rawNode, signContent } from '../auth-alipay/alipay.ts';
+import { rawNode, signedParams, verifyAlipaySign } from '../_shared/alipay.ts';
 import type { AlipaySender, WechatSender } from './config.ts';
 
 export interface Message {
@@ -129,20 +129,8 @@ export class WechatClient {
   }
 }
 
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 export const ALIPAY_METHOD = 'alipay.open.app.mini.templatemessage.send';
 export const ALIPAY_RESPONSE_NODE = 'alipay_open_app_mini_templatemessage_send_response';
-const b64 = (buf: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buf)));
-function fromB64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  try {
-    const bin = atob(text);
-    const out = new Uint8Array(new ArrayBuffer(bin.length));
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return undefined;
-  }
-}
 
 const AlipayNode = z.object({ code: z.string(), msg: z.string().optional(), sub_code: z.string().optional(), sub_msg: z.string().optional() });
 
@@ -156,17 +144,7 @@ export async function sendAlipay(cfg: AlipaySender, timeoutMs: number, m: Messag
     page: m.page,
     data: JSON.stringify(m.data),
   };
-  const params: Record<string, string> = {
-    app_id: cfg.appId,
-    method: ALIPAY_METHOD,
-    format: 'JSON',
-    charset: 'utf-8',
-    sign_type: 'RSA2',
-    timestamp: alipayTimestamp(),
-    version: '1.0',
-    biz_content: JSON.stringify(biz),
-  };
-  params.sign = b64(await crypto.subtle.sign(ALG, cfg.privateKey, new TextEncoder().encode(signContent(params))));
+  const params = await signedParams(cfg, ALIPAY_METHOD, { biz_content: JSON.stringify(biz) });
   const got = await fetchText(cfg.gateway, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
@@ -187,8 +165,7 @@ export async function sendAlipay(cfg: AlipaySender, timeoutMs: number, m: Messag
   if (!parsed.success) return 'bad_answer';
   const node = parsed.data;
   if (node.code === '10000') {
-    const sig = typeof envelope.sign === 'string' ? fromB64(envelope.sign) : undefined;
-    if (!sig || !(await crypto.subtle.verify(ALG, cfg.publicKey, sig, new TextEncoder().encode(raw)))) {
+    if (!(await verifyAlipaySign(cfg.publicKey, raw, envelope.sign))) {
       console.error('[send-reminders] Alipay\'s answer does not verify with ALIPAY_PUBLIC_KEY');
       return 'alipay_bad_signature';
     }

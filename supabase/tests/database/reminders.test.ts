@@ -3,7 +3,7 @@
  * (invitation at 办结, the last-day reminder, a 差评's reply), at most one message per person
  * per day, never twice for the same thing, and the outcome of each send.
  */
-import { anon, as, codeOf, connect, failure, PERSONA_IDS, serviceRole, user, type Db } from '../../../tests/support/db.ts';
+import { anon, as, codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack, serviceRole, user } from '../../../tests/support/db.ts';
 import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(() => db.end());
 
 const citizen = PERSONA_IDS['citizen-b'];
-
-/** Runs `work` as the owner in a transaction that is always rolled back. */
-async function rolledBack<T>(work: (q: Db['query']) => Promise<T>): Promise<T> {
-  await db.query('begin');
-  try {
-    return await work(db.query.bind(db) as Db['query']);
-  } finally {
-    await db.query('rollback');
-  }
-}
 
 async function subscribe(q: Db['query'], kinds: string[], times = 1): Promise<void> {
   for (let i = 0; i < times; i++) {
@@ -77,7 +67,7 @@ describe('subscriptions', () => {
 
 describe('what is due', () => {
   test('an invitation when the 办件 finishes, once, only with a subscription, with fields within WeChat limits', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const t = await finished(q, `'2026-11-02 10:00:00+08'::timestamptz`);
       expect(await due(q, '2026-11-02 10:05:00+08')).toEqual([]);
       await subscribe(q, ['invite']);
@@ -97,7 +87,7 @@ describe('what is due', () => {
   });
 
   test('the reminder comes on the last working day before the default (from 09:00), not before', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       // Finished Friday 2026-11-06: the 5th working day is Friday 2026-11-13; the default applies at its end.
       const t = await finished(q, `'2026-11-06 15:00:00+08'::timestamptz`);
       expect(t.due).toBe('2026-11-13 16:00:00+00');
@@ -109,7 +99,7 @@ describe('what is due', () => {
   });
 
   test('at most one message per person per Asia/Shanghai day; the next day brings the next', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       await finished(q, `'2026-11-02 10:00:00+08'::timestamptz`);
       await finished(q, `'2026-11-02 11:00:00+08'::timestamptz`);
       await subscribe(q, ['invite'], 2);
@@ -121,7 +111,7 @@ describe('what is due', () => {
   });
 
   test('a rated 办件 is neither invited nor reminded', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const t = await finished(q, `'2026-11-02 10:00:00+08'::timestamptz`);
       await q(`insert into app.ratings (transaction_id, level, channel, rater_user_id, unit_id, region_code)
                select id, 5, 'mobile', applicant_user_id, unit_id, region_code from app.transactions where id = $1`, [t.id]);
@@ -134,7 +124,7 @@ describe('what is due', () => {
 
 describe('outcomes', () => {
   test('sent uses the subscription; 43101 zeroes it; busy retries with backoff, three tries in all', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       await finished(q, `'2026-11-02 10:00:00+08'::timestamptz`);
       await subscribe(q, ['invite'], 3);
       const [msg] = await due(q, '2026-11-02 10:01:00+08');
@@ -165,7 +155,7 @@ describe('outcomes', () => {
   });
 
   test('a claim left unanswered for 10 minutes is failed, never sent again', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       await finished(q, `'2026-11-02 10:00:00+08'::timestamptz`);
       await subscribe(q, ['invite']);
       const [msg] = await due(q, '2026-11-02 10:01:00+08');

@@ -5,7 +5,7 @@
  * role's; claims of two runs at once are disjoint (SKIP LOCKED); supervisors' status is scoped
  * to their regions; the export RPCs are supervisors' and carry no rater identity.
  */
-import { anon, as, codeOf, connect, failure, PERSONA_IDS, serviceRole, user, type Db } from '../../../tests/support/db.ts';
+import { anon, as, codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack, serviceRole, user } from '../../../tests/support/db.ts';
 import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
@@ -24,15 +24,6 @@ const staff = user(PERSONA_IDS['staff-linxiang']);
 const supervisorCity = user(PERSONA_IDS['supervisor-city']);
 const supervisorFengqing = user(PERSONA_IDS['supervisor-fengqing']);
 
-async function rolledBack<T>(work: (q: Db['query']) => Promise<T>): Promise<T> {
-  await db.query('begin');
-  try {
-    return await work(db.query.bind(db) as Db['query']);
-  } finally {
-    await db.query('rollback');
-  }
-}
-
 const messages = async (q: Db['query'], ratingIds: string[]) =>
   (await q(`select rating_id, change_seq, reason, status, attempts, payload from app.upstream_outbox where rating_id = any($1) order by rating_id, change_seq`, [ratingIds])).rows;
 
@@ -48,7 +39,7 @@ describe('the triggers', () => {
   });
 
   test('one multi-row insert writes one message per rating; the payload is built from the rating when claimed', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { rows } = await q(
         `insert into app.ratings (level, tags, channel, unit_id, region_code, hall_id, window_id, visit_day, rated_at)
          select 5, '{}', 'hall_pad', w.unit_id, h.region_code, w.hall_id, w.id, current_date - i, now() - make_interval(days => i)
@@ -75,7 +66,7 @@ describe('the triggers', () => {
 
   test('a validity change (approved appeal) writes the next message; changes the platform ignores write none', async () => {
     const tx = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a']);
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { rows: [r] } = await q(
         `insert into app.ratings (transaction_id, level, tags, channel, rater_user_id, unit_id, region_code, matter_id, window_id, staff_user_id)
          select t.id, 1, '{115}', 'mobile', t.applicant_user_id, t.unit_id, t.region_code, t.matter_id, t.window_id, t.staff_user_id
@@ -89,7 +80,7 @@ describe('the triggers', () => {
   });
 
   test('deleting a rating (test clean-ups, an operator) deletes its messages, so none can block the queue', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { rows } = await q(
         `insert into app.ratings (level, tags, channel, unit_id, region_code, hall_id, window_id, visit_day)
          select 5, '{}', 'hall_pad', w.unit_id, h.region_code, w.hall_id, w.id, current_date - i
@@ -104,7 +95,7 @@ describe('the triggers', () => {
   });
 
   test('the default job\'s ratings each get a message (set-based, one statement per batch)', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { rows: [{ applied }] } = await q(`select public.apply_default_ratings(now() + interval '60 days') as applied`);
       expect(applied).toBeGreaterThan(0);
       const { rows: [{ n }] } = await q(
@@ -196,7 +187,7 @@ describe('supervisors: status and re-push', () => {
   });
 
   test('re-push: a dead message of their region goes back to pending; others are refused', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { rows: [m] } = await q(
         `update app.upstream_outbox set status = 'dead', attempts = 8, dead_at = now(), last_error = 'HTTP 503', payload = '{}'
          where id = (select min(id) from app.upstream_outbox where region_code = '530902' and status = 'pending') returning id::int`);

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { WORK_ORDER_STATUSES } from '../../../shared/work-orders.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
-import { anon, as, codeOf, connect, failure, PERSONA_IDS, serviceRole, user, type Db } from '../../../tests/support/db.ts';
+import { anon, as, codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack, serviceRole, user } from '../../../tests/support/db.ts';
 import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
@@ -33,16 +33,6 @@ async function openOrder(q: Db['query'], ratedAt = 'now()', anonymous = false): 
   return rows[0];
 }
 
-/** Runs `work` as the owner in a transaction that is always rolled back. */
-async function rolledBack<T>(work: (q: Db['query']) => Promise<T>): Promise<T> {
-  await db.query('begin');
-  try {
-    return await work(db.query.bind(db) as Db['query']);
-  } finally {
-    await db.query('rollback');
-  }
-}
-
 describe('the state machine', () => {
   // Written out independently of app.work_order_transitions: each action and the states it may leave.
   const ALLOWED: Record<string, Record<string, string>> = {
@@ -61,7 +51,7 @@ describe('the state machine', () => {
   };
 
   test('every action from every state: allowed moves land where they should, all others are invalid_transition and change nothing', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { id } = await openOrder(q);
       let checked = 0;
       for (const [action, moves] of Object.entries(ALLOWED)) {
@@ -103,7 +93,7 @@ describe('opening and due dates (R5, R6, R8, R10)', () => {
     ['2026-12-31 23:30:00+08', '2027-01-04', true], // year end into 元旦 of a provisional year
     ['2027-09-30 09:00:00+08', '2027-10-04', true], // 国庆 of a provisional year (statutory Oct 1–3)
   ])('a 差评 rated %s is due for verification on %s (provisional %s)', async (ratedAt, due, provisional) => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const order = await openOrder(q, `'${ratedAt}'::timestamptz`);
       expect(order).toMatchObject({ verify_due_on: due, verify_due_provisional: provisional });
     });
@@ -118,7 +108,7 @@ describe('opening and due dates (R5, R6, R8, R10)', () => {
   });
 
   test('defaults, fix ratings, good ratings and invalid ratings open no order', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const before = (await q('select count(*)::int as n from app.work_orders')).rows[0].n;
       const tx = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a']);
       await q(
@@ -136,7 +126,7 @@ describe('opening and due dates (R5, R6, R8, R10)', () => {
   });
 
   test('an anonymous 差评 is not real-name; a real-name rater’s is', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const named = await openOrder(q);
       const anonymous = await openOrder(q, 'now()', true);
       const { rows } = await q('select id, is_realname from app.work_orders where id = any($1) order by is_realname', [[named.id, anonymous.id]]);
@@ -147,7 +137,7 @@ describe('opening and due dates (R5, R6, R8, R10)', () => {
 
 describe('overdue escalation (R10) with an injected p_now', () => {
   test('past its due day a rectifying order becomes overdue and escalated; on the due day it does not', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { id } = await openOrder(q);
       await q(`update app.work_orders set status = 'rectifying', substantiated_at = now(), rectify_due_on = '2026-10-09' where id = $1`, [id]);
       await q(`select public.escalate_overdue('2026-10-09 23:59:00+08')`);
@@ -163,7 +153,7 @@ describe('overdue escalation (R10) with an injected p_now', () => {
   });
 
   test('an order unverified past its verification day is escalated in place, once', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       const { id } = await openOrder(q, `'2026-09-30 16:00:00+08'::timestamptz`);
       await q(`select public.escalate_overdue('2026-10-09 09:00:00+08')`);
       await q(`select public.escalate_overdue('2026-10-10 09:00:00+08')`);
@@ -201,7 +191,7 @@ describe('the audit log is append-only (R14)', () => {
   });
 
   test('even the table owner is refused by the trigger', async () => {
-    await rolledBack(async (q) => {
+    await rolledBack(db, async (q) => {
       await openOrder(q);
       for (const sql of [`update app.audit_log set note = 'rewritten'`, `delete from app.audit_log`, `truncate app.audit_log`]) {
         await q('savepoint s');

@@ -5,7 +5,8 @@
  * every gateway error mapped to its own code with nothing written.
  */
 import { SessionResponse } from '../../../shared/auth.ts';
-import { alipayConfig, rawNode, signContent } from '../../functions/auth-alipay/alipay.ts';
+import { rawNode, signContent } from '../../functions/_shared/alipay.ts';
+import { alipayConfig } from '../../functions/auth-alipay/alipay.ts';
 import { authAlipay, handler } from '../../functions/auth-alipay/handler.ts';
 import { assertEquals, assertMatch } from './assert.ts';
 import { alipayBase, assertRefusal, call, control, env, post, received, sql, unique } from './identity-support.ts';

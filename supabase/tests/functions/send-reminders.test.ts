@@ -15,7 +15,7 @@ import { assertEquals, assertMatch } from './assert.ts';
 import { createHandler, type SendRemindersDeps } from '../../functions/send-reminders/handler.ts';
 import type { AlipaySender, SendRemindersConfig, WechatSender } from '../../functions/send-reminders/config.ts';
 import { ALIPAY_METHOD, WechatClient } from '../../functions/send-reminders/platforms.ts';
-import { importAlipayPrivateKey, importAlipayPublicKey } from '../../functions/auth-alipay/alipay.ts';
+import { importAlipayPrivateKey, importAlipayPublicKey } from '../../functions/_shared/alipay.ts';
 import {
   chineseDate, DEFAULT_ALIPAY_KEYS, DEFAULT_WECHAT_KEYS, type ReminderKind, SendRemindersResponse, shanghaiTime,
 } from '../../../shared/reminders.ts';
