@@ -5,6 +5,7 @@
  * `shared/error-codes/<domain>.ts`; PostgREST and the edge functions both
  * answer `{ code, message, details }`, and the mini-program shows `message`.
  */
+import { ADMIN_ERRORS } from './error-codes/admin.ts';
 import { COMMENT_ERRORS } from './error-codes/comments.ts';
 import { CORE_ERRORS } from './error-codes/core.ts';
 import { IDENTITY_ERRORS } from './error-codes/identity.ts';
@@ -24,6 +25,7 @@ export const ERRORS = {
   ...COMMENT_ERRORS,
   ...UPSTREAM_ERRORS,
   ...REMINDER_ERRORS,
+  ...ADMIN_ERRORS,
 } as const satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -10,13 +10,26 @@ export const ROUTES = {
   suggest: '/pages/suggest/index',
   public: '/pages/public/index',
   me: '/pages/me/index',
-  // Subpackages (app.config.ts subPackages): the staff 工作台 and the supervisor 监督台.
+  // Subpackages (app.config.ts subPackages): the staff 工作台, the supervisor 监督台 and 管理.
   staff: '/subpackages/staff/pages/index/index',
   staffOrder: '/subpackages/staff/pages/order/index',
   staffRatings: '/subpackages/staff/pages/ratings/index',
+  staffComments: '/subpackages/staff/pages/comments/index',
   supervise: '/subpackages/supervise/pages/index/index',
   superviseAppeals: '/subpackages/supervise/pages/appeals/index',
   superviseDashboard: '/subpackages/supervise/pages/dashboard/index',
+  superviseSampling: '/subpackages/supervise/pages/sampling/index',
+  superviseAssessments: '/subpackages/supervise/pages/assessments/index',
+  superviseComments: '/subpackages/supervise/pages/comments/index',
+  supervisePublish: '/subpackages/supervise/pages/publish/index',
+  superviseRereviews: '/subpackages/supervise/pages/rereviews/index',
+  admin: '/subpackages/admin/pages/index/index',
+  adminOrg: '/subpackages/admin/pages/org/index',
+  adminQr: '/subpackages/admin/pages/qr/index',
+  adminMatters: '/subpackages/admin/pages/matters/index',
+  adminPeople: '/subpackages/admin/pages/people/index',
+  adminKeys: '/subpackages/admin/pages/keys/index',
+  adminCalendar: '/subpackages/admin/pages/calendar/index',
 } as const
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]
 

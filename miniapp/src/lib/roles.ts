@@ -75,3 +75,16 @@ export function hasStaffDesk(identity: Identity): boolean {
 export function hasSuperviseDesk(identity: Identity): boolean {
   return identity.roles.some((g) => g.role === 'supervisor')
 }
+
+/** 管理: supervisors administer their regions; unit admins manage the staff of their own unit. */
+export function hasAdminDesk(identity: Identity): boolean {
+  return identity.roles.some((g) => g.role === 'supervisor' || g.role === 'unit_admin')
+}
+
+/** What the 管理 hub offers a person: everything to supervisors, 人员与角色 alone to unit admins. */
+export type AdminSection = 'org' | 'qr' | 'matters' | 'people' | 'keys' | 'calendar'
+
+export function adminSections(identity: Identity): AdminSection[] {
+  if (hasSuperviseDesk(identity)) return ['org', 'qr', 'matters', 'people', 'keys', 'calendar']
+  return identity.roles.some((g) => g.role === 'unit_admin') ? ['people'] : []
+}

@@ -6,7 +6,7 @@ import { Shell } from '../../components/Shell.tsx'
 import { ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
 import { myPendingRatings, whoami } from '../../lib/api.ts'
 import { go, ROUTES } from '../../lib/nav.ts'
-import { hasStaffDesk, hasSuperviseDesk, summarizeWhoami, type Identity } from '../../lib/roles.ts'
+import { hasAdminDesk, hasStaffDesk, hasSuperviseDesk, summarizeWhoami, type Identity } from '../../lib/roles.ts'
 import { scanQuery, targetFromScan } from '../../lib/scene.ts'
 import { clearSession, type Session } from '../../lib/session.ts'
 import { useAsync } from '../../lib/useAsync.ts'
@@ -85,6 +85,11 @@ function SignedIn({ session }: { session: Session }) {
       {identity && hasSuperviseDesk(identity) ? (
         <Button className='btn btn--primary tile' data-testid='tile-supervise' onClick={() => go(ROUTES.supervise)}>
           <Text className='tile__label'>监督台 · 申诉审核和统计</Text>
+        </Button>
+      ) : null}
+      {identity && hasAdminDesk(identity) ? (
+        <Button className='btn btn--secondary tile' data-testid='tile-admin' onClick={() => go(ROUTES.admin)}>
+          <Text className='tile__label'>管理 · 单位 窗口 人员</Text>
         </Button>
       ) : null}
       <View className='tiles'>

@@ -75,6 +75,9 @@ function Desk() {
       <Button className='btn btn--secondary' data-testid='to-unit-ratings' onClick={() => go(ROUTES.staffRatings)}>
         本单位评价 · 我的评价
       </Button>
+      <Button className='btn btn--secondary' data-testid='to-unit-comments' onClick={() => go(ROUTES.staffComments)}>
+        综合点评 · 本单位意见箱
+      </Button>
     </View>
   )
 }

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '设备与系统密钥',
+})

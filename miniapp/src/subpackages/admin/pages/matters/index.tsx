@@ -1,0 +1,12 @@
+import { Text } from '@tarojs/components'
+import { LoginGate } from '../../../../components/LoginGate.tsx'
+import { Shell } from '../../../../components/Shell.tsx'
+
+// Placeholder: being built (issue 7).
+export default function Page() {
+  return (
+    <Shell title='事项管理'>
+      <LoginGate reason='监督员登录后管理事项'>{() => <Text className='hint'>建设中</Text>}</LoginGate>
+    </Shell>
+  )
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '结果公开与导出',
+})
