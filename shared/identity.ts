@@ -42,8 +42,13 @@ const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 export function isValidIdNumber(value: string): boolean {
   const id = value.toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0);
-  return '10X98765432'[sum % 11] === id[17];
+  return idNumberCheckCharacter(id.slice(0, 17)) === id[17];
+}
+
+/** The check character of a 身份证号码 whose first 17 digits are `first17`. */
+export function idNumberCheckCharacter(first17: string): string {
+  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0);
+  return '10X98765432'[sum % 11]!;
 }
 
 /** Masked display name (R13): 张* / 李*梅 / 欧**娜 — the twin of app.mask_name. */

@@ -146,7 +146,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     let h5Url: string | undefined;
     if (opts.serveH5) {
-      const h5 = await startStaticH5({ root: h5DistDir, port: ports.h5, config: { apiUrl, anonKey } });
+      const h5 = await startStaticH5({ root: h5DistDir, port: ports.h5, config: { apiUrl, anonKey, idpUrl: standIns.env.IDP_BASE_URL } });
       stops.push(() => closeServer(h5));
       h5Url = `http://127.0.0.1:${ports.h5}`;
     }

@@ -20,7 +20,12 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-export interface H5Config { apiUrl: string; anonKey: string }
+export interface H5Config {
+  apiUrl: string;
+  anonKey: string;
+  /** The identity platform the 实名认证 form asks for a ticket (locally: its stand-in). */
+  idpUrl?: string;
+}
 
 export function injectConfig(html: string, config: H5Config): string {
   // JSON inside <script>: escape "<" so no value can close the tag.

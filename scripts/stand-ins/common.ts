@@ -33,7 +33,19 @@ export interface StandInSpec {
   control?(method: string, path: string, body: unknown): Reply | undefined | Promise<Reply | undefined>;
   /** Forget set-up state (codes, faults) on POST /__control/reset. */
   reset?(): void;
+  /**
+   * The platform's API is called from the browser too (the H5 app asks the identity platform
+   * itself), so it answers CORS preflights and allows any origin, as such a platform does.
+   */
+  cors?: boolean;
 }
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization',
+  'access-control-max-age': '600',
+};
 
 export interface RunningStandIn {
   name: string;
@@ -43,9 +55,9 @@ export interface RunningStandIn {
   close(): Promise<void>;
 }
 
-function send(res: http.ServerResponse, reply: Reply): void {
+function send(res: http.ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}): void {
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
+  res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8', ...extraHeaders });
   res.end(text);
 }
 
@@ -86,6 +98,11 @@ export async function startStandIn(spec: StandInSpec, opts: { port?: number; log
             const reply = await spec.control?.(req.method ?? 'GET', route, parsed);
             return send(res, reply ?? { status: 404, body: { error: `no control route ${req.method} ${route}` } });
           }
+          const cors = spec.cors ? CORS_HEADERS : {};
+          if (spec.cors && req.method === 'OPTIONS') {
+            res.writeHead(204, cors).end();
+            return;
+          }
           const record: Received = {
             at: new Date().toISOString(),
             method: req.method ?? 'GET',
@@ -97,7 +114,7 @@ export async function startStandIn(spec: StandInSpec, opts: { port?: number; log
           received.push(record);
           if (received.length > 1000) received.shift();
           const reply = await spec.serve(record);
-          send(res, reply ?? { status: 404, body: { error: 'not found' } });
+          send(res, reply ?? { status: 404, body: { error: 'not found' } }, cors);
         } catch (err) {
           opts.log?.(`[${spec.name}] ${req.method} ${url.pathname} failed: ${(err as Error).stack ?? String(err)}`);
           send(res, { status: 500, body: { error: 'stand-in failure' } });

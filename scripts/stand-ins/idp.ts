@@ -61,6 +61,7 @@ export async function startIdpStandIn(opts: {
 
   return startStandIn({
     name: 'idp',
+    cors: true,
     async serve(req) {
       if (req.method === 'GET' && req.path === '/.well-known/jwks.json') return { body: { keys: [jwk] } };
       if (req.method === 'POST' && req.path === '/api/v1/realname/verify') {

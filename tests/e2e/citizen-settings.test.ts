@@ -2,17 +2,15 @@
  * 我的 settings and 评价内容公开 in the H5 build against the test stack, as citizen-anon (logged in
  * through the persona picker): the 实名认证 card without a configured identity platform, the
  * form's validation and both refusal paths (the platform refuses; realname-bind refuses the
- * ticket) with the identity platform answered by the test, 消息订阅 in plain words, and a
- * comment's publication switched on in 我的评价 and seen on the public 差评 board.
- *
- * The H5 stack does not inject `idpUrl` (scripts/stack/static-h5.ts) and the IdP stand-in sends
- * no CORS headers, so the browser cannot reach the real stand-in: the test injects `idpUrl` with
- * an init script and answers the platform's requests itself. A real binding is covered by the
- * unit tests and the functions tier.
+ * ticket) with the identity platform answered by the test, a real binding through the stack's
+ * identity-platform stand-in (undone afterwards), 消息订阅 in plain words, and a comment's
+ * publication switched on in 我的评价 and seen on the public 差评 board.
  */
 import type { Page, Route } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
+import { idNumberCheckCharacter } from '../../shared/identity.ts';
 import { client, login } from '../support/api.ts';
+import { connect } from '../support/db.ts';
 import { unratedWindow } from '../support/fixtures.ts';
 import { checkedScreenshot, expectText, loginAs, openBrowser, url } from './browser.ts';
 
@@ -32,6 +30,26 @@ afterAll(async () => {
   await context?.close();
 });
 
+/**
+ * A browser whose runtime config has `idpUrl` replaced (null: removed), as if the H5 server had
+ * injected it so. The stack itself injects its identity-platform stand-in.
+ */
+async function browserWithIdp(idp: string | null): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openBrowser();
+  await opened.context.addInitScript((replacement) => {
+    let value: unknown;
+    Object.defineProperty(window, '__HCP_CONFIG__', {
+      configurable: true,
+      get: () => value,
+      set: (v: unknown) => {
+        if (typeof v !== 'object' || v === null) value = v;
+        else value = replacement === null ? { ...v, idpUrl: undefined } : { ...v, idpUrl: replacement };
+      },
+    });
+  }, idp);
+  return opened;
+}
+
 async function whoamiOfAnon(): Promise<{ realname_verified: boolean }> {
   const { access_token } = await login('citizen-anon');
   const res = await client(access_token).rpc('whoami');
@@ -39,31 +57,34 @@ async function whoamiOfAnon(): Promise<{ realname_verified: boolean }> {
   return (res.data as Array<{ realname_verified: boolean }>)[0] ?? { realname_verified: true };
 }
 
+/** A 身份证号码 no seeded person has (so binding joins no other account), with its check character. */
+function unusedIdNumber(): string {
+  const body = `53090219900101${String(Date.now() % 1000).padStart(3, '0')}`;
+  return body + idNumberCheckCharacter(body);
+}
+
 test('我的 without an identity platform explains, and 消息订阅 reads in plain words', async () => {
-  await loginAs(page, 'citizen-anon');
-  await page.goto(url('me'));
-  await expectText(page.getByTestId('realname-unavailable-message'), '暂未接入统一身份认证平台');
-  await expectText(page.getByTestId('realname-unavailable'), '差评会有工作人员回访');
-  expect(await page.getByTestId('realname-form').count()).toBe(0);
-  const sub = page.getByTestId('subscription');
-  await expectText(sub.getByTestId('subscription-elsewhere'), '消息提醒需要在微信小程序中开启');
-  await expectText(sub, /暂无可用的消息提醒|剩余 \d+ 次|已用完/);
-  await checkedScreenshot(page, 'me-settings');
+  const unconfigured = await browserWithIdp(null);
+  try {
+    const p = unconfigured.page;
+    await loginAs(p, 'citizen-anon');
+    await p.goto(url('me'));
+    await expectText(p.getByTestId('realname-unavailable-message'), '暂未接入统一身份认证平台');
+    await expectText(p.getByTestId('realname-unavailable'), '差评会有工作人员回访');
+    expect(await p.getByTestId('realname-form').count()).toBe(0);
+    const sub = p.getByTestId('subscription');
+    await expectText(sub.getByTestId('subscription-elsewhere'), '消息提醒需要在微信小程序中开启');
+    await expectText(sub, /暂无可用的消息提醒|剩余 \d+ 次|已用完/);
+    await checkedScreenshot(p, 'me-settings');
+  } finally {
+    await unconfigured.context.close();
+  }
 });
 
 test('实名认证: the form checks its fields, and both refusals are shown without binding', async () => {
   expect((await whoamiOfAnon()).realname_verified).toBe(false);
-  // The runtime config as if the stack injected idpUrl (the lead's one-line change).
-  await context.addInitScript((idp) => {
-    let value: unknown;
-    Object.defineProperty(window, '__HCP_CONFIG__', {
-      configurable: true,
-      get: () => value,
-      set: (v: unknown) => {
-        value = typeof v === 'object' && v !== null ? { ...v, idpUrl: idp } : v;
-      },
-    });
-  }, FAKE_IDP);
+  // The platform answered by the test: a refusal, and a ticket it did not sign.
+  const { context, page } = await browserWithIdp(FAKE_IDP);
   const asked: unknown[] = [];
   await page.route(`${FAKE_IDP}/**`, async (route: Route) => {
     const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST' };
@@ -106,7 +127,7 @@ test('实名认证: the form checks its fields, and both refusals are shown with
     expect((await whoamiOfAnon()).realname_verified).toBe(false);
     expect(await page.getByTestId('realname-verified').count()).toBe(0);
   } finally {
-    await page.unroute(`${FAKE_IDP}/**`);
+    await context.close();
   }
 });
 
@@ -142,4 +163,51 @@ test('评价内容公开: a 差评 comment appears on the public 差评 board on
 
   await page.goto(url('public'));
   await expectText(page.getByTestId('board-item').filter({ hasText: comment }), `群众留言：${comment}`);
+});
+
+test('实名认证 for real: the stack identity platform issues a ticket, realname-bind binds, 我的 shows 已实名', async () => {
+  const { user } = await login('citizen-anon');
+  const db = await connect();
+  // Binding changes a shared persona: keep what it was and put it back afterwards.
+  const before = await db.query<{ u: Record<string, unknown>; ids: unknown[] }>(
+    `select to_jsonb(u) as u, coalesce((select jsonb_agg(to_jsonb(i)) from app.user_identities i where i.user_id = u.id), '[]') as ids
+       from app.users u where u.id = $1`,
+    [user.user_id],
+  );
+  const saved = before.rows[0]!;
+  try {
+    expect((await whoamiOfAnon()).realname_verified).toBe(false);
+    await loginAs(page, 'citizen-anon');
+    await page.goto(url('me'));
+    const form = page.getByTestId('realname-form');
+    await form.waitFor();
+    await page.locator('[data-testid=realname-name] input').fill('赵实名');
+    await page.locator('[data-testid=realname-id] input').fill(unusedIdNumber());
+    await page.locator('[data-testid=realname-phone] input').fill('13900002222');
+    await page.getByTestId('realname-submit').click();
+    await expectText(page.getByTestId('realname-verified'), '已实名', 15_000);
+    await checkedScreenshot(page, 'realname-bound');
+    expect((await whoamiOfAnon()).realname_verified).toBe(true);
+    const stored = await db.query<{ source: string; masked: string }>(
+      `select i.source, u.masked_name as masked from app.user_identities i join app.users u on u.id = i.user_id
+        where i.user_id = $1 and i.source = 'provincial_idp'`,
+      [user.user_id],
+    );
+    expect(stored.rows).toEqual([{ source: 'provincial_idp', masked: '赵*名' }]);
+  } finally {
+    await db.query('begin');
+    await db.query('delete from app.user_identities where user_id = $1', [user.user_id]);
+    await db.query(
+      `insert into app.user_identities select * from jsonb_populate_recordset(null::app.user_identities, $1::jsonb)`,
+      [JSON.stringify(saved.ids)],
+    );
+    await db.query(
+      `update app.users u set realname_verified_at = r.realname_verified_at, masked_name = r.masked_name, masked_phone = r.masked_phone
+         from jsonb_populate_record(null::app.users, $2::jsonb) r where u.id = $1`,
+      [user.user_id, JSON.stringify(saved.u)],
+    );
+    await db.query('commit');
+    await db.end();
+  }
+  expect((await whoamiOfAnon()).realname_verified).toBe(false);
 });
