@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     anonKey: stack.anonKey,
     serviceRoleKey: stack.serviceRoleKey,
     jwtSecret: stack.jwtSecret,
+    identityEnv: { ...stack.identityEnv },
     dataDir: dir,
     startedAt: new Date().toISOString(),
   });

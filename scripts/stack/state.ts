@@ -15,6 +15,8 @@ export interface StackState {
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
+  /** The identity stand-ins' settings (WeChat, Alipay, identity platform) the functions tier needs. */
+  identityEnv?: Record<string, string>;
   dataDir: string;
   startedAt: string;
 }

@@ -93,8 +93,14 @@ test('a fresh data directory: start, status, refuse a second start, reset, stop 
   expect(vars.DB_URL).toContain(`:${env.HCP_DB_PORT}/postgres`);
   for (const key of ['ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']) expect(vars[key]?.length).toBeGreaterThan(30);
 
+  // The identity stand-ins' settings, one line each (PEM keys in $'…' quoting) for `eval`.
+  expect(vars.IDP_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(vars.ALIPAY_PRIVATE_KEY).toMatch(/^\$'-----BEGIN PRIVATE KEY-----\\n.+\\n-----END PRIVATE KEY-----(\\n)?'$/);
+
   const page = await fetch(`http://127.0.0.1:${env.HCP_H5_PORT}/`);
-  expect(await page.text()).toContain(`"apiUrl":"${vars.API_URL}"`);
+  const html = await page.text();
+  expect(html).toContain(`"apiUrl":"${vars.API_URL}"`);
+  expect(html).toContain(`"idpUrl":"${vars.IDP_BASE_URL}"`);
   const units = await fetch(`${vars.API_URL}/rest/v1/units?select=name&region_code=eq.530902`, { headers: { apikey: vars.ANON_KEY! } });
   expect(units.status).toBe(200);
 
