@@ -14,7 +14,6 @@ import { benchJob, type JobResult } from './bench/job.ts';
 import { fmt, ratio, table } from './bench/measure.ts';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts';
 import { createDueTransactions, createHistory, createOpenTransactions, prepareBenchSchema } from './bench/data.ts';
-import { tryUnitIndexes, type Tried } from './bench/proposals.ts';
 import { benchStats, explainStats, QUERIES, type StatsRow } from './bench/rollups.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
@@ -73,7 +72,6 @@ interface Results {
     rollupRows: { rating_daily: number; finished_daily: number };
     loadSeconds: number;
     plans: Array<{ name: string; rollup: string; direct: string }>;
-    proposals: Tried[];
     /** The same comparison after the default job added its ratings through the triggers. */
     afterJob?: Array<{ name: string; same: boolean; ratings: number }>;
   };
@@ -142,12 +140,6 @@ export function report(r: Results): string {
         x(ratio(q.rollup.p50, q.direct.p50)), q.same ? 'yes' : '**NO**', `${q.groups} / ${q.ratings.toLocaleString('en-US')}`, `${q.rollup.n} / ${q.direct.n}`])));
     out.push('', `Data load (办件 + ratings + rollups): ${fmt(s.loadSeconds)} s.`);
     if (s.afterJob) out.push(`After the default job: ${s.afterJob.map((q) => `${q.name}: ${q.ratings.toLocaleString('en-US')} ratings, same numbers ${q.same ? 'yes' : '**NO**'}`).join('; ')}.`);
-  }
-  const tried = [...(r.stats?.proposals ?? [])];
-  if (tried.length) {
-    out.push('', '### Proposed fixes, tried on the bench database (not in any migration)', '');
-    out.push(table(['change', 'current', 'proposed', 'proposed ÷ current', 'same answer'],
-      tried.map((t) => [t.name, `${fmt(t.current)} ${t.unit}`, `${fmt(t.proposed)} ${t.unit}`, x(ratio(t.proposed, t.current)), t.same ? 'yes' : `**NO**${t.note ? ` (${t.note})` : ''}`])));
   }
   if (r.start) {
     out.push('', '### 4a. npm start to ready', '', load('start'), '');
@@ -249,9 +241,7 @@ async function main(): Promise<number> {
         const rows = await benchStats(stackInfo, conn, options.statsCalls, log);
         const plans = [];
         for (const q of QUERIES) plans.push({ name: q.name, ...(await explainStats(conn, q)) });
-        const proposals = await tryUnitIndexes(conn, QUERIES, Math.max(5, Math.round(options.statsCalls / 4)));
-        for (const p of proposals) log(`  proposal: ${p.name}: ${fmt(p.current)} → ${fmt(p.proposed)} ${p.unit}; same: ${p.same}${p.note ? ` (${p.note})` : ''}`);
-        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily }, loadSeconds, plans, proposals };
+        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily }, loadSeconds, plans };
       });
       if (options.only.includes('job')) await attempt('job', async () => {
         const count = Math.round(1_000_000 * options.scale);

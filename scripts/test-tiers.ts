@@ -45,7 +45,7 @@ export async function jestTier(tier: string, env: NodeJS.ProcessEnv = {}): Promi
   // HCP_TEST_FILTER (a path regex) narrows a jest tier while working on one area; the summary says so.
   const filter = process.env.HCP_TEST_FILTER;
   const args = ['--selectProjects', tier, '--json', `--outputFile=${report}`, '--runInBand'];
-  if (filter) args.push('--testPathPatterns', filter);
+  if (filter) args.push('--testPathPatterns', filter, '--passWithNoTests');
   const { code } = await run(bin('jest'), args, { env });
   if (!existsSync(report)) return { tier, passed: 0, failed: 1, skipped: 0, note: `jest exited ${code} without a report` };
   const r = JSON.parse(readFileSync(report, 'utf8')) as {
@@ -54,8 +54,10 @@ export async function jestTier(tier: string, env: NodeJS.ProcessEnv = {}): Promi
   };
   // A suite that cannot even load (syntax error, missing env) has no tests: count it as a failure.
   const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
-  const note = r.numTotalTests === 0 ? 'no tests found' : filter ? `only files matching HCP_TEST_FILTER=${filter}` : undefined;
-  return { tier, passed: r.numPassedTests, failed: failed + (r.numTotalTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, note };
+  // A whole tier without tests is a failure; a filter that matches none of its files is not.
+  const empty = r.numTotalTests === 0 && !filter;
+  const note = empty ? 'no tests found' : filter ? `only files matching HCP_TEST_FILTER=${filter}` : undefined;
+  return { tier, passed: r.numPassedTests, failed: failed + (empty ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, note };
 }
 
 export async function denoTier(tier: string, dir: string, env: NodeJS.ProcessEnv): Promise<TierResult> {

@@ -16,9 +16,8 @@ const SHIMS_DIR = path.resolve(__dirname, '../src/lib/shims')
 const buildEnv = {
   TARO_APP_API_URL: JSON.stringify(process.env.TARO_APP_API_URL ?? ''),
   TARO_APP_ANON_KEY: JSON.stringify(process.env.TARO_APP_ANON_KEY ?? ''),
-  /** WeChat subscribe-message template for 差评 progress (R17); empty: the offer is not shown. */
-  TARO_APP_WO_TEMPLATE_ID: JSON.stringify(process.env.TARO_APP_WO_TEMPLATE_ID ?? ''),
-  // 我的: the identity platform's address (real-name binding) and the R17 subscribe templates.
+  // 我的: the identity platform's address (real-name binding) and the R17 subscribe templates
+  // (REPLY is also the 差评-progress offer after a 差评; empty: the offer is not shown).
   TARO_APP_IDP_URL: JSON.stringify(process.env.TARO_APP_IDP_URL ?? ''),
   TARO_APP_TEMPLATE_INVITE: JSON.stringify(process.env.TARO_APP_TEMPLATE_INVITE ?? ''),
   TARO_APP_TEMPLATE_REMINDER: JSON.stringify(process.env.TARO_APP_TEMPLATE_REMINDER ?? ''),

@@ -9,7 +9,6 @@
 import pg from 'pg';
 import { autoExplain, planHeadlines } from './explain.ts';
 import type { Summary } from './measure.ts';
-import { SUBSET_DEFAULTS } from './proposals.ts';
 import { apiCaller, measureSubmit, type OpenPool, type Stack } from './submit.ts';
 
 /** The baseline: every due, unrated 办件 gets its default in one statement. */
@@ -118,3 +117,13 @@ export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts
     await jobConn.end();
   }
 }
+
+/** Default ratings for up to 100,000 of the due 办件: the statement the job runs, on a subset (for plans). */
+export const SUBSET_DEFAULTS = `
+    insert into app.ratings (transaction_id, assess_number, level, channel, is_default, unit_id, region_code,
+                             matter_id, hall_id, window_id, staff_user_id, platform_id, rated_at)
+    select t.id, 1, 3, 'default', true, t.unit_id, t.region_code, t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
+    from app.transactions t
+    where t.project_no between 'BENCH-DUE-' and 'BENCH-DUE-000100000'
+      and t.status = 'finished' and t.first_rating_id is null and t.rating_due_at <= $1
+    on conflict do nothing`;

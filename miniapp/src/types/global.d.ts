@@ -22,7 +22,5 @@ declare namespace NodeJS {
     /** Build-time fallbacks of the runtime config (config/index.ts reads them from the shell). */
     TARO_APP_API_URL?: string
     TARO_APP_ANON_KEY?: string
-    /** WeChat subscribe-message template id for 差评 progress messages. */
-    TARO_APP_WO_TEMPLATE_ID?: string
   }
 }

@@ -1,6 +1,6 @@
 /**
  * WeChat's one-time subscribe message for 差评 progress (整改、回复、回访). The template id
- * comes from the build (TARO_APP_WO_TEMPLATE_ID, set in the WeChat console); without one the
+ * comes from the build (TARO_APP_TEMPLATE_REPLY, the 差评处理回复 template set in the WeChat console); without one the
  * offer is not shown. An accepted subscription is reported to the server (`record`, i.e.
  * record_subscriptions for the `reply` kind), which spends it when the unit replies (R17).
  * Pure apart from the injected `requestSubscribeMessage` and `record`.
