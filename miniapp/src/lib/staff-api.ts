@@ -28,6 +28,7 @@ import {
   type StatsGroup,
 } from '../../../shared/supervise.ts'
 import { UpstreamStatus } from '../../../shared/upstream.ts'
+import { AssignResult, EvidenceFileRow, HandlerRow } from '../../../shared/desk.ts'
 import { getClient, rpc } from './api.ts'
 import { AppError, fromPostgrestError } from './errors.ts'
 
@@ -121,4 +122,35 @@ export async function upstreamStatus(regionCode: string | null): Promise<Upstrea
 
 export async function repushUpstream(outboxId: number) {
   return one(RepushResult, await rpc('repush_upstream', { p_outbox_id: outboxId }), 'repush_upstream')
+}
+
+// ---- the desk (issue 7): stats per region and unit, evidence, the 承办人 ----
+
+/** stats() for one region (null: the widest the caller supervises) and optionally one unit. */
+export async function statsFor(
+  from: string,
+  to: string,
+  groupBy: StatsGroup,
+  regionCode: string | null,
+  unitId: string | null,
+  includeDefault: boolean,
+): Promise<StatsRow[]> {
+  return parseRows(
+    StatsRow,
+    await rpc('stats', { p_from: from, p_to: to, p_group_by: groupBy, p_region_code: regionCode, p_unit_id: unitId, p_include_default: includeDefault }),
+  )
+}
+
+/** One 佐证材料, whole (base64), for its uploader, its unit and supervisors of its region. */
+export async function evidenceFile(id: string): Promise<EvidenceFileRow> {
+  return one(EvidenceFileRow, await rpc('evidence_file', { p_id: id }), 'evidence_file')
+}
+
+/** Who the order's unit admin may assign as 承办人 (masked names); forbidden for anyone else. */
+export async function workOrderHandlers(workOrderId: string): Promise<HandlerRow[]> {
+  return parseRows(HandlerRow, await rpc('work_order_handlers', { p_work_order_id: workOrderId }))
+}
+
+export async function assignWorkOrder(workOrderId: string, userId: string) {
+  return one(AssignResult, await rpc('assign_work_order', { p_work_order_id: workOrderId, p_user_id: userId }), 'assign_work_order')
 }

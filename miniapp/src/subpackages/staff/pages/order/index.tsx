@@ -22,6 +22,8 @@ import {
   type UnitWorkOrderRow,
 } from '../../../../../../shared/staff.ts'
 import type { WorkOrderTimelineRow } from '../../../../../../shared/work-orders.ts'
+import type { HandlerRow } from '../../../../../../shared/desk.ts'
+import { HANDLER_ROLE_LABELS, handlerLabel } from '../../../../lib/desk-view.ts'
 import { workOrderTimeline } from '../../../../lib/api.ts'
 import { AppError, toAppError } from '../../../../lib/errors.ts'
 import { evidenceProblem, pickEvidence } from '../../../../lib/evidence.ts'
@@ -29,6 +31,7 @@ import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
 import {
+  assignWorkOrder,
   extendWorkOrder,
   rectifyWorkOrder,
   recordReturnVisit,
@@ -37,6 +40,7 @@ import {
   submitAppeal,
   uploadEvidence,
   verifyWorkOrder,
+  workOrderHandlers,
 } from '../../../../lib/staff-api.ts'
 import { loadOrders } from '../../../../lib/staff-load.ts'
 import { ACTION_LABELS, actionsFor, lengthProblem, staffTimeline, type StaffAction } from '../../../../lib/staff-view.ts'
@@ -51,6 +55,8 @@ function localError(message: string): AppError {
 interface Loaded {
   row: UnitWorkOrderRow | null
   timeline: WorkOrderTimelineRow[]
+  /** The people the caller may assign as 承办人: null unless the caller is the unit's admin. */
+  handlers: HandlerRow[] | null
   today: string
   cal: Awaited<ReturnType<typeof loadOrders>>['cal']
 }
@@ -59,8 +65,16 @@ async function loadOrder(id: string): Promise<Loaded> {
   const { rows, cal, today } = await loadOrders()
   const row = rows.find((r) => r.id === id) ?? null
   // Not one of my unit's orders: nothing more is asked of the server.
-  if (!row) return { row: null, timeline: [], today, cal }
-  return { row, timeline: await workOrderTimeline(id), today, cal }
+  if (!row) return { row: null, timeline: [], handlers: null, today, cal }
+  const [timeline, handlers] = await Promise.all([
+    workOrderTimeline(id),
+    // Only the unit's admins may assign; for anyone else the server says forbidden.
+    workOrderHandlers(id).catch((err: unknown) => {
+      if (toAppError(err).code === 'forbidden') return null
+      throw err
+    }),
+  ])
+  return { row, timeline, handlers, today, cal }
 }
 
 /** One action's form: its fields, a submit that shows the server's refusal in its words. */
@@ -310,13 +324,66 @@ function RevealContact({ id }: { id: string }) {
   )
 }
 
+/** R13: the unit admin picks the 承办人, the one officer who may see the masked contact for the 回访. */
+function AssignHandler({ id, handlers, onDone }: { id: string; handlers: HandlerRow[]; onDone: (n: string) => void }) {
+  const current = handlers.find((h) => h.is_handler)?.user_id ?? null
+  const [pick, setPick] = useState<string | null>(current)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const assign = async () => {
+    if (busy) return
+    setError(null)
+    const chosen = handlers.find((h) => h.user_id === pick)
+    if (!chosen) {
+      setError('请选择承办人')
+      return
+    }
+    setBusy(true)
+    try {
+      await assignWorkOrder(id, chosen.user_id)
+      onDone(`已指定 ${chosen.masked_name} 为承办人`)
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='card' data-testid='assign'>
+      <Text className='card__title'>指定承办人</Text>
+      <Text className='hint'>承办人负责整改和回访，只有承办人能查看评价人的脱敏联系方式。</Text>
+      <View className='choices'>
+        {handlers.map((h) => (
+          <View
+            key={h.user_id}
+            className={`choice${pick === h.user_id ? ' choice--on' : ''}`}
+            data-testid='handler-choice'
+            data-user={h.user_id}
+            onClick={() => {
+              setPick(h.user_id)
+              setError(null)
+            }}
+          >
+            {pick === h.user_id ? '◉ ' : '○ '}
+            {h.masked_name}（{HANDLER_ROLE_LABELS[h.role]}{h.is_handler ? '，现承办人' : ''}）
+          </View>
+        ))}
+      </View>
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='submit-assign' onClick={assign}>
+        {busy ? '正在提交…' : '指定为承办人'}
+      </Button>
+    </View>
+  )
+}
+
 function Order({ id }: { id: string }) {
   const { state, reload } = useAsync(() => loadOrder(id))
   const [open, setOpen] = useState<StaffAction | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   if (state.status === 'loading') return <Loading />
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const { row, timeline, today, cal } = state.data
+  const { row, timeline, handlers, today, cal } = state.data
   if (!row) {
     return <ErrorBlock message='找不到这张工单：它不属于您所在的单位，或已不存在' />
   }
@@ -344,8 +411,12 @@ function Order({ id }: { id: string }) {
         <Text className='card__line' data-testid='order-comment'>评价内容：{row.comment ?? '（未填写）'}</Text>
         {row.appeal_status ? <Text className='card__line' data-testid='order-appeal'>申诉：{APPEAL_STATUS_LABELS[row.appeal_status]}</Text> : null}
         {Number(row.extension_count) > 0 ? <Text className='card__line'>已延期 {Number(row.extension_count)} 次</Text> : null}
-        <Text className='card__line'>{row.handler_is_me ? '您是本单承办人' : '承办人：本单位其他工作人员或未指定'}</Text>
+        <Text className='card__line' data-testid='order-handler'>
+          {handlers ? handlerLabel(handlers) : row.handler_is_me ? '您是本单承办人' : '承办人：本单位其他工作人员或未指定'}
+        </Text>
       </View>
+
+      {handlers ? <AssignHandler id={row.id} handlers={handlers} onDone={done} /> : null}
 
       <View className='section'>
         <Text className='section__title'>可以办理</Text>

@@ -14,6 +14,7 @@ import { tagName } from '../../../../lib/rating-form.ts'
 import { appealsToReview, reviewAppeal } from '../../../../lib/staff-api.ts'
 import { lengthProblem } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { EvidenceLinks } from '../../EvidenceLinks.tsx'
 import '../../supervise.scss'
 
 function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: string) => void }) {
@@ -98,9 +99,7 @@ function AppealCard({ a, onDone }: { a: AppealReviewRow; onDone: (n: string) => 
         <View className='side__col' data-testid='appeal-statement'>
           <Text className='section__title'>单位申诉</Text>
           <Text className='card__line'>{a.statement}</Text>
-          <Text className='card__line' data-testid='appeal-evidence'>
-            佐证材料：{a.evidence && a.evidence.length > 0 ? `${a.evidence.length} 份（编号 ${a.evidence.map((e) => e.slice(0, 8)).join('、')}）` : '无'}
-          </Text>
+          <EvidenceLinks ids={a.evidence} />
         </View>
       </View>
       {a.decision_note ? <Text className='card__line'>审核意见：{a.decision_note}</Text> : null}

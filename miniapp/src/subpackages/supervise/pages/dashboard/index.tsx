@@ -5,7 +5,10 @@ import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
 import { STATS_GROUP_LABELS, STATS_RATE_LABELS, STATS_RATES, type StatsGroup, type StatsRate, type StatsRow } from '../../../../../../shared/supervise.ts'
 import { CHANNEL_LABELS } from '../../../../../../shared/staff.ts'
-import { stats } from '../../../../lib/staff-api.ts'
+import type { UnitRow } from '../../../../../../shared/schemas.ts'
+import { unitsOfRegion, whoami } from '../../../../lib/api.ts'
+import { regionChoiceLabel, supervisedRegions, type RegionOption } from '../../../../lib/desk-view.ts'
+import { statsFor } from '../../../../lib/staff-api.ts'
 import { todayInShanghai } from '../../../../lib/staff-load.ts'
 import { percent, periodPresets, rankBy, rankingView, totalsOf, type RankItem } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
@@ -92,8 +95,16 @@ function Ranking({ rows, group, rate }: { rows: StatsRow[]; group: StatsGroup; r
   )
 }
 
-function Data({ from, to, group, includeDefault, rate }: { from: string; to: string; group: StatsGroup; includeDefault: boolean; rate: StatsRate }) {
-  const { state, reload } = useAsync(() => stats(from, to, group, null, includeDefault))
+function Data({ from, to, group, includeDefault, rate, region, unit }: {
+  from: string
+  to: string
+  group: StatsGroup
+  includeDefault: boolean
+  rate: StatsRate
+  region: string | null
+  unit: string | null
+}) {
+  const { state, reload } = useAsync(() => statsFor(from, to, group, region, unit, includeDefault))
   if (state.status === 'loading') return <Loading />
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
   const rows = state.data
@@ -103,7 +114,7 @@ function Data({ from, to, group, includeDefault, rate }: { from: string; to: str
   const ranked = rankBy(rows, rate).map((i) => rows.find((r) => (r.group_key ?? '') === i.key)!).filter((r) => r[rate] !== null)
   const chartRows = trend ? rows : ranked.slice(-15).reverse()
   return (
-    <View data-testid='stats' data-group={group}>
+    <View data-testid='stats' data-group={group} data-region={region ?? ''} data-unit={unit ?? ''}>
       <Kpis rows={rows} />
       <RateChart
         testid='chart'
@@ -119,12 +130,73 @@ function Data({ from, to, group, includeDefault, rate }: { from: string; to: str
   )
 }
 
+/** The units of one region, to narrow the figures to one of them (全部单位 = the whole region). */
+function UnitChoices({ region, unit, onUnit }: { region: string; unit: string | null; onUnit: (id: string | null, name: string | null) => void }) {
+  const { state, reload } = useAsync<UnitRow[]>(() => unitsOfRegion(region))
+  return (
+    <View>
+      <Text className='field-label'>单位</Text>
+      {state.status === 'loading' ? <Loading label='正在载入单位…' /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      <View className='choices' data-testid='unit-choices'>
+        <View className={`choice${unit === null ? ' choice--on' : ''}`} data-testid='unit-all' onClick={() => onUnit(null, null)}>
+          全部单位
+        </View>
+        {state.status === 'done'
+          ? state.data.map((u) => (
+              <View key={u.id} className={`choice${unit === u.id ? ' choice--on' : ''}`} data-testid='unit-choice' data-unit={u.id} onClick={() => onUnit(u.id, u.name)}>
+                {u.name}
+              </View>
+            ))
+          : null}
+      </View>
+      {state.status === 'done' && state.data.length === 0 ? <Text className='hint'>本级没有直属单位，请选择下级地区</Text> : null}
+    </View>
+  )
+}
+
+/** Region (the supervisor's scope, then the regions below it) and unit pickers. */
+function ScopePicker({ regions, region, unit, onRegion, onUnit }: {
+  regions: RegionOption[]
+  region: string | null
+  unit: string | null
+  onRegion: (code: string | null) => void
+  onUnit: (id: string | null, name: string | null) => void
+}) {
+  const scope = regions[0]
+  const shown = region ?? scope?.code ?? null
+  return (
+    <View>
+      <Text className='field-label'>地区</Text>
+      <View className='choices' data-testid='region-choices'>
+        {regions.map((r) => (
+          <View
+            key={r.code}
+            className={`choice${r.code === shown ? ' choice--on' : ''}`}
+            data-testid={`region-${r.code}`}
+            onClick={() => onRegion(r.code === scope?.code ? null : r.code)}
+          >
+            {regionChoiceLabel(r)}
+          </View>
+        ))}
+      </View>
+      {shown ? <UnitChoices key={shown} region={shown} unit={unit} onUnit={onUnit} /> : null}
+    </View>
+  )
+}
+
 function Dashboard() {
   const presets = periodPresets(todayInShanghai())
   const [preset, setPreset] = useState(presets[0]?.key ?? 'month')
   const [group, setGroup] = useState<StatsGroup>('unit')
   const [includeDefault, setIncludeDefault] = useState(true)
   const [rate, setRate] = useState<StatsRate>('satisfaction_rate')
+  // null: the widest region the supervisor oversees (stats' own default).
+  const [region, setRegion] = useState<string | null>(null)
+  const [unit, setUnit] = useState<{ id: string; name: string } | null>(null)
+  const me = useAsync(whoami)
+  const regions = me.state.status === 'done' ? supervisedRegions(me.state.data) : []
+  const regionName = regions.find((r) => r.code === region)?.name ?? (regions[0] ? regionChoiceLabel(regions[0]) : '全部地区')
   const period = presets.find((p) => p.key === preset) ?? presets[0]!
   // A trend by month needs months: one month's 本月 would be a single point.
   const pickGroup = (g: StatsGroup) => {
@@ -133,6 +205,19 @@ function Dashboard() {
   }
   return (
     <View>
+      {me.state.status === 'error' ? <ErrorBlock message={me.state.error.message} onRetry={me.reload} /> : null}
+      {regions.length > 0 ? (
+        <ScopePicker
+          regions={regions}
+          region={region}
+          unit={unit?.id ?? null}
+          onRegion={(code) => {
+            setRegion(code)
+            setUnit(null)
+          }}
+          onUnit={(id, name) => setUnit(id && name ? { id, name } : null)}
+        />
+      ) : null}
       <Text className='field-label'>时间</Text>
       <View className='choices'>
         {presets.map((p) => (
@@ -166,10 +251,19 @@ function Dashboard() {
           </View>
         ))}
       </View>
-      <Text className='hint'>
-        {period.from} 至 {period.to} · {includeDefault ? '含默认评价' : '仅主动评价'}
+      <Text className='hint' data-testid='stats-scope'>
+        {period.from} 至 {period.to} · {unit ? unit.name : regionName} · {includeDefault ? '含默认评价' : '仅主动评价'}
       </Text>
-      <Data key={`${period.from}|${period.to}|${group}|${includeDefault}|${rate}`} from={period.from} to={period.to} group={group} includeDefault={includeDefault} rate={rate} />
+      <Data
+        key={`${period.from}|${period.to}|${group}|${includeDefault}|${rate}|${region ?? ''}|${unit?.id ?? ''}`}
+        from={period.from}
+        to={period.to}
+        group={group}
+        includeDefault={includeDefault}
+        rate={rate}
+        region={region}
+        unit={unit?.id ?? null}
+      />
     </View>
   )
 }

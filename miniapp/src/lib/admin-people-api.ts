@@ -1,0 +1,77 @@
+/**
+ * 人员与角色 (issue 7): staff roles, the person lookup and window assignments. Every answer is
+ * parsed with a schema from shared/admin-people.ts; errors arrive as AppError with the server's
+ * Chinese message (api.ts). Masked names only, by construction of the RPCs.
+ */
+import type { z } from 'zod'
+import {
+  AdminStaffRow,
+  AssignmentIdResult,
+  FoundUserRow,
+  RoleIdResult,
+  UnitStaffRow,
+  UnitWindowRow,
+} from '../../../shared/admin-people.ts'
+import { parseRows, type StaffRole } from '../../../shared/schemas.ts'
+import { rpc } from './api.ts'
+import { AppError } from './errors.ts'
+
+function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
+  const row = parseRows(schema, rows)[0]
+  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
+  return row
+}
+
+/** Supervisors: every role held in a region they oversee and the regions below it. */
+export async function adminStaff(regionCode: string): Promise<AdminStaffRow[]> {
+  return parseRows(AdminStaffRow, await rpc('admin_staff', { p_region_code: regionCode }))
+}
+
+/** Managers of a unit's staff role (its region's supervisors, its own admins). */
+export async function unitStaff(unitId: string): Promise<UnitStaffRow[]> {
+  return parseRows(UnitStaffRow, await rpc('admin_unit_staff', { p_unit_id: unitId }))
+}
+
+export async function unitWindows(unitId: string): Promise<UnitWindowRow[]> {
+  return parseRows(UnitWindowRow, await rpc('admin_unit_windows', { p_unit_id: unitId }))
+}
+
+/** Where a role would be granted: a unit (staff, unit_admin) or a region (supervisor). */
+export type GrantScope = { kind: 'unit'; unitId: string } | { kind: 'region'; regionCode: string }
+
+/** The person with this mobile or ID number, for a grant in `scope`: masked name only. Audited by the server. */
+export async function findUser(identifier: string, scope: GrantScope): Promise<FoundUserRow[]> {
+  return parseRows(
+    FoundUserRow,
+    await rpc('admin_find_user', {
+      p_identifier: identifier,
+      p_unit_id: scope.kind === 'unit' ? scope.unitId : null,
+      p_scope_region_code: scope.kind === 'region' ? scope.regionCode : null,
+    }),
+  )
+}
+
+export async function grantRole(userId: string, role: StaffRole, scope: GrantScope) {
+  return one(
+    RoleIdResult,
+    await rpc('admin_grant_role', {
+      p_user_id: userId,
+      p_role: role,
+      p_unit_id: scope.kind === 'unit' ? scope.unitId : null,
+      p_scope_region_code: scope.kind === 'region' ? scope.regionCode : null,
+    }),
+    'admin_grant_role',
+  )
+}
+
+export async function revokeRole(roleId: string) {
+  return one(RoleIdResult, await rpc('admin_revoke_role', { p_role_id: roleId }), 'admin_revoke_role')
+}
+
+export async function assignWindow(userId: string, windowId: string, validFrom: string, validTo: string | null) {
+  return one(
+    AssignmentIdResult,
+    await rpc('admin_assign_window', { p_user_id: userId, p_window_id: windowId, p_valid_from: validFrom, p_valid_to: validTo }),
+    'admin_assign_window',
+  )
+}

@@ -1,0 +1,1 @@
+export { openEvidence, showsImagesInline } from './evidence-view-mini.ts'
