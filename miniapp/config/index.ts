@@ -22,6 +22,8 @@ const buildEnv = {
   TARO_APP_TEMPLATE_INVITE: JSON.stringify(process.env.TARO_APP_TEMPLATE_INVITE ?? ''),
   TARO_APP_TEMPLATE_REMINDER: JSON.stringify(process.env.TARO_APP_TEMPLATE_REMINDER ?? ''),
   TARO_APP_TEMPLATE_REPLY: JSON.stringify(process.env.TARO_APP_TEMPLATE_REPLY ?? ''),
+  // 管理 → 窗口评价二维码: the public H5 address the printed codes carry (empty: the desk's own).
+  TARO_APP_QR_BASE_URL: JSON.stringify(process.env.TARO_APP_QR_BASE_URL ?? ''),
 }
 
 export default defineConfig<'webpack5'>(async (merge) => {

@@ -30,3 +30,21 @@ export function percent(rate: number | null | undefined): string {
 }
 
 export const PUBLIC_REGIONS = REGIONS.map((r) => ({ code: r.code, name: r.code === CITY_CODE ? '全市' : r.name }))
+
+/** What the 公开 page says of a month's standing: published (when, with the note), over, or live. */
+export function publicationLine(
+  period: string,
+  published: ReadonlyArray<{ period: string; published_at: string; note: string | null }>,
+  now: Date,
+): string {
+  const row = published.find((p) => p.period === period)
+  if (row) {
+    const day = shanghaiDate(new Date(row.published_at))
+    const when = `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`
+    return `${periodLabel(period)}结果已于${when}正式公布${row.note ? `：${row.note}` : ''}`
+  }
+  const current = shanghaiDate(now).slice(0, 7)
+  return period >= current
+    ? `${periodLabel(period)}尚未结束，以下为实时统计`
+    : `${periodLabel(period)}结果尚未正式公布，以下为实时统计`
+}

@@ -1,7 +1,7 @@
 import qrcode from 'qrcode-generator';
 import { decodeQrMatrix, matrixFromPixels } from '../../../tests/support/qr-decode.ts';
 import { targetFromParams, targetFromScan } from './scene.ts';
-import { h5BaseFrom, naturalCompare, pages, qrCards, qrImage, QR_CELL, QR_ECC, QR_MARGIN, windowQrUrl, type QrFactory } from './window-qr.ts';
+import { h5BaseFrom, naturalCompare, qrBase, pages, qrCards, qrImage, QR_CELL, QR_ECC, QR_MARGIN, windowQrUrl, type QrFactory } from './window-qr.ts';
 
 const W = '0f6b5a3c-1d2e-4f5a-8b9c-0d1e2f3a4b5c';
 const row = (id: string, name: string) => ({
@@ -147,3 +147,17 @@ test.each([
 ])('naturalCompare(%s, %s) has the sign of %i', (a, b, sign) => {
   expect(Math.sign(naturalCompare(a, b))).toBe(sign);
 });
+
+describe('qrBase', () => {
+  const desk = { origin: 'http://10.0.0.5:10086', pathname: '/index.html' }
+  test('the configured public address wins, without a trailing slash', () => {
+    expect(qrBase('https://hcp.lincang.gov.cn/h5/', desk)).toBe('https://hcp.lincang.gov.cn/h5')
+    expect(qrBase('https://hcp.lincang.gov.cn', null)).toBe('https://hcp.lincang.gov.cn')
+  })
+  test('without it (or with something that is not an http(s) URL): the desk, else none', () => {
+    expect(qrBase('', desk)).toBe('http://10.0.0.5:10086')
+    expect(qrBase(undefined, desk)).toBe('http://10.0.0.5:10086')
+    expect(qrBase('javascript:alert(1)', desk)).toBe('http://10.0.0.5:10086')
+    expect(qrBase(undefined, null)).toBeNull()
+  })
+})

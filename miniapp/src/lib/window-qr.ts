@@ -30,6 +30,18 @@ export function h5BaseFrom(location: { origin: string; pathname: string }): stri
   return `${location.origin}${path}`
 }
 
+/**
+ * The base the printed codes carry: the configured public address of the H5 app
+ * (TARO_APP_QR_BASE_URL: what citizens' phones can reach, and what the WeChat/Alipay 普通链接二维码
+ * rule is registered for) wins; else, on the H5 desk, the desk's own address; else (a
+ * mini-program without the setting) none, and the codes carry the mini-program path.
+ */
+export function qrBase(configured: string | undefined, location: { origin: string; pathname: string } | null): string | null {
+  const url = configured?.trim().replace(/\/+$/, '')
+  if (url && /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url)) return url
+  return location ? h5BaseFrom(location) : null
+}
+
 /** The text a window's code carries: the H5 URL when the H5 base is known, else the mini-program path. */
 export function windowQrUrl(row: Pick<WindowQrRow, 'page' | 'scene' | 'h5_path'>, h5Base: string | null): string {
   if (h5Base !== null && h5Base !== '') return `${h5Base}/#${row.h5_path}`

@@ -6,7 +6,8 @@ import { CITY_CODE } from '../../../../shared/regions.ts'
 import { publicBadReviewBoard, publicResults } from '../../lib/api.ts'
 import { toAppError, type AppError } from '../../lib/errors.ts'
 import { levelName } from '../../lib/levels.ts'
-import { PUBLIC_REGIONS, percent, periodLabel, recentPeriods } from '../../lib/public-view.ts'
+import { PUBLIC_REGIONS, percent, periodLabel, publicationLine, recentPeriods } from '../../lib/public-view.ts'
+import { publishedPeriods } from '../../lib/publish-api.ts'
 import { tagName } from '../../lib/rating-form.ts'
 import type { BadReviewBoardRow } from '../../lib/rows.ts'
 import { useAsync } from '../../lib/useAsync.ts'
@@ -14,7 +15,7 @@ import { statusLabel } from '../../lib/work-order-view.ts'
 import './index.scss'
 
 async function loadPublic(period: string, region: string) {
-  const results = await publicResults(period, region)
+  const [results, published] = await Promise.all([publicResults(period, region), publishedPeriods(region)])
   let board: BadReviewBoardRow[] | null = null
   let boardError: AppError | null = null
   try {
@@ -22,7 +23,7 @@ async function loadPublic(period: string, region: string) {
   } catch (err) {
     boardError = toAppError(err)
   }
-  return { results, board, boardError }
+  return { results, published, board, boardError }
 }
 
 /** '2026-11-30' → '2026年11月30日'. */
@@ -52,10 +53,16 @@ function Results({ period, region }: { period: string; region: string }) {
   const { state, reload } = useAsync(() => loadPublic(period, region))
   if (state.status === 'loading') return <Loading />
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const { results, board, boardError } = state.data
+  const { results, published, board, boardError } = state.data
   const rated = results.filter((r) => Number(r.rating_count) > 0)
+  const isPublished = published.some((p) => p.period === period)
   return (
     <View>
+      {/* R15: figures are live (以公开为常态); a month a supervisor has checked and published says so. */}
+      <Text className={`notice${isPublished ? ' notice--ok' : ''}`} data-testid='publication' data-published={isPublished ? 'yes' : 'no'}>
+        {isPublished ? '✓ ' : ''}
+        {publicationLine(period, published, new Date())}
+      </Text>
       <Text className='field-label'>各单位评价结果（{periodLabel(period)}）</Text>
       {rated.length === 0 ? <Empty label='本月暂无评价数据' /> : null}
       {rated.map((r) => (

@@ -7,15 +7,16 @@ import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.t
 import { HALL_KIND_LABELS } from '../../../../../../shared/admin-org.ts'
 import { adminHalls, windowQrCodes } from '../../../../lib/admin-org-api.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
-import { h5BaseFrom, pages, QR_INSTRUCTION, qrCards, type QrCard } from '../../../../lib/window-qr.ts'
+import { buildValue } from '../../../../lib/build-env.ts'
+import { pages, QR_INSTRUCTION, qrBase, qrCards, type QrCard } from '../../../../lib/window-qr.ts'
 import { Choices, loadRegionOptions, RegionPicker } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
 
-/** On the H5 desk the codes carry the H5 app's URL; in a mini-program, the mini-program path. */
+/** The configured public H5 address, else the H5 desk's own; in a mini-program without it, none. */
 function h5Base(): string | null {
-  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined') return h5BaseFrom(window.location)
-  return null
+  const onH5 = process.env.TARO_ENV === 'h5' && typeof window !== 'undefined'
+  return qrBase(buildValue(() => process.env.TARO_APP_QR_BASE_URL), onH5 ? window.location : null)
 }
 
 function print(): void {
