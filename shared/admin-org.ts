@@ -5,7 +5,6 @@
  * form can say what is wrong before it sends.
  */
 import { z } from 'zod';
-import { REGIONS } from './regions.ts';
 import { DbId } from './schemas.ts';
 
 export const HALL_KINDS = ['center', 'hall', 'station'] as const;
@@ -134,19 +133,3 @@ export function matterProblem(code: string, name: string, days: string, channels
 
 /** The server's `details` for a name or code already taken (admin_save_*: invalid_input, 'duplicate'). */
 export const DUPLICATE_DETAIL = 'duplicate';
-
-/**
- * The regions a supervisor administers, from the scopes of their supervisor roles: each scope
- * and every region below it (临沧市 → the city and its 8 counties; 凤庆县 → 凤庆县), in the order
- * of REGIONS, each once. The database decides (app.is_region_supervisor); this only fills the picker.
- */
-export function overseenRegions(scopeCodes: readonly string[]): Array<{ code: string; name: string }> {
-  const chosen = new Set<string>();
-  const add = (code: string) => {
-    if (chosen.has(code)) return;
-    chosen.add(code);
-    for (const r of REGIONS) if (r.parentCode === code) add(r.code);
-  };
-  for (const c of scopeCodes) if (REGIONS.some((r) => r.code === c)) add(c);
-  return REGIONS.filter((r) => chosen.has(r.code)).map((r) => ({ code: r.code, name: r.name }));
-}

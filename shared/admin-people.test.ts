@@ -1,5 +1,4 @@
-import { REGIONS } from './regions.ts';
-import { AdminStaffRow, FoundUserRow, grantableRoles, identifierKind, IngestKeyRow, overseenRegions, validityProblem } from './admin-people.ts';
+import { AdminStaffRow, FoundUserRow, grantableRoles, identifierKind, IngestKeyRow, validityProblem } from './admin-people.ts';
 
 test('identifierKind: mainland mobile numbers and 18-character ID numbers, spaces and dashes ignored', () => {
   expect(identifierKind('13988702302')).toBe('phone');
@@ -15,12 +14,6 @@ test('grantableRoles mirrors app.require_role_manager', () => {
   expect(grantableRoles('unit', false)).toEqual(['staff']);
   expect(grantableRoles('region', true)).toEqual(['supervisor']);
   expect(grantableRoles('region', false)).toEqual([]);
-});
-
-test('overseenRegions: the city oversees every county; a county only itself', () => {
-  expect(overseenRegions(REGIONS, ['530900']).map((r) => r.code)).toEqual(REGIONS.map((r) => r.code));
-  expect(overseenRegions(REGIONS, ['530921']).map((r) => r.code)).toEqual(['530921']);
-  expect(overseenRegions(REGIONS, [])).toEqual([]);
 });
 
 test('validityProblem', () => {

@@ -133,15 +133,6 @@ export function grantableRoles(target: 'unit' | 'region', asSupervisor: boolean)
   return asSupervisor ? ['staff', 'unit_admin'] : ['staff'];
 }
 
-/** The regions a supervisor of `scopes` oversees: each scope and the regions below it, in list order. */
-export function overseenRegions<R extends { code: string; parentCode: string | null }>(regions: readonly R[], scopes: readonly string[]): R[] {
-  const within = (code: string | null): boolean => {
-    for (let c = code; c !== null; c = regions.find((r) => r.code === c)?.parentCode ?? null) if (scopes.includes(c)) return true;
-    return false;
-  };
-  return regions.filter((r) => within(r.code));
-}
-
 /** A window assignment's dates: from is required, to (optional) not before it. Null when fine. */
 export function validityProblem(from: string, to: string | null): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) return '请选择开始日期';

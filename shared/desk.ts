@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DbId } from './schemas.ts';
-import { AppealReason, Num } from './staff.ts';
+import { AppealReason, EVIDENCE_MIME_TYPES, Num, RatedCaseFields, StatusResult } from './staff.ts';
 import { WorkOrderStatus } from './work-orders.ts';
 
 /** A month as published: YYYY-MM. */
@@ -31,15 +31,7 @@ export const RereviewRow = z.object({
   status: WorkOrderStatus,
   region_code: z.string(),
   region_name: z.string(),
-  unit_id: DbId,
-  unit_name: z.string(),
-  project_no: z.string().nullable(),
-  matter_name: z.string().nullable(),
-  window_name: z.string().nullable(),
-  level: Num,
-  tags: z.array(z.string()).nullable(),
-  comment: z.string().nullable(),
-  rated_at: z.string(),
+  ...RatedCaseFields,
   appeal_id: DbId.nullable(),
   appeal_reason: AppealReason.nullable(),
   appeal_statement: z.string().nullable(),
@@ -54,10 +46,11 @@ export const RereviewRow = z.object({
 export type RereviewRow = z.infer<typeof RereviewRow>;
 
 /** `decide_rereview(p_work_order_id, p_overturn, p_note)`: the order's status after. */
-export const DecideRereviewResult = z.object({ id: DbId, status: WorkOrderStatus });
+export const DecideRereviewResult = StatusResult;
+
+export { EVIDENCE_MIME_TYPES };
 
 /** `evidence_file(p_id)`: one 佐证材料, whole, as base64. */
-export const EVIDENCE_MIME_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
 export const EvidenceFileRow = z.object({
   id: DbId,
   file_name: z.string(),

@@ -41,14 +41,8 @@ export const RETURN_VISIT_SATISFACTION_LABELS: Record<ReturnVisitSatisfaction, s
   dissatisfied: '不满意',
 };
 
-/** A row of `unit_work_orders(p_status)`. */
-export const UnitWorkOrderRow = z.object({
-  id: DbId,
-  status: WorkOrderStatus,
-  rating_id: DbId,
-  verify_due_on: z.string().nullable(),
-  rectify_due_on: z.string().nullable(),
-  due_is_provisional: z.boolean().nullable(),
+/** The rated 办件 a 差评 work order is about, as its unit and the supervisors see it: never the rater. */
+export const RatedCaseFields = {
   unit_id: DbId,
   unit_name: z.string(),
   project_no: z.string().nullable(),
@@ -58,6 +52,17 @@ export const UnitWorkOrderRow = z.object({
   tags: z.array(z.string()).nullable(),
   comment: z.string().nullable(),
   rated_at: z.string(),
+};
+
+/** A row of `unit_work_orders(p_status)`. */
+export const UnitWorkOrderRow = z.object({
+  id: DbId,
+  status: WorkOrderStatus,
+  rating_id: DbId,
+  verify_due_on: z.string().nullable(),
+  rectify_due_on: z.string().nullable(),
+  due_is_provisional: z.boolean().nullable(),
+  ...RatedCaseFields,
   is_realname: z.boolean(),
   extension_count: Num,
   escalated: z.boolean(),
@@ -96,8 +101,10 @@ export const RectifyResult = z.object({ id: DbId, status: WorkOrderStatus, recti
 export const StatusResult = z.object({ id: DbId, status: WorkOrderStatus });
 /** submit_appeal. */
 export const IdResult = z.object({ id: DbId });
+/** What 佐证材料 may be (upload_evidence, evidence_file). */
+export const EVIDENCE_MIME_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
 /** upload_evidence. */
-export const EvidenceUpload = z.object({ id: DbId, mime_type: z.enum(['image/jpeg', 'image/png', 'application/pdf']), byte_size: Num });
+export const EvidenceUpload = z.object({ id: DbId, mime_type: z.enum(EVIDENCE_MIME_TYPES), byte_size: Num });
 export type EvidenceUpload = z.infer<typeof EvidenceUpload>;
 /** upload_evidence accepts JPG, PNG, PDF of at most 5 MB. */
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;

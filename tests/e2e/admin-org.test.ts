@@ -7,10 +7,10 @@
  * fresh in each test; screenshots (test-output/e2e/admin-*.png) pass the contrast and
  * tap-target checks. No fixed sleeps.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ERRORS } from '../../shared/errors.ts';
 import { qrImage } from '../../miniapp/src/lib/window-qr.ts';
-import { checkedScreenshot, expectText, loginAs, openBrowser, screenshot } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, screenshot, subpackageUrl } from './browser.ts';
 import { stackEnv } from '../support/env.ts';
 import { client } from '../support/api.ts';
 import { decodeQrMatrix, matrixFromPixels } from '../support/qr-decode.ts';
@@ -18,20 +18,10 @@ import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 
 jest.setTimeout(180_000);
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
+browserPerFile((opened) => {
+  page = opened.page;
 });
-
-afterAll(async () => {
-  await context?.close();
-});
-
-function admin(route: string, query = ''): string {
-  return `${stackEnv.h5Url}/#/subpackages/admin/pages/${route}/index${query ? `?${query}` : ''}`;
-}
 
 const tag = () => `${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 100)}`;
 
@@ -67,7 +57,7 @@ test('the city’s supervisor sets up a county hall, renames a window and prints
   const unitName = `云县测试服务局${t}`;
   const hallName = `云县测试便民服务站${t}`;
   await loginAs(page, 'supervisor-city');
-  await page.goto(admin('org'));
+  await page.goto(subpackageUrl('admin', 'org'));
   // The city's supervisor administers the city and its 8 counties.
   await page.getByTestId('region-530900').waitFor();
   expect(await page.locator('[data-testid^=region-]:visible').count()).toBe(9);
@@ -177,12 +167,12 @@ test('the city’s supervisor sets up a county hall, renames a window and prints
 
 test('凤庆县’s supervisor administers only 凤庆县: a 临翔区 unit is refused with the server’s words', async () => {
   await loginAs(page, 'supervisor-fengqing');
-  await page.goto(admin('org'));
+  await page.goto(subpackageUrl('admin', 'org'));
   await page.locator('[data-testid=org][data-region="530921"]').waitFor();
   expect(await page.locator('[data-testid^=region-]:visible').count()).toBe(1);
 
   // A link to 临翔区: the public unit directory shows, the halls are refused, and so is an edit.
-  await page.goto(admin('org', 'region=530902'));
+  await page.goto(subpackageUrl('admin', 'org', 'region=530902'));
   await page.locator('[data-testid=org][data-region="530902"]').waitFor();
   await expectText(page.getByTestId('halls').getByTestId('error'), ERRORS.forbidden.message);
   const row = page.getByTestId('unit').filter({ hasText: '临翔区市场监督管理局' });
@@ -210,7 +200,7 @@ test('a 事项 is created, listed and edited for a unit', async () => {
   const code = `530902-T-${tag()}`;
   const unitId = await rowUnitId();
   await loginAs(page, 'supervisor-city');
-  await page.goto(admin('matters', `region=530902&unit=${unitId}`));
+  await page.goto(subpackageUrl('admin', 'matters', `region=530902&unit=${unitId}`));
   const list = page.locator(`[data-testid=matters][data-unit="${unitId}"]`);
   await list.waitFor();
   await expectText(list.getByTestId('matter'), '食品经营许可证核发');

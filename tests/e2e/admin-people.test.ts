@@ -8,25 +8,27 @@
  * pass the contrast and tap-target checks. No fixed sleeps.
  */
 import { createHmac } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, DEFAULT_CALENDAR, isoWeekday, isWorkingDay, shanghaiDate } from '../../shared/calendar/index.ts';
 import { functionUrl } from '../support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../support/db.ts';
 import { stackEnv } from '../support/env.ts';
 import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
-import { checkedScreenshot, expectText, loginAs, openBrowser } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl } from './browser.ts';
 
 jest.setTimeout(180_000);
 
-let context: BrowserContext;
 let page: Page;
 let db: Db;
 const CITIZEN_B = PERSONA_IDS['citizen-b'];
 const PHONE_B = '13988702302'; // supabase/seed/20_identity.sql
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
+browserPerFile((opened) => {
+  page = opened.page;
+});
+
 beforeAll(async () => {
-  ({ context, page } = await openBrowser());
   db = await connect();
 });
 
@@ -34,10 +36,7 @@ afterAll(async () => {
   // The window assignment the unit-admin test made for citizen-b (history rows of a throw-away grant).
   await db?.query(`delete from app.staff_assignments where user_id = $1 and valid_from >= current_date - 1`, [CITIZEN_B]);
   await db?.end();
-  await context?.close();
 });
-
-const admin = (route: string) => `${stackEnv.h5Url}/#/subpackages/admin/pages/${route}/index`;
 
 /** citizen-b's roles as whoami() answers them (one row with role null when there is none). */
 async function rolesOfB(): Promise<Array<{ role: string | null; unit_id: string | null }>> {
@@ -46,7 +45,7 @@ async function rolesOfB(): Promise<Array<{ role: string | null; unit_id: string 
 
 async function openPeople(persona: 'supervisor-city' | 'unit-admin-linxiang'): Promise<void> {
   await loginAs(page, persona);
-  await page.goto(admin('people'));
+  await page.goto(subpackageUrl('admin', 'people'));
   await page.getByTestId('grant').waitFor();
 }
 
@@ -164,7 +163,7 @@ test('a rating device: the secret is shown once, works, and once revoked ratings
   const hallId = (await db.query(`select id from app.halls where region_code = '530902' order by name limit 1`)).rows[0].id as string;
   const name = `e2e评价器${run}`;
   await loginAs(page, 'supervisor-city');
-  await page.goto(admin('keys'));
+  await page.goto(subpackageUrl('admin', 'keys'));
   await page.getByTestId('create-key').waitFor();
   await page.getByTestId('key-kind-hall_pad').click();
   await page.locator('[data-testid=key-name] input').fill(name);
@@ -213,7 +212,7 @@ test('a rating device: the secret is shown once, works, and once revoked ratings
   expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'key_revoked' });
   // Supervisors only: a unit admin gets the page's refusal and the API's.
   await loginAs(page, 'unit-admin-linxiang');
-  await page.goto(admin('keys'));
+  await page.goto(subpackageUrl('admin', 'keys'));
   await expectText(page.getByTestId('empty'), '只有监督员可以管理设备和业务系统的接入密钥');
   expect((await rpcAs('unit-admin-linxiang', 'ingest_keys')).error?.code).toBe('forbidden');
 });
@@ -238,7 +237,7 @@ test('工作日历: a city supervisor makes a day of the coming year a holiday a
   expect(await deadline(before)).toMatchObject({ due: day, added: day });
 
   await loginAs(page, 'supervisor-city');
-  await page.goto(admin('calendar'));
+  await page.goto(subpackageUrl('admin', 'calendar'));
   await page.getByTestId(`cal-year-${year}`).click();
   await page.getByTestId('cal-month-2').click();
   // A provisional 春节 shows as a holiday; the year's status is told.
@@ -271,7 +270,7 @@ test('工作日历: a city supervisor makes a day of the coming year a holiday a
 
   // A county supervisor reads the calendar but may not change it.
   await loginAs(page, 'supervisor-fengqing');
-  await page.goto(admin('calendar'));
+  await page.goto(subpackageUrl('admin', 'calendar'));
   await page.getByTestId(`cal-year-${year}`).click();
   await page.getByTestId('cal-month-12').click();
   await page.locator(`[data-testid=cal-day][data-day="${day}"]`).click();

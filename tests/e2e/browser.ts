@@ -26,9 +26,30 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
   return { context, page };
 }
 
+/**
+ * One browser for the whole test file: opened before its first test and handed to `use` (keep
+ * the page, and the context where a test needs it), closed after its last test.
+ */
+export function browserPerFile(use: (opened: { context: BrowserContext; page: Page }) => void): void {
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    const opened = await openBrowser();
+    context = opened.context;
+    use(opened);
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+}
+
 /** A Taro H5 route (hash router). */
 export function url(route: string, query = ''): string {
   return `${stackEnv.h5Url}/#/pages/${route}/index${query ? `?${query}` : ''}`;
+}
+
+/** A page of a subpackage (miniapp/src/subpackages/<pkg>/pages/<route>), hash router too. */
+export function subpackageUrl(pkg: 'admin' | 'staff' | 'supervise', route: string, query = ''): string {
+  return `${stackEnv.h5Url}/#/subpackages/${pkg}/pages/${route}/index${query ? `?${query}` : ''}`;
 }
 
 /** A fresh visitor: no session, no settings, no outbox. */

@@ -12,22 +12,16 @@ import { idNumberCheckCharacter } from '../../shared/identity.ts';
 import { client, login } from '../support/api.ts';
 import { connect } from '../support/db.ts';
 import { unratedWindow } from '../support/fixtures.ts';
-import { checkedScreenshot, expectText, loginAs, openBrowser, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, openBrowser, url } from './browser.ts';
 
 jest.setTimeout(90_000);
 
 const FAKE_IDP = 'http://idp.e2e.invalid';
 const VALID_ID = '11010519491231002X';
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
-});
-
-afterAll(async () => {
-  await context?.close();
+browserPerFile((opened) => {
+  page = opened.page;
 });
 
 /**

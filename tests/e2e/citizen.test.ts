@@ -11,19 +11,14 @@ import { client, login } from '../support/api.ts';
 import { stackEnv } from '../support/env.ts';
 import { freshTransaction, ratingCount, unratedWindow, visitRatingCount } from '../support/fixtures.ts';
 import path from 'node:path';
-import { checkedScreenshot, expectText, loginAs, openAsNewVisitor, openBrowser, settled, shots, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, shots, url } from './browser.ts';
 
 jest.setTimeout(90_000);
 
 let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
-});
-
-afterAll(async () => {
-  await context?.close();
+browserPerFile((opened) => {
+  ({ context, page } = opened);
 });
 
 /** The work order a rating of citizen-a opened, as my_ratings() reports it (null: none). */

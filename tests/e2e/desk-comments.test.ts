@@ -5,28 +5,17 @@
  * another unit never sees it. A supervisor records a hotline call; bad input and a stale action are
  * refused in the server's words with nothing written. Each test makes its own comments.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ERRORS } from '../../shared/errors.ts';
-import { checkedScreenshot, expectText, loginAs, openBrowser, url } from './browser.ts';
-import { stackEnv } from '../support/env.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl, url } from './browser.ts';
 import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 
 jest.setTimeout(180_000);
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
+browserPerFile((opened) => {
+  page = opened.page;
 });
-
-afterAll(async () => {
-  await context?.close();
-});
-
-function sub(pkg: 'staff' | 'supervise', route: string): string {
-  return `${stackEnv.h5Url}/#/subpackages/${pkg}/pages/${route}/index`;
-}
 
 interface Row {
   id: string;
@@ -77,7 +66,7 @@ test('意见箱 → 转办 → 单位答复 → 办结, and the citizen reads th
   // Another unit's officer: not in their inbox (UI and API), and the reply is refused.
   await page.setViewportSize({ width: 390, height: 844 });
   await loginAs(page, 'staff-fengqing');
-  await page.goto(sub('staff', 'comments'));
+  await page.goto(subpackageUrl('staff', 'comments'));
   await page.getByTestId('tab-all').click();
   await page.getByTestId('tab-all').locator('.count__n').waitFor();
   expect(await page.locator(`[data-comment="${id}"]`).count()).toBe(0);
@@ -114,7 +103,7 @@ test('意见箱 → 转办 → 单位答复 → 办结, and the citizen reads th
   // The supervisor closes it.
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('supervise', 'comments'));
+  await page.goto(subpackageUrl('supervise', 'comments'));
   await page.getByTestId('tab-replied').click();
   const done = page.locator(`[data-testid=desk-comment][data-comment="${id}"]`);
   await done.waitFor();
@@ -137,7 +126,7 @@ test('意见箱 → 转办 → 单位答复 → 办结, and the citizen reads th
 test('a hotline call is recorded at the desk; bad input and a stale action are refused in the server\'s words, nothing written', async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('supervise', 'comments'));
+  await page.goto(subpackageUrl('supervise', 'comments'));
   await page.getByTestId('toggle-record').click();
   await page.getByTestId('form-record').waitFor();
   const before = (await supervisorRows()).length;

@@ -3,20 +3,14 @@
  * auth-dev (H5 has no WeChat/Alipay account), the session surviving a reload, logout, and a
  * staff member seeing their role in Chinese. Screenshots: test-output/e2e/.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { checkedScreenshot, expectText, openAsNewVisitor, openBrowser } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { browserPerFile, checkedScreenshot, expectText, openAsNewVisitor } from './browser.ts';
 
 jest.setTimeout(60_000);
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
-});
-
-afterAll(async () => {
-  await context?.close();
+browserPerFile((opened) => {
+  page = opened.page;
 });
 
 test('H5 offers no platform login, only the demo personas; a tap logs in', async () => {

@@ -6,29 +6,18 @@
  * batch. A 第三方评估 is recorded (bad input first: refused, nothing written) and listed.
  */
 import { randomUUID } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ERRORS } from '../../shared/errors.ts';
-import { checkedScreenshot, expectText, loginAs, openBrowser } from './browser.ts';
-import { stackEnv } from '../support/env.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl } from './browser.ts';
 import { freshTransaction } from '../support/fixtures.ts';
 import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 
 jest.setTimeout(180_000);
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
+browserPerFile((opened) => {
+  page = opened.page;
 });
-
-afterAll(async () => {
-  await context?.close();
-});
-
-function sub(route: string, query = ''): string {
-  return `${stackEnv.h5Url}/#/subpackages/supervise/pages/${route}/index${query ? `?${query}` : ''}`;
-}
 
 /** A deep link loaded afresh (a hash change alone would keep the page already open). */
 async function open(target: string): Promise<void> {
@@ -138,18 +127,18 @@ test('回访抽查: draw, record each outcome, see the progress; another region\
   const batch = page.locator(`[data-testid=batch][data-sample="${sampleId}"]`);
   await expectText(batch.getByTestId('batch-progress'), '已完成 2/2 · 满意 1 人');
   await expectText(batch, seed);
-  await open(sub('sampling', `sample=${sampleId}`));
+  await open(subpackageUrl('supervise', 'sampling', `sample=${sampleId}`));
   await expectText(page.getByTestId('progress-done'), '2/2');
   expect(await page.getByTestId('visit-form').count()).toBe(0);
 
   // 凤庆县's supervisor: not in their list, and the city's batch cannot be opened (UI and API).
   await loginAs(page, 'supervisor-fengqing');
-  await page.goto(sub('sampling'));
+  await page.goto(subpackageUrl('supervise', 'sampling'));
   await page.getByTestId('batches').waitFor();
   await expectText(page.locator('[data-testid=region-530921].choice--on'), '凤庆县');
   expect(await page.getByTestId('region-530900').count()).toBe(0);
   expect(await page.locator(`[data-testid=batch][data-sample="${sampleId}"]`).count()).toBe(0);
-  await open(sub('sampling', `sample=${sampleId}`));
+  await open(subpackageUrl('supervise', 'sampling', `sample=${sampleId}`));
   await expectText(page.getByTestId('error'), ERRORS.forbidden.message);
   expect(await page.getByTestId('sample-item').count()).toBe(0);
   await checkedScreenshot(page, 'sampling-other-region');
@@ -172,7 +161,7 @@ test('第三方评估: bad input refused in the server\'s words with nothing wri
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('assessments'));
+  await page.goto(subpackageUrl('supervise', 'assessments'));
   await page.getByTestId('assessment-form').waitFor();
   await page.getByTestId('assessments').waitFor();
   await page.getByTestId('region-530902').click();

@@ -9,33 +9,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ratingColumns, workOrderColumns } from '../../supabase/functions/export/columns.ts';
-import { CORE_ERRORS } from '../../shared/error-codes/core.ts';
+import { ADMIN_ERRORS } from '../../shared/error-codes/admin.ts';
 import { PERSONA_IDS } from '../support/db.ts';
+import { parseCsv } from '../support/csv.ts';
 import { stackEnv } from '../support/env.ts';
 import { realnameBadRating, rpcAs, rpcOk } from '../support/staff-fixtures.ts';
-import { checkedScreenshot, expectText, loginAs, openAsNewVisitor, openBrowser, settled, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, subpackageUrl, url } from './browser.ts';
 
 jest.setTimeout(150_000);
 
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  ({ context, page } = await openBrowser());
-});
-
-afterAll(async () => {
-  await context?.close();
+browserPerFile((opened) => {
+  page = opened.page;
 });
 
 /** The visible copy (Taro's H5 router keeps earlier pages in the DOM, hidden). */
 const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
-
-function sub(pkg: 'staff' | 'supervise', route: string, query = ''): string {
-  return `${stackEnv.h5Url}/#/subpackages/${pkg}/pages/${route}/index${query ? `?${query}` : ''}`;
-}
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const thisMonth = () => today().slice(0, 7);
@@ -46,36 +37,6 @@ function previousMonth(): string {
 function monthDays(period: string): { from: string; to: string } {
   const [y, m] = period.split('-').map(Number) as [number, number];
   return { from: `${period}-01`, to: `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}` };
-}
-
-/** A whole CSV (RFC 4180 quoting, CRLF) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
 }
 
 /** A real 32×32 PNG (solid blue), so the browser can draw it. */
@@ -135,7 +96,7 @@ async function linxiangUnitId(): Promise<string> {
 
 /** The dashboard narrowed to 临翔区 and its 市场监督管理局, as supervisor-city. */
 async function dashboardFor(region: string, unitId: string | null): Promise<{ count: number; bad: number }> {
-  await page.goto(sub('supervise', 'dashboard'));
+  await page.goto(subpackageUrl('supervise', 'dashboard'));
   await vis(page.getByTestId(`region-${region}`)).click();
   await vis(page.locator(`[data-testid=stats][data-region="${region}"][data-unit=""]`)).waitFor();
   if (unitId) {
@@ -158,7 +119,7 @@ test('a supervisor publishes a finished month; a month not yet over is refused i
   await page.getByTestId(`month-${now}`).click();
   await page.getByTestId('month-not-over').waitFor();
   await page.getByTestId('publish').click();
-  await expectText(page.getByTestId('publish-form').getByTestId('error'), CORE_ERRORS.invalid_input.message);
+  await expectText(page.getByTestId('publish-form').getByTestId('error'), ADMIN_ERRORS.period_not_over.message);
   const listed = await rpcOk<Array<{ period: string }>>('citizen-a', 'published_periods', { p_region_code: '530902' });
   expect(listed.map((p) => p.period)).not.toContain(now);
 
@@ -203,7 +164,7 @@ test('exports: the month\'s ratings as CSV (header and row count as in the datab
   await realnameBadRating('E', '导出测试：排队时间太长。');
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('supervise', 'publish'));
+  await page.goto(subpackageUrl('supervise', 'publish'));
   await page.getByTestId('exports').waitFor();
   await vis(page.getByTestId('region-530902')).click();
   await page.getByTestId(`month-${thisMonth()}`).click();
@@ -235,7 +196,7 @@ test('exports: the month\'s ratings as CSV (header and row count as in the datab
 
   // supervisor-fengqing has only 凤庆县 to choose: no 临翔区 export is offered.
   await loginAs(page, 'supervisor-fengqing');
-  await page.goto(sub('supervise', 'publish'));
+  await page.goto(subpackageUrl('supervise', 'publish'));
   await page.getByTestId('region-530921').waitFor();
   expect(await page.getByTestId('region-530902').count()).toBe(0);
   await page.setViewportSize({ width: 390, height: 844 });
@@ -269,7 +230,7 @@ test('re-review: a dismissed real-name 差评, the citizen asks, the city overtu
 
   // 凤庆县's supervisor does not see 临翔区's request.
   await loginAs(page, 'supervisor-fengqing');
-  await page.goto(sub('supervise', 'rereviews'));
+  await page.goto(subpackageUrl('supervise', 'rereviews'));
   await page.locator('[data-testid=empty], [data-testid=rereview]').first().waitFor();
   expect(await page.locator(`[data-testid=rereview][data-wo="${workOrderId}"]`).count()).toBe(0);
 
@@ -311,7 +272,7 @@ test('the dashboard\'s region and unit pickers drive stats(): city, county, unit
   const unitId = await linxiangUnitId();
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('supervise', 'dashboard'));
+  await page.goto(subpackageUrl('supervise', 'dashboard'));
   await vis(page.locator('[data-testid=stats][data-region=""]')).waitFor();
   const city = await shownTotals();
   expect(city).toEqual(await statsTotals(null, null));
@@ -344,7 +305,7 @@ test('the dashboard\'s region and unit pickers drive stats(): city, county, unit
 test('a unit admin assigns the 承办人 on the order; the order shows it and the officer becomes the handler', async () => {
   const { workOrderId } = await realnameBadRating('H', '指派测试：答复不及时。');
   await loginAs(page, 'unit-admin-linxiang');
-  await page.goto(sub('staff', 'order', `id=${workOrderId}`));
+  await page.goto(subpackageUrl('staff', 'order', `id=${workOrderId}`));
   await page.getByTestId('assign').waitFor();
   await expectText(page.getByTestId('order-handler'), '承办人：未指定');
   await page.getByTestId('submit-assign').click();
@@ -360,7 +321,7 @@ test('a unit admin assigns the 承办人 on the order; the order shows it and th
 
   // The officer sees they are the handler; officers get no assign form.
   await loginAs(page, 'staff-linxiang');
-  await page.goto(sub('staff', 'order', `id=${workOrderId}`));
+  await page.goto(subpackageUrl('staff', 'order', `id=${workOrderId}`));
   await expectText(page.getByTestId('order-handler'), '您是本单承办人');
   expect(await page.getByTestId('assign').count()).toBe(0);
   const mine = await rpcOk<Array<{ id: string; handler_is_me: boolean }>>('staff-linxiang', 'unit_work_orders', { p_status: null });
@@ -376,7 +337,7 @@ test('the appeal card opens the uploaded evidence image', async () => {
   });
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
-  await page.goto(sub('supervise', 'appeals'));
+  await page.goto(subpackageUrl('supervise', 'appeals'));
   const appeal = page.locator(`[data-testid=appeal][data-wo="${workOrderId}"]`);
   await appeal.waitFor();
   await expectText(appeal.getByTestId('appeal-evidence'), '1 份');

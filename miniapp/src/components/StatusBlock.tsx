@@ -29,3 +29,13 @@ export function ErrorBlock({ message, onRetry }: { message: string; onRetry?: ()
     </View>
   )
 }
+
+/** The ✓ line confirming what was just done; nothing while `text` is null. */
+export function Notice({ text, testid }: { text: string | null; testid: string }) {
+  if (!text) return null
+  return (
+    <Text className='notice notice--ok' data-testid={testid}>
+      ✓ {text}
+    </Text>
+  )
+}

@@ -15,15 +15,14 @@ import {
   type RatingChannel,
 } from '../../../shared/admin-org.ts'
 import { parseRows } from '../../../shared/schemas.ts'
-import { rpc } from './api.ts'
-import { AppError, toAppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
+import { toAppError } from './errors.ts'
 
 export { unitsOfRegion } from './api.ts'
 
-function savedId(rows: unknown, name: string): string {
-  const row = parseRows(SavedId, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row.id
+/** An admin_save_* call: the saved row's id. */
+async function savedId(name: string, args: Record<string, unknown>): Promise<string> {
+  return (await rpcRow(SavedId, name, args)).id
 }
 
 export async function adminHalls(regionCode: string): Promise<AdminHallRow[]> {
@@ -49,21 +48,15 @@ function orNull(s: string): string | null {
 }
 
 export async function saveUnit(id: string | null, regionCode: string, name: string, creditCode: string): Promise<string> {
-  return savedId(
-    await rpc('admin_save_unit', { p_id: id, p_region_code: regionCode, p_name: name.trim(), p_credit_code: orNull(creditCode) }),
-    'admin_save_unit',
-  )
+  return savedId('admin_save_unit', { p_id: id, p_region_code: regionCode, p_name: name.trim(), p_credit_code: orNull(creditCode) })
 }
 
 export async function saveHall(id: string | null, regionCode: string, name: string, kind: HallKind, address: string): Promise<string> {
-  return savedId(
-    await rpc('admin_save_hall', { p_id: id, p_region_code: regionCode, p_name: name.trim(), p_kind: kind, p_address: orNull(address) }),
-    'admin_save_hall',
-  )
+  return savedId('admin_save_hall', { p_id: id, p_region_code: regionCode, p_name: name.trim(), p_kind: kind, p_address: orNull(address) })
 }
 
 export async function saveWindow(id: string | null, hallId: string, unitId: string, name: string): Promise<string> {
-  return savedId(await rpc('admin_save_window', { p_id: id, p_hall_id: hallId, p_unit_id: unitId, p_name: name.trim() }), 'admin_save_window')
+  return savedId('admin_save_window', { p_id: id, p_hall_id: hallId, p_unit_id: unitId, p_name: name.trim() })
 }
 
 export async function saveMatter(
@@ -74,17 +67,14 @@ export async function saveMatter(
   promisedWorkingDays: number | null,
   ratingChannels: readonly RatingChannel[],
 ): Promise<string> {
-  return savedId(
-    await rpc('admin_save_matter', {
-      p_id: id,
-      p_unit_id: unitId,
-      p_code: code.trim(),
-      p_name: name.trim(),
-      p_promised_working_days: promisedWorkingDays,
-      p_rating_channels: [...ratingChannels],
-    }),
-    'admin_save_matter',
-  )
+  return savedId('admin_save_matter', {
+    p_id: id,
+    p_unit_id: unitId,
+    p_code: code.trim(),
+    p_name: name.trim(),
+    p_promised_working_days: promisedWorkingDays,
+    p_rating_channels: [...ratingChannels],
+  })
 }
 
 const DetailOf = z.object({ details: z.string().nullable().optional() })

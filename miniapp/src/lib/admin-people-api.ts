@@ -3,7 +3,6 @@
  * parsed with a schema from shared/admin-people.ts; errors arrive as AppError with the server's
  * Chinese message (api.ts). Masked names only, by construction of the RPCs.
  */
-import type { z } from 'zod'
 import {
   AdminStaffRow,
   AssignmentIdResult,
@@ -13,14 +12,8 @@ import {
   UnitWindowRow,
 } from '../../../shared/admin-people.ts'
 import { parseRows, type StaffRole } from '../../../shared/schemas.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 
-function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
-  const row = parseRows(schema, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row
-}
 
 /** Supervisors: every role held in a region they oversee and the regions below it. */
 export async function adminStaff(regionCode: string): Promise<AdminStaffRow[]> {
@@ -52,26 +45,18 @@ export async function findUser(identifier: string, scope: GrantScope): Promise<F
 }
 
 export async function grantRole(userId: string, role: StaffRole, scope: GrantScope) {
-  return one(
-    RoleIdResult,
-    await rpc('admin_grant_role', {
+  return rpcRow(RoleIdResult, 'admin_grant_role', {
       p_user_id: userId,
       p_role: role,
       p_unit_id: scope.kind === 'unit' ? scope.unitId : null,
       p_scope_region_code: scope.kind === 'region' ? scope.regionCode : null,
-    }),
-    'admin_grant_role',
-  )
+    })
 }
 
 export async function revokeRole(roleId: string) {
-  return one(RoleIdResult, await rpc('admin_revoke_role', { p_role_id: roleId }), 'admin_revoke_role')
+  return rpcRow(RoleIdResult, 'admin_revoke_role', { p_role_id: roleId })
 }
 
 export async function assignWindow(userId: string, windowId: string, validFrom: string, validTo: string | null) {
-  return one(
-    AssignmentIdResult,
-    await rpc('admin_assign_window', { p_user_id: userId, p_window_id: windowId, p_valid_from: validFrom, p_valid_to: validTo }),
-    'admin_assign_window',
-  )
+  return rpcRow(AssignmentIdResult, 'admin_assign_window', { p_user_id: userId, p_window_id: windowId, p_valid_from: validFrom, p_valid_to: validTo })
 }

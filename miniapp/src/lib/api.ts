@@ -7,6 +7,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { z } from 'zod'
 import { DbId, UnitRow, WhoamiRow, parseRows } from '../../../shared/schemas.ts'
+import { CommentRow } from '../../../shared/comments.ts'
 import { CITY_CODE } from '../../../shared/regions.ts'
 import { WorkOrderTimelineRow } from '../../../shared/work-orders.ts'
 import { getConfig } from './config.ts'
@@ -14,7 +15,6 @@ import { AppError, fromPostgrestError } from './errors.ts'
 import { appFetch, realtimeTransport } from './platform.ts'
 import {
   BadReviewBoardRow,
-  CommentRow,
   MyRatingRow,
   PendingRow,
   PublicResultRow,
@@ -51,6 +51,13 @@ export async function rpc(name: string, args?: Record<string, unknown>): Promise
   return unwrap(await getClient().rpc(name, args))
 }
 
+/** The one row an action RPC answers, parsed; no row is an internal_error naming the RPC. */
+export async function rpcRow<T extends z.ZodType>(schema: T, name: string, args?: Record<string, unknown>): Promise<z.infer<T>> {
+  const row = parseRows(schema, await rpc(name, args))[0]
+  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
+  return row
+}
+
 export async function whoami(): Promise<WhoamiRow[]> {
   return parseRows(WhoamiRow, await rpc('whoami'))
 }
@@ -80,39 +87,28 @@ export interface RatingInput {
   idempotencyKey: string
 }
 
-function firstRow(rows: unknown): SubmitResult {
-  const list = parseRows(SubmitResult, rows)
-  const row = list[0]
-  if (!row) throw AppError.of('internal_error', 'submit returned no row')
-  return row
-}
-
 export async function submitRating(transactionId: string, input: RatingInput, channel: 'mobile' | 'qrcode' = 'mobile'): Promise<SubmitResult> {
-  return firstRow(
-    await rpc('submit_rating', {
-      p_transaction_id: transactionId,
-      p_level: input.level,
-      p_tags: input.tags,
-      p_comment: input.comment,
-      p_anonymous: input.anonymous,
-      p_channel: channel,
-      p_idempotency_key: input.idempotencyKey,
-    }),
-  )
+  return rpcRow(SubmitResult, 'submit_rating', {
+    p_transaction_id: transactionId,
+    p_level: input.level,
+    p_tags: input.tags,
+    p_comment: input.comment,
+    p_anonymous: input.anonymous,
+    p_channel: channel,
+    p_idempotency_key: input.idempotencyKey,
+  })
 }
 
 export async function submitVisitRating(windowId: string, staffId: string | null, input: RatingInput): Promise<SubmitResult> {
-  return firstRow(
-    await rpc('submit_visit_rating', {
-      p_window_id: windowId,
-      p_staff_id: staffId,
-      p_level: input.level,
-      p_tags: input.tags,
-      p_comment: input.comment,
-      p_anonymous: input.anonymous,
-      p_idempotency_key: input.idempotencyKey,
-    }),
-  )
+  return rpcRow(SubmitResult, 'submit_visit_rating', {
+    p_window_id: windowId,
+    p_staff_id: staffId,
+    p_level: input.level,
+    p_tags: input.tags,
+    p_comment: input.comment,
+    p_anonymous: input.anonymous,
+    p_idempotency_key: input.idempotencyKey,
+  })
 }
 
 export async function windowInfo(windowId: string): Promise<WindowInfoRow | null> {
@@ -125,13 +121,7 @@ export async function workOrderTimeline(workOrderId: string): Promise<WorkOrderT
 
 /** R12: the rater's rating of the fix; `reopened` when 不满意 sent the order back to 整改. */
 export async function rateRectification(workOrderId: string, level: number, comment: string | null): Promise<{ status: string; reopened: boolean }> {
-  const rows = parseRows(
-    z.object({ id: DbId, status: z.string(), reopened: z.boolean() }),
-    await rpc('rate_rectification', { p_work_order_id: workOrderId, p_level: level, p_comment: comment }),
-  )
-  const row = rows[0]
-  if (!row) throw AppError.of('internal_error', 'rate_rectification returned no row')
-  return row
+  return rpcRow(z.object({ id: DbId, status: z.string(), reopened: z.boolean() }), 'rate_rectification', { p_work_order_id: workOrderId, p_level: level, p_comment: comment })
 }
 
 export async function requestRereview(workOrderId: string, reason: string): Promise<void> {

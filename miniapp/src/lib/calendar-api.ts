@@ -2,18 +2,12 @@
  * 工作日历 (issue 7, R6): the public calendar views a month grid is built from, and the city
  * supervisors' edits (set_calendar_day, set_calendar_year_announced). Answers parsed with zod.
  */
-import type { z } from 'zod'
 import { SetCalendarDayResult, StatutoryHolidayRow } from '../../../shared/admin-people.ts'
 import { CalendarDayRow, CalendarYearRow } from '../../../shared/calendar/schemas.ts'
 import { parseRows } from '../../../shared/schemas.ts'
-import { getClient, rpc } from './api.ts'
+import { getClient, rpc, rpcRow } from './api.ts'
 import { AppError, fromPostgrestError } from './errors.ts'
 
-function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
-  const row = parseRows(schema, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row
-}
 
 export interface CalendarRows {
   days: CalendarDayRow[]
@@ -38,7 +32,7 @@ export async function calendarRows(from: string, to: string): Promise<CalendarRo
 }
 
 export async function setCalendarDay(day: string, isWorkday: boolean, note: string) {
-  return one(SetCalendarDayResult, await rpc('set_calendar_day', { p_day: day, p_is_workday: isWorkday, p_note: note }), 'set_calendar_day')
+  return rpcRow(SetCalendarDayResult, 'set_calendar_day', { p_day: day, p_is_workday: isWorkday, p_note: note })
 }
 
 export async function setCalendarYearAnnounced(year: number, announced: boolean): Promise<boolean> {

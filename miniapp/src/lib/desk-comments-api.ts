@@ -3,17 +3,10 @@
  * reply, the history. Every answer is parsed with shared/comments.ts; errors arrive as AppError
  * with the server's Chinese message (api.ts).
  */
-import { z } from 'zod'
 import { CommentContact, CommentHistoryRow, CommentRow, type CommentKind, type CommentSource, type CommentStatus } from '../../../shared/comments.ts'
 import { parseRows } from '../../../shared/schemas.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 
-function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
-  const row = parseRows(schema, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row
-}
 
 /** The supervisors' inbox of a region they oversee (null: their widest) and below, by status. */
 export async function supervisorComments(status: CommentStatus | null, regionCode: string | null): Promise<CommentRow[]> {
@@ -26,20 +19,20 @@ export async function unitComments(status: CommentStatus | null): Promise<Commen
 }
 
 export async function routeComment(id: string, unitId: string, note: string | null): Promise<CommentRow> {
-  return one(CommentRow, await rpc('route_comment', { p_comment_id: id, p_unit_id: unitId, p_note: note }), 'route_comment')
+  return rpcRow(CommentRow, 'route_comment', { p_comment_id: id, p_unit_id: unitId, p_note: note })
 }
 
 export async function replyComment(id: string, reply: string): Promise<CommentRow> {
-  return one(CommentRow, await rpc('reply_comment', { p_comment_id: id, p_reply: reply }), 'reply_comment')
+  return rpcRow(CommentRow, 'reply_comment', { p_comment_id: id, p_reply: reply })
 }
 
 export async function closeComment(id: string, note: string | null): Promise<CommentRow> {
-  return one(CommentRow, await rpc('close_comment', { p_comment_id: id, p_note: note }), 'close_comment')
+  return rpcRow(CommentRow, 'close_comment', { p_comment_id: id, p_note: note })
 }
 
 /** The contact in clear (supervisors only); the server logs every reveal. */
 export async function revealCommentContact(id: string): Promise<CommentContact> {
-  return one(CommentContact, await rpc('reveal_comment_contact', { p_comment_id: id }), 'reveal_comment_contact')
+  return rpcRow(CommentContact, 'reveal_comment_contact', { p_comment_id: id })
 }
 
 export async function commentHistory(id: string): Promise<CommentHistoryRow[]> {
@@ -57,9 +50,7 @@ export interface RecordCommentInput {
 
 /** A comment received by hotline, supervision platform or e-mail, recorded by a supervisor. */
 export async function recordComment(input: RecordCommentInput): Promise<CommentRow> {
-  return one(
-    CommentRow,
-    await rpc('record_comment', {
+  return rpcRow(CommentRow, 'record_comment', {
       p_source: input.source,
       p_kind: input.kind,
       p_content: input.content,
@@ -67,7 +58,5 @@ export async function recordComment(input: RecordCommentInput): Promise<CommentR
       p_unit_id: input.unitId,
       p_contact: input.contact,
       p_received_at: null,
-    }),
-    'record_comment',
-  )
+    })
 }

@@ -1,4 +1,3 @@
-import type { WhoamiRow } from '../../../shared/schemas.ts'
 import {
   base64ToBytes,
   byteSizeLabel,
@@ -6,43 +5,8 @@ import {
   exportUrl,
   handlerLabel,
   recentMonths,
-  regionChoiceLabel,
-  supervisedRegions,
 } from './desk-view.ts'
 import { bytesToBase64 } from './evidence-check.ts'
-
-const who = (role: WhoamiRow['role'], scope: string | null): WhoamiRow => ({
-  user_id: '00000000-0000-4000-8000-000000000001',
-  masked_name: '张*',
-  region_code: null,
-  region_name: null,
-  role,
-  unit_id: null,
-  unit_name: null,
-  scope_region_code: scope,
-  realname_verified: true,
-})
-
-describe('supervisedRegions', () => {
-  test('a city supervisor: the city first, then its eight counties', () => {
-    const r = supervisedRegions([who('supervisor', '530900')])
-    expect(r.map((x) => x.code)).toEqual(['530900', '530902', '530921', '530922', '530923', '530924', '530925', '530926', '530927'])
-    expect(r[0]).toEqual({ code: '530900', name: '临沧市', isScope: true })
-    expect(regionChoiceLabel(r[0]!)).toBe('临沧市（全市）')
-    expect(regionChoiceLabel(r[2]!)).toBe('凤庆县')
-  })
-  test('a county supervisor: only the county; staff roles and citizens: nothing', () => {
-    expect(supervisedRegions([who('supervisor', '530921')])).toEqual([{ code: '530921', name: '凤庆县', isScope: true }])
-    expect(regionChoiceLabel({ code: '530921', name: '凤庆县', isScope: true })).toBe('凤庆县')
-    expect(supervisedRegions([who('staff', null), who(null, null)])).toEqual([])
-  })
-  test('a county and the city in any order: the city first, no region twice', () => {
-    const r = supervisedRegions([who('supervisor', '530921'), who('supervisor', '530900')])
-    expect(r[0]?.code).toBe('530900')
-    expect(r.filter((x) => x.code === '530921')).toHaveLength(1)
-    expect(r).toHaveLength(9)
-  })
-})
 
 describe('months', () => {
   test('this month (not over) and the eleven before it, across the year end', () => {

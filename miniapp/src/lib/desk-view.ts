@@ -1,53 +1,9 @@
 /**
- * Pure helpers of the desk pages (issue 7): the regions a supervisor may pick, the months that
- * may be published, an export's URL and file name, and evidence bytes. No Taro, no I/O.
+ * Pure helpers of the desk pages (issue 7): the months that may be published, an export's URL and file name, and evidence bytes. No Taro, no I/O.
  */
 import { ExportQuery, exportFileName } from '../../../shared/export.ts'
-import { REGIONS } from '../../../shared/regions.ts'
-import type { WhoamiRow } from '../../../shared/schemas.ts'
 import type { HandlerRow } from '../../../shared/desk.ts'
 import { periodLabel } from './public-view.ts'
-
-export interface RegionOption {
-  code: string
-  name: string
-  /** The supervisor's own scope (a city: all its counties), not one region below it. */
-  isScope: boolean
-}
-
-/**
- * The regions a supervisor oversees, widest first: each scope of their supervisor roles, then the
- * regions below it (临沧市 → its counties). Nothing for someone who supervises nothing.
- */
-export function supervisedRegions(rows: readonly WhoamiRow[]): RegionOption[] {
-  const out: RegionOption[] = []
-  const seen = new Set<string>()
-  const scopes = rows.filter((r) => r.role === 'supervisor' && r.scope_region_code !== null).map((r) => r.scope_region_code!)
-  // A city before its counties, whatever order the roles came in.
-  scopes.sort((a, b) => depth(a) - depth(b))
-  for (const scope of scopes) {
-    const region = REGIONS.find((r) => r.code === scope)
-    const add = (code: string, name: string, isScope: boolean) => {
-      if (seen.has(code)) return
-      seen.add(code)
-      out.push({ code, name, isScope })
-    }
-    add(scope, region?.name ?? scope, true)
-    for (const child of REGIONS.filter((r) => r.parentCode === scope)) add(child.code, child.name, false)
-  }
-  return out
-}
-
-function depth(code: string): number {
-  let d = 0
-  for (let r = REGIONS.find((x) => x.code === code); r?.parentCode; r = REGIONS.find((x) => x.code === r!.parentCode)) d += 1
-  return d
-}
-
-/** A region as a picker says it: a city scope reads 临沧市（全市）. */
-export function regionChoiceLabel(r: RegionOption): string {
-  return r.isScope && REGIONS.some((x) => x.parentCode === r.code) ? `${r.name}（全市）` : r.name
-}
 
 export interface MonthOption {
   period: string

@@ -2,7 +2,6 @@
  * 设备与业务系统密钥 (issue 7): the keys of business systems and rating devices of a
  * supervisor's regions, creating one (the secret is in that answer only) and revoking one.
  */
-import type { z } from 'zod'
 import {
   CreatedKey,
   IngestKeyRow,
@@ -11,14 +10,8 @@ import {
 } from '../../../shared/admin-people.ts'
 import type { DeviceKind } from '../../../shared/ingest.ts'
 import { parseRows } from '../../../shared/schemas.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 
-function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
-  const row = parseRows(schema, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row
-}
 
 export async function ingestKeys(): Promise<IngestKeyRow[]> {
   return parseRows(IngestKeyRow, await rpc('ingest_keys'))
@@ -29,18 +22,14 @@ export async function keyHalls(): Promise<KeyHallRow[]> {
 }
 
 export async function createBusinessSystem(name: string, regionCode: string): Promise<CreatedKey> {
-  return one(CreatedKey, await rpc('create_business_system', { p_name: name, p_region_code: regionCode }), 'create_business_system')
+  return rpcRow(CreatedKey, 'create_business_system', { p_name: name, p_region_code: regionCode })
 }
 
 /** A hall device needs `hallId`; a hotline or SMS gateway a `regionCode`. */
 export async function createRatingDevice(kind: DeviceKind, name: string, hallId: string | null, regionCode: string | null): Promise<CreatedKey> {
-  return one(
-    CreatedKey,
-    await rpc('create_rating_device', { p_kind: kind, p_name: name, p_hall_id: hallId, p_region_code: regionCode }),
-    'create_rating_device',
-  )
+  return rpcRow(CreatedKey, 'create_rating_device', { p_kind: kind, p_name: name, p_hall_id: hallId, p_region_code: regionCode })
 }
 
 export async function revokeKey(keyId: string) {
-  return one(RevokedKey, await rpc('revoke_ingest_key', { p_key_id: keyId }), 'revoke_ingest_key')
+  return rpcRow(RevokedKey, 'revoke_ingest_key', { p_key_id: keyId })
 }

@@ -4,15 +4,12 @@
  */
 import { parseRows } from '../../../shared/schemas.ts'
 import { PublishedPeriodRow, PublishResult } from '../../../shared/desk.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 
 export async function publishedPeriods(regionCode: string): Promise<PublishedPeriodRow[]> {
   return parseRows(PublishedPeriodRow, await rpc('published_periods', { p_region_code: regionCode }))
 }
 
 export async function publishResults(period: string, regionCode: string, note: string | null): Promise<PublishResult> {
-  const row = parseRows(PublishResult, await rpc('publish_results', { p_period: period, p_region_code: regionCode, p_note: note }))[0]
-  if (!row) throw AppError.of('internal_error', 'publish_results returned no row')
-  return row
+  return rpcRow(PublishResult, 'publish_results', { p_period: period, p_region_code: regionCode, p_note: note })
 }

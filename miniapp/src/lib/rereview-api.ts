@@ -4,8 +4,7 @@
  */
 import { parseRows } from '../../../shared/schemas.ts'
 import { DecideRereviewResult, RereviewRow } from '../../../shared/desk.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 
 export async function rereviewsToDecide(): Promise<RereviewRow[]> {
   return parseRows(RereviewRow, await rpc('rereviews_to_decide'))
@@ -13,7 +12,5 @@ export async function rereviewsToDecide(): Promise<RereviewRow[]> {
 
 /** overturn = the dismissal is wrong: the 差评 counts again and 整改 starts; else it is upheld. */
 export async function decideRereview(workOrderId: string, overturn: boolean, note: string) {
-  const row = parseRows(DecideRereviewResult, await rpc('decide_rereview', { p_work_order_id: workOrderId, p_overturn: overturn, p_note: note }))[0]
-  if (!row) throw AppError.of('internal_error', 'decide_rereview returned no row')
-  return row
+  return rpcRow(DecideRereviewResult, 'decide_rereview', { p_work_order_id: workOrderId, p_overturn: overturn, p_note: note })
 }

@@ -2,7 +2,7 @@
  * Pure helpers that turn `whoami()` rows into what the UI shows. No Taro, no I/O: unit-testable
  * under plain Node.
  */
-import { REGIONS } from '../../../shared/regions.ts'
+import { overseenRegions, REGIONS, type RegionChoice } from '../../../shared/regions.ts'
 import type { StaffRole, WhoamiRow } from '../../../shared/schemas.ts'
 
 export const ROLE_LABELS: Readonly<Record<StaffRole, string>> = {
@@ -74,6 +74,16 @@ export function hasStaffDesk(identity: Identity): boolean {
 /** 监督台: supervisors of a region. */
 export function hasSuperviseDesk(identity: Identity): boolean {
   return identity.roles.some((g) => g.role === 'supervisor')
+}
+
+/** The scope codes of a person's supervisor roles (none for anyone else). */
+export function supervisorScopes(identity: Pick<Identity, 'roles'> | null): string[] {
+  return (identity?.roles ?? []).flatMap((g) => (g.role === 'supervisor' && g.scopeRegionCode !== null ? [g.scopeRegionCode] : []))
+}
+
+/** The regions a person supervises, widest first (shared/regions.ts overseenRegions); empty for non-supervisors. */
+export function supervisedRegions(identity: Pick<Identity, 'roles'> | null): RegionChoice[] {
+  return overseenRegions(supervisorScopes(identity))
 }
 
 /** 管理: supervisors administer their regions; unit admins manage the staff of their own unit. */

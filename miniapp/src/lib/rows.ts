@@ -5,10 +5,8 @@
  */
 import { z } from 'zod'
 import { DbId } from '../../../shared/schemas.ts'
+import { Num } from '../../../shared/staff.ts'
 import { WorkOrderTimelineRow } from '../../../shared/work-orders.ts'
-
-/** PostgREST answers numeric and bigint columns as JSON numbers; accept digit strings too. */
-const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
 
 export const PendingRow = z.object({
   transaction_id: DbId,
@@ -111,16 +109,3 @@ export const BadReviewBoardRow = z.object({
 export type BadReviewBoardRow = z.infer<typeof BadReviewBoardRow>
 
 export { WorkOrderTimelineRow }
-
-/** A row of `my_comments()` / `submit_comment()` (综合点评, R18). */
-export const CommentRow = z.object({
-  id: DbId,
-  kind: z.string(),
-  content: z.string(),
-  status: z.string(),
-  unit_name: z.string().nullable(),
-  reply: z.string().nullable(),
-  replied_at: z.string().nullable(),
-  created_at: z.string(),
-})
-export type CommentRow = z.infer<typeof CommentRow>

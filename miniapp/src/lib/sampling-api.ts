@@ -5,16 +5,7 @@
  */
 import { AssessmentRow, SampleBatchRow, SampleItemRow, type SampleOutcome } from '../../../shared/comments.ts'
 import { parseRows } from '../../../shared/schemas.ts'
-import { rpc, whoami } from './api.ts'
-import { AppError } from './errors.ts'
-import { summarizeWhoami, type Identity } from './roles.ts'
-
-/** Who is at the desk (their supervisor regions decide the region choices). */
-export async function deskIdentity(): Promise<Identity> {
-  const identity = summarizeWhoami(await whoami())
-  if (identity === null) throw AppError.of('unauthorized')
-  return identity
-}
+import { rpc, rpcRow } from './api.ts'
 
 /** Draws and stores a sample; its items (rater masked). An empty seed lets the server draw one. */
 export async function sampleReturnVisits(from: string, to: string, regionCode: string | null, n: number, seed: string | null): Promise<SampleItemRow[]> {
@@ -30,9 +21,7 @@ export async function returnVisitSampleItems(sampleId: string): Promise<SampleIt
 }
 
 export async function recordSampleVisit(itemId: string, outcome: SampleOutcome, satisfied: boolean | null, note: string | null): Promise<SampleItemRow> {
-  const row = parseRows(SampleItemRow, await rpc('record_sample_visit', { p_item_id: itemId, p_outcome: outcome, p_satisfied: satisfied, p_note: note }))[0]
-  if (row === undefined) throw AppError.of('internal_error', 'record_sample_visit returned no row')
-  return row
+  return rpcRow(SampleItemRow, 'record_sample_visit', { p_item_id: itemId, p_outcome: outcome, p_satisfied: satisfied, p_note: note })
 }
 
 export async function thirdPartyAssessments(regionCode: string | null): Promise<AssessmentRow[]> {
@@ -51,19 +40,14 @@ export interface AssessmentRecord {
 }
 
 export async function recordThirdPartyAssessment(a: AssessmentRecord): Promise<AssessmentRow> {
-  const row = parseRows(
-    AssessmentRow,
-    await rpc('record_third_party_assessment', {
-      p_region_code: a.regionCode,
-      p_unit_id: a.unitId,
-      p_period_from: a.from,
-      p_period_to: a.to,
-      p_assessor_org: a.assessorOrg,
-      p_score: a.score,
-      p_summary: a.summary,
-      p_attachment_ref: a.attachmentRef,
-    }),
-  )[0]
-  if (row === undefined) throw AppError.of('internal_error', 'record_third_party_assessment returned no row')
-  return row
+  return rpcRow(AssessmentRow, 'record_third_party_assessment', {
+    p_region_code: a.regionCode,
+    p_unit_id: a.unitId,
+    p_period_from: a.from,
+    p_period_to: a.to,
+    p_assessor_org: a.assessorOrg,
+    p_score: a.score,
+    p_summary: a.summary,
+    p_attachment_ref: a.attachmentRef,
+  })
 }

@@ -1,5 +1,4 @@
 import { ERRORS } from '../../../shared/errors.ts'
-import type { Identity } from './roles.ts'
 import {
   assessmentProblem,
   batchProgressText,
@@ -10,36 +9,9 @@ import {
   progressText,
   sampleFormProblem,
   scoreText,
-  supervisedRegions,
   visitProblem,
   type AssessmentInput,
 } from './sampling-view.ts'
-
-const grant = (role: 'supervisor' | 'staff', scope: string | null): Identity['roles'][number] => ({
-  role,
-  label: role,
-  unitId: null,
-  unitName: null,
-  scopeRegionCode: scope,
-  scopeRegionName: null,
-})
-
-describe('supervisedRegions', () => {
-  test('a city supervisor: the city first, then its eight counties', () => {
-    const r = supervisedRegions({ roles: [grant('supervisor', '530900')] })
-    expect(r.map((x) => x.code)).toEqual(['530900', '530902', '530921', '530922', '530923', '530924', '530925', '530926', '530927'])
-    expect(r[0]).toEqual({ code: '530900', name: '临沧市' })
-  })
-  test('a county supervisor: that county alone', () => {
-    expect(supervisedRegions({ roles: [grant('supervisor', '530921')] })).toEqual([{ code: '530921', name: '凤庆县' }])
-  })
-  test('county and city grants: widest first, no repeats; staff roles give nothing', () => {
-    const r = supervisedRegions({ roles: [grant('supervisor', '530921'), grant('staff', null), grant('supervisor', '530900')] })
-    expect(r[0]?.code).toBe('530900')
-    expect(r).toHaveLength(9)
-    expect(supervisedRegions({ roles: [grant('staff', null)] })).toEqual([])
-  })
-})
 
 describe('the 抽查 form', () => {
   const ok = { from: '2026-10-01', to: '2026-10-31', n: '20', seed: '' }

@@ -1,5 +1,5 @@
 /**
- * 监督查评 (R18) as the 监督台 shows it: the regions a supervisor may pick, 回访抽查 progress and
+ * 监督查评 (R18) as the 监督台 shows it: 回访抽查 progress and
  * the checks the 抽查 and 第三方评估 forms make before sending (twins of sample_return_visits',
  * record_sample_visit's and record_third_party_assessment's checks, with the server's own
  * messages). Pure: no Taro, no I/O. The database decides; these only save a round trip.
@@ -7,36 +7,6 @@
 import { dayNumber, isValidDay } from '../../../shared/calendar/days.ts'
 import { COMMENT_MAX_LENGTH, SAMPLE_MAX_SIZE, type SampleBatchRow, type SampleItemRow, type SampleOutcome } from '../../../shared/comments.ts'
 import { ERRORS } from '../../../shared/errors.ts'
-import { REGIONS } from '../../../shared/regions.ts'
-import type { Identity } from './roles.ts'
-
-export interface RegionChoice {
-  code: string
-  name: string
-}
-
-/**
- * The regions a supervisor acts on: each region of their supervisor roles, then the regions
- * below it (临沧市 → 临沧市 and its eight counties; 凤庆县 → 凤庆县 alone), no repeats, widest first.
- */
-export function supervisedRegions(identity: Pick<Identity, 'roles'>): RegionChoice[] {
-  const out: RegionChoice[] = []
-  const add = (code: string) => {
-    if (out.some((r) => r.code === code)) return
-    const region = REGIONS.find((r) => r.code === code)
-    out.push({ code, name: region?.name ?? code })
-  }
-  const scopes = identity.roles
-    .filter((g) => g.role === 'supervisor' && g.scopeRegionCode !== null)
-    .map((g) => g.scopeRegionCode as string)
-    // A city before its counties, so the default (first) is the widest.
-    .sort((a, b) => Number(REGIONS.some((r) => r.code === a && r.parentCode !== null)) - Number(REGIONS.some((r) => r.code === b && r.parentCode !== null)) || a.localeCompare(b))
-  for (const scope of scopes) {
-    add(scope)
-    for (const r of REGIONS) if (r.parentCode === scope) add(r.code)
-  }
-  return out
-}
 
 /** Both ends valid days, in order, at most 366 days apart (app.check_review_period). */
 export function periodProblem(from: string, to: string): string | null {

@@ -4,8 +4,7 @@
  */
 import { z } from 'zod'
 import { DbId, parseRows } from '../../../shared/schemas.ts'
-import { rpc } from './api.ts'
-import { AppError } from './errors.ts'
+import { rpc, rpcRow } from './api.ts'
 import { SubscriptionRow, type SubscriptionKind } from './subscriptions.ts'
 
 export async function mySubscriptions(): Promise<SubscriptionRow[]> {
@@ -17,7 +16,6 @@ export async function recordSubscriptions(platform: 'weapp' | 'alipay', kinds: S
 }
 
 export async function setCommentPublic(ratingId: string, value: boolean): Promise<boolean> {
-  const row = parseRows(z.object({ id: DbId, comment_public: z.boolean() }), await rpc('set_comment_public', { p_rating_id: ratingId, p_public: value }))[0]
-  if (!row) throw AppError.of('internal_error', 'set_comment_public returned no row')
+  const row = await rpcRow(z.object({ id: DbId, comment_public: z.boolean() }), 'set_comment_public', { p_rating_id: ratingId, p_public: value })
   return row.comment_public
 }

@@ -3,7 +3,6 @@
  * Every answer is parsed with a zod schema from shared/staff.ts or shared/supervise.ts; errors
  * arrive as AppError with the server's Chinese message (api.ts).
  */
-import { z } from 'zod'
 import { parseRows } from '../../../shared/schemas.ts'
 import {
   DueResult,
@@ -29,14 +28,9 @@ import {
 } from '../../../shared/supervise.ts'
 import { UpstreamStatus } from '../../../shared/upstream.ts'
 import { AssignResult, EvidenceFileRow, HandlerRow } from '../../../shared/desk.ts'
-import { getClient, rpc } from './api.ts'
-import { AppError, fromPostgrestError } from './errors.ts'
+import { getClient, rpc, rpcRow } from './api.ts'
+import { fromPostgrestError } from './errors.ts'
 
-function one<T extends z.ZodType>(schema: T, rows: unknown, name: string): z.infer<T> {
-  const row = parseRows(schema, rows)[0]
-  if (row === undefined) throw AppError.of('internal_error', `${name} returned no row`)
-  return row
-}
 
 // ---- staff and unit admins ----
 
@@ -45,39 +39,35 @@ export async function unitWorkOrders(status: string | null = null): Promise<Unit
 }
 
 export async function verifyWorkOrder(id: string, note: string | null) {
-  return one(DueResult, await rpc('verify_work_order', { p_work_order_id: id, p_note: note }), 'verify_work_order')
+  return rpcRow(DueResult, 'verify_work_order', { p_work_order_id: id, p_note: note })
 }
 
 export async function submitAppeal(id: string, reason: AppealReason, statement: string, evidence: string[]) {
-  return one(IdResult, await rpc('submit_appeal', { p_work_order_id: id, p_reason: reason, p_statement: statement, p_evidence: evidence }), 'submit_appeal')
+  return rpcRow(IdResult, 'submit_appeal', { p_work_order_id: id, p_reason: reason, p_statement: statement, p_evidence: evidence })
 }
 
 export async function uploadEvidence(fileName: string, base64: string): Promise<EvidenceUpload> {
-  return one(EvidenceUpload, await rpc('upload_evidence', { p_file_name: fileName, p_content_base64: base64 }), 'upload_evidence')
+  return rpcRow(EvidenceUpload, 'upload_evidence', { p_file_name: fileName, p_content_base64: base64 })
 }
 
 export async function extendWorkOrder(id: string, reason: string, newDueDate: string) {
-  return one(DueResult, await rpc('extend_work_order', { p_work_order_id: id, p_reason: reason, p_new_due_date: newDueDate }), 'extend_work_order')
+  return rpcRow(DueResult, 'extend_work_order', { p_work_order_id: id, p_reason: reason, p_new_due_date: newDueDate })
 }
 
 export async function rectifyWorkOrder(id: string, measures: string, rootCause: string, evidence: string[]) {
-  return one(RectifyResult, await rpc('rectify_work_order', { p_work_order_id: id, p_measures: measures, p_root_cause: rootCause, p_evidence: evidence }), 'rectify_work_order')
+  return rpcRow(RectifyResult, 'rectify_work_order', { p_work_order_id: id, p_measures: measures, p_root_cause: rootCause, p_evidence: evidence })
 }
 
 export async function replyWorkOrder(id: string, reply: string) {
-  return one(StatusResult, await rpc('reply_work_order', { p_work_order_id: id, p_reply: reply }), 'reply_work_order')
+  return rpcRow(StatusResult, 'reply_work_order', { p_work_order_id: id, p_reply: reply })
 }
 
 export async function recordReturnVisit(id: string, method: ReturnVisitMethod, visitedOn: string, satisfaction: ReturnVisitSatisfaction, note: string | null) {
-  return one(
-    StatusResult,
-    await rpc('record_return_visit', { p_work_order_id: id, p_method: method, p_visited_on: visitedOn, p_satisfaction: satisfaction, p_note: note }),
-    'record_return_visit',
-  )
+  return rpcRow(StatusResult, 'record_return_visit', { p_work_order_id: id, p_method: method, p_visited_on: visitedOn, p_satisfaction: satisfaction, p_note: note })
 }
 
 export async function revealRaterContact(id: string): Promise<RaterContact> {
-  return one(RaterContact, await rpc('reveal_rater_contact', { p_work_order_id: id }), 'reveal_rater_contact')
+  return rpcRow(RaterContact, 'reveal_rater_contact', { p_work_order_id: id })
 }
 
 /** unit_ratings over [from, to], one page of `size` rows (PostgREST range). */
@@ -94,11 +84,7 @@ export async function appealsToReview(status: string | null = 'pending'): Promis
 }
 
 export async function reviewAppeal(appealId: string, approve: boolean, note: string, rerouteUnitId: string | null) {
-  return one(
-    ReviewAppealResult,
-    await rpc('review_appeal', { p_appeal_id: appealId, p_approve: approve, p_note: note, p_reroute_unit_id: rerouteUnitId }),
-    'review_appeal',
-  )
+  return rpcRow(ReviewAppealResult, 'review_appeal', { p_appeal_id: appealId, p_approve: approve, p_note: note, p_reroute_unit_id: rerouteUnitId })
 }
 
 export async function stats(from: string, to: string, groupBy: StatsGroup, regionCode: string | null, includeDefault: boolean): Promise<StatsRow[]> {
@@ -121,7 +107,7 @@ export async function upstreamStatus(regionCode: string | null): Promise<Upstrea
 }
 
 export async function repushUpstream(outboxId: number) {
-  return one(RepushResult, await rpc('repush_upstream', { p_outbox_id: outboxId }), 'repush_upstream')
+  return rpcRow(RepushResult, 'repush_upstream', { p_outbox_id: outboxId })
 }
 
 // ---- the desk (issue 7): stats per region and unit, evidence, the 承办人 ----
@@ -143,7 +129,7 @@ export async function statsFor(
 
 /** One 佐证材料, whole (base64), for its uploader, its unit and supervisors of its region. */
 export async function evidenceFile(id: string): Promise<EvidenceFileRow> {
-  return one(EvidenceFileRow, await rpc('evidence_file', { p_id: id }), 'evidence_file')
+  return rpcRow(EvidenceFileRow, 'evidence_file', { p_id: id })
 }
 
 /** Who the order's unit admin may assign as 承办人 (masked names); forbidden for anyone else. */
@@ -152,5 +138,5 @@ export async function workOrderHandlers(workOrderId: string): Promise<HandlerRow
 }
 
 export async function assignWorkOrder(workOrderId: string, userId: string) {
-  return one(AssignResult, await rpc('assign_work_order', { p_work_order_id: workOrderId, p_user_id: userId }), 'assign_work_order')
+  return rpcRow(AssignResult, 'assign_work_order', { p_work_order_id: workOrderId, p_user_id: userId })
 }

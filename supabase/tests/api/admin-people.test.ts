@@ -127,7 +127,7 @@ test('at most 30 lookups per caller in 10 minutes; the refusal writes nothing', 
   }
   expect(await recent()).toBe(30);
   const before = await auditTotal();
-  await refused(rpc('supervisor-fengqing', 'admin_find_user', args), 'forbidden');
+  await refused(rpc('supervisor-fengqing', 'admin_find_user', args), 'lookup_rate_limited');
   expect(await auditTotal()).toBe(before);
   // Others are not held up by it.
   expect((await rpc('supervisor-city', 'admin_find_user', args)).error).toBeNull();

@@ -101,7 +101,7 @@ test('事项: supervisors of the unit’s region, with valid channels and a uniq
 test('publication: a supervisor publishes a finished month of their region; anyone lists what was published', async () => {
   await refused(rpc('supervisor-fengqing', 'publish_results', { p_period: '2026-10', p_region_code: '530900' }), 'forbidden');
   await refused(rpc('staff-linxiang', 'publish_results', { p_period: '2026-10', p_region_code: '530902' }), 'forbidden');
-  await refused(rpc('supervisor-city', 'publish_results', { p_period: '2999-01', p_region_code: '530900' }), 'invalid_input');
+  await refused(rpc('supervisor-city', 'publish_results', { p_period: '2999-01', p_region_code: '530900' }), 'period_not_over');
   await refused(rpc('supervisor-city', 'publish_results', { p_period: '2026-13', p_region_code: '530900' }), 'invalid_input');
   const res = await rpc('supervisor-city', 'publish_results', { p_period: '2026-10', p_region_code: '530900', p_note: '10月政务服务"好差评"情况' });
   expect(res.error).toBeNull();

@@ -4,30 +4,22 @@
  * staff, unit admins and citizens are refused, anon never reaches it. No row carries the rater's
  * identity, and nothing is written by reading or by a refusal.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
 import { RereviewRow } from '../../../shared/desk.ts';
 import type { PersonaKey } from '../../../shared/personas.ts';
-import { client, login } from '../../../tests/support/api.ts';
+import { client } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey, SupabaseClient>;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'citizen-b', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
 
 beforeAll(async () => {
   db = await connect();
-  for (const p of PERSONAS) clients[p] = client((await login(p)).access_token);
 });
 afterAll(() => db.end());
+const { rpc } = personaClientsPerFile(PERSONAS);
 
-const rpc = async (who: PersonaKey, fn: string, args: Record<string, unknown> = {}) => clients[who].rpc(fn, args);
-async function refused(call: ReturnType<typeof rpc>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
 const queue = async (who: PersonaKey) => {
   const res = await rpc(who, 'rereviews_to_decide');
   expect(res.error).toBeNull();

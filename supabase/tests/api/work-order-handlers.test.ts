@@ -3,30 +3,22 @@
  * assign_work_order — staff and unit admins of the order's unit, masked names only, the current
  * one marked — for that unit's admins only. Everyone else is refused and nothing is written.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
 import { HandlerRow } from '../../../shared/desk.ts';
 import type { PersonaKey } from '../../../shared/personas.ts';
-import { client, login } from '../../../tests/support/api.ts';
+import { client } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey, SupabaseClient>;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
 
 beforeAll(async () => {
   db = await connect();
-  for (const p of PERSONAS) clients[p] = client((await login(p)).access_token);
 });
 afterAll(() => db.end());
+const { rpc } = personaClientsPerFile(PERSONAS);
 
-const rpc = async (who: PersonaKey, fn: string, args: Record<string, unknown> = {}) => clients[who].rpc(fn, args);
-async function refused(call: ReturnType<typeof rpc>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
 const state = async (id: string) =>
   (await db.query(`select w.handler_user_id as handler, (select count(*)::int from app.audit_log a where a.entity_id = w.id) as audits
                    from app.work_orders w where w.id = $1`, [id])).rows[0] as { handler: string | null; audits: number };

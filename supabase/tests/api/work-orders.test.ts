@@ -3,32 +3,21 @@
  * action by the role that may take it and refused for the roles that may not, and the
  * metrics before and after. Each test rates fresh 办件 made for it, so the seeded demo stays.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
 import type { PersonaKey } from '../../../shared/personas.ts';
 import { WorkOrderTimelineRow } from '../../../shared/work-orders.ts';
-import { client, login } from '../../../tests/support/api.ts';
+import { client } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 import { freshFinishedTransaction, shanghaiToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey, SupabaseClient>;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'citizen-b', 'citizen-anon', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
 
 beforeAll(async () => {
   db = await connect();
-  for (const p of PERSONAS) clients[p] = client((await login(p)).access_token);
 });
 afterAll(() => db.end());
-
-const rpc = async (who: PersonaKey, fn: string, args: Record<string, unknown> = {}) => clients[who].rpc(fn, args);
-
-/** Expects the call to be refused with `code`, its status and its Chinese message. */
-async function refused(call: ReturnType<typeof rpc>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
+const { rpc, clientOf } = personaClientsPerFile(PERSONAS);
 
 /** citizen-a rates a fresh 办件 of 临翔区市场监督管理局 with a 差评; returns the work order id. */
 async function badRating(opts: { anonymous?: boolean; comment?: string } = {}): Promise<{ workOrderId: string; ratingId: string }> {
@@ -315,7 +304,7 @@ describe('unit_ratings (R13: no rater identity)', () => {
     expect((await rpc('citizen-a', 'unit_ratings', { p_from: today, p_to: today })).data).toEqual([]);
     await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: today, p_to: '2020-01-01' }), 'invalid_input');
     await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: '2020-01-01', p_to: today }), 'invalid_input');
-    const page = await clients['unit-admin-linxiang'].rpc('unit_ratings', { p_from: '2026-08-01', p_to: today }).range(0, 9);
+    const page = await clientOf('unit-admin-linxiang').rpc('unit_ratings', { p_from: '2026-08-01', p_to: today }).range(0, 9);
     expect(page.data).toHaveLength(10);
   });
 });

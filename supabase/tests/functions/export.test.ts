@@ -12,6 +12,7 @@ import { assertEquals, assertMatch } from './assert.ts';
 import { createExportHandler } from '../../functions/export/handler.ts';
 import { shanghaiTime } from '../../functions/export/columns.ts';
 import { connectDb, type Db } from './ingest_support.ts';
+import { parseCsv } from '../../../tests/support/csv.ts';
 
 const db: Db = await connectDb();
 const apiUrl = Deno.env.get('API_URL')!;
@@ -44,27 +45,6 @@ const handler = createExportHandler({ pageSize: 500, fetch: countingFetch });
 
 const get = (query: string, token: string | null = tokens.city, method = 'GET') =>
   handler(new Request(`http://local/export?${query}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} }));
-
-/** RFC 4180 (quotes, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
-  }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 async function csv(query: string, token = tokens.city) {
   const res = await get(query, token);

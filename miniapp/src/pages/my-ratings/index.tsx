@@ -5,17 +5,18 @@ import { LoginGate } from '../../components/LoginGate.tsx'
 import { OutboxNotice } from '../../components/OutboxNotice.tsx'
 import { LevelPicker } from '../../components/RatingForm.tsx'
 import { Shell } from '../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../components/StatusBlock.tsx'
 import type { Level } from '../../../../shared/tags.ts'
 import { myRatings, rateRectification, requestRereview, workOrderTimeline } from '../../lib/api.ts'
 import { setCommentPublic } from '../../lib/settings-api.ts'
 import { commentPublicState } from '../../lib/comment-public.ts'
-import { toAppError } from '../../lib/errors.ts'
+import { AppError, toAppError } from '../../lib/errors.ts'
 import { levelChoice, levelKind, isLevel } from '../../lib/levels.ts'
 import { instantLabel } from '../../lib/pending.ts'
 import { commentValue, tagName } from '../../lib/rating-form.ts'
 import type { MyRatingRow, WorkOrderTimelineRow } from '../../lib/rows.ts'
 import type { Session } from '../../lib/session.ts'
+import { useAction } from '../../lib/useAction.ts'
 import { useAsync } from '../../lib/useAsync.ts'
 import { canRateFix, canRequestRereview, statusLabel, statusTone, timelineItems } from '../../lib/work-order-view.ts'
 import '../../components/Settings.scss'
@@ -41,25 +42,13 @@ function Timeline({ rows }: { rows: WorkOrderTimelineRow[] }) {
 function FixForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice: string) => void }) {
   const [level, setLevel] = useState<Level | null>(null)
   const [comment, setComment] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async () => {
-    if (busy) return
-    if (level === null) {
-      setError('请先选择您对整改结果的满意程度')
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const submit = () =>
+    run(async () => {
+      if (level === null) throw new AppError('invalid_input', '请先选择您对整改结果的满意程度')
       const res = await rateRectification(workOrderId, level, commentValue(comment))
       onDone(res.reopened ? '已收到您对整改结果的评价。您不满意，单位将重新整改，并由监督部门督办。' : '已收到您对整改结果的评价，谢谢！')
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='fix-form' data-testid='fix-form'>
       <Text className='field-label'>您对整改结果满意吗？</Text>
@@ -76,26 +65,14 @@ function FixForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice
 
 function RereviewForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice: string) => void }) {
   const [reason, setReason] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async () => {
-    if (busy) return
-    const value = commentValue(reason)
-    if (value === null) {
-      setError('请写明申请复核的理由')
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const submit = () =>
+    run(async () => {
+      const value = commentValue(reason)
+      if (value === null) throw new AppError('invalid_input', '请写明申请复核的理由')
       await requestRereview(workOrderId, value)
       onDone('复核申请已提交，市级监督部门会作出决定，结果会显示在处理进度中。')
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View data-testid='rereview-form'>
       <Text className='field-label'>申请复核的理由（只能申请一次，由市级监督部门决定）</Text>
@@ -163,21 +140,9 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
 /** R15: whether this comment may appear (anonymized) on the public 差评 board. */
 function CommentPublic({ rating }: { rating: MyRatingRow }) {
   const [value, setValue] = useState(rating.comment_public === true)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useAction()
   const text = commentPublicState(value, Number(rating.level))
-  const toggle = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      setValue(await setCommentPublic(rating.id, !value))
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const toggle = () => run(async () => setValue(await setCommentPublic(rating.id, !value)))
   return (
     <View>
       <View className='switch-row' data-testid='comment-public' data-on={value ? 'yes' : 'no'} data-busy={busy ? 'yes' : 'no'} onClick={() => void toggle()}>
@@ -239,11 +204,7 @@ function MyRatingList({ session }: { session: Session }) {
   }
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='my-ratings-notice'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='my-ratings-notice' />
       <OutboxNotice userId={session.user.id} />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}

@@ -5,10 +5,11 @@ import { Shell } from '../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
 import { myComments, submitComment, unitsOfRegion, whoami } from '../../lib/api.ts'
 import { COMMENT_KINDS, MAX_SUGGESTION_LENGTH, commentProblem, commentStatusLabel, kindLabel, type CommentKind } from '../../lib/comment-form.ts'
-import { toAppError } from '../../lib/errors.ts'
+import { AppError } from '../../lib/errors.ts'
 import { instantLabel } from '../../lib/pending.ts'
 import { commentLength, commentValue } from '../../lib/rating-form.ts'
 import { summarizeWhoami } from '../../lib/roles.ts'
+import { useAction } from '../../lib/useAction.ts'
 import { useAsync } from '../../lib/useAsync.ts'
 
 async function loadUnits() {
@@ -22,27 +23,18 @@ function CommentForm({ onSent }: { onSent: () => void }) {
   const [unitId, setUnitId] = useState<string | null>(null)
   const [content, setContent] = useState('')
   const [contact, setContact] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
   const [sent, setSent] = useState(false)
 
-  const submit = async () => {
-    if (busy) return
-    const why = commentProblem(content, contact)
-    setError(why)
-    if (why) return
-    setBusy(true)
-    try {
+  const submit = () =>
+    run(async () => {
+      const why = commentProblem(content, contact)
+      if (why) throw new AppError('invalid_input', why)
       await submitComment(kind, content.trim(), unitId, commentValue(contact))
       setSent(true)
       setContent('')
       onSent()
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   if (sent) {
     return (

@@ -3,7 +3,7 @@ import { Button, Image, Text, View } from '@tarojs/components'
 import { ErrorBlock } from '../../components/StatusBlock.tsx'
 import type { EvidenceFileRow } from '../../../../shared/desk.ts'
 import { byteSizeLabel, dataUrl, isImage } from '../../lib/desk-view.ts'
-import { toAppError } from '../../lib/errors.ts'
+import { useAction } from '../../lib/useAction.ts'
 import { openEvidence, showsImagesInline } from '../../lib/evidence-view'
 import { evidenceFile } from '../../lib/staff-api.ts'
 import './EvidenceLinks.scss'
@@ -11,22 +11,13 @@ import './EvidenceLinks.scss'
 /** One 佐证材料: a button that fetches it (evidence_file) and shows or opens it. */
 function EvidenceItem({ id, no }: { id: string; no: number }) {
   const [file, setFile] = useState<EvidenceFileRow | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const open = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const open = () =>
+    run(async () => {
       const f = file ?? (await evidenceFile(id))
       setFile(f)
       if (!(showsImagesInline && isImage(f.mime_type))) await openEvidence(f)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   const inline = file !== null && showsImagesInline && isImage(file.mime_type)
   return (
     <View className='evidence' data-testid='evidence-item' data-evidence={id}>

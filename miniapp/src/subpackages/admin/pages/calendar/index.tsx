@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { isoWeekday } from '../../../../../../shared/calendar/days.ts'
 import { shanghaiDate } from '../../../../../../shared/calendar/shanghai.ts'
 import { CITY_CODE } from '../../../../../../shared/regions.ts'
@@ -21,9 +21,11 @@ import {
   type DayKind,
   type GridCalendar,
 } from '../../../../lib/calendar-grid.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { AppError } from '../../../../lib/errors.ts'
 import { summarizeWhoami } from '../../../../lib/roles.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
 
@@ -34,21 +36,10 @@ const dayLabel = (day: string) => `${Number(day.slice(0, 4))}年${Number(day.sli
 function YearStatus({ year, rows, editor, onChanged }: { year: number; rows: CalendarRows; editor: boolean; onChanged: (n: string) => void }) {
   const entry = rows.years.find((y) => y.year === year)
   const [asking, setAsking] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
   const change = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await setCalendarYearAnnounced(year, !entry)
-      setAsking(false)
-      onChanged(entry ? `已撤回 ${year} 年的“已公布”标记，该年重新按暂定日历计算` : `已将 ${year} 年标记为已公布`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
+    await setCalendarYearAnnounced(year, !entry)
+    setAsking(false)
+    onChanged(entry ? `已撤回 ${year} 年的“已公布”标记，该年重新按暂定日历计算` : `已将 ${year} 年标记为已公布`)
   }
   return (
     <View className='card' data-testid='year-status' data-announced={entry ? 'yes' : 'no'}>
@@ -68,20 +59,16 @@ function YearStatus({ year, rows, editor, onChanged }: { year: number; rows: Cal
         </Button>
       ) : null}
       {editor && asking ? (
-        <View className='confirm' data-testid='announce-confirm'>
-          <Text className='confirm__text'>
-            {entry
+        <ConfirmPanel
+          testid='announce'
+          text={
+            entry
               ? `撤回后 ${year} 年重新按暂定规则计算（法定节假日照常，调休不计），相关期限可能变化。确定撤回吗？`
-              : `请先逐日录入 ${year} 年的全部放假和调休日期。标记为已公布后，该年不再套用法定节假日的暂定规则，未录入的节日将按工作日计算。确定标记吗？`}
-          </Text>
-          {error ? <ErrorBlock message={error} /> : null}
-          <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='announce-yes' onClick={change}>
-            确认
-          </Button>
-          <Button className='btn btn--secondary' data-testid='announce-no' onClick={() => setAsking(false)}>
-            取消
-          </Button>
-        </View>
+              : `请先逐日录入 ${year} 年的全部放假和调休日期。标记为已公布后，该年不再套用法定节假日的暂定规则，未录入的节日将按工作日计算。确定标记吗？`
+          }
+          onYes={change}
+          onNo={() => setAsking(false)}
+        />
       ) : null}
     </View>
   )
@@ -147,24 +134,15 @@ function Legend() {
 function DayPanel({ day, g, editor, onChanged }: { day: string; g: GridCalendar; editor: boolean; onChanged: (n: string) => void }) {
   const info = dayInfo(day, g)
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const toggle = async () => {
-    if (busy) return
-    setError(null)
-    try {
+  const { busy, error, setError, run } = useAction()
+  const toggle = () =>
+    run(async () => {
       const p = noteProblem(note)
       if (p) throw new AppError('invalid_input', p)
-      setBusy(true)
       await setCalendarDay(day, !info.isWorkday, note.trim())
       setNote('')
       onChanged(`已将 ${dayLabel(day)} 设为${info.isWorkday ? '休息日' : '工作日'}`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='day-panel' data-day={day} data-kind={info.kind}>
       <Text className='card__title'>{dayLabel(day)}</Text>
@@ -233,11 +211,7 @@ function Calendar({ editor }: { editor: boolean }) {
           </View>
         ))}
       </View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='calendar-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='calendar-done' />
       {data.state.status === 'loading' ? <Loading /> : null}
       {data.state.status === 'error' ? <ErrorBlock message={data.state.error.message} onRetry={data.reload} /> : null}
       {data.state.status === 'done' ? (

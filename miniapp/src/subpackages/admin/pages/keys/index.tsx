@@ -1,13 +1,13 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
+import { SupervisorGate } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import {
   HALL_DEVICE_KINDS,
   KEY_KIND_LABELS,
-  overseenRegions,
   type CreatedKey,
   type IngestKeyKind,
   type IngestKeyRow,
@@ -15,12 +15,12 @@ import {
 } from '../../../../../../shared/admin-people.ts'
 import type { DeviceKind } from '../../../../../../shared/ingest.ts'
 import { REGIONS } from '../../../../../../shared/regions.ts'
-import { whoami } from '../../../../lib/api.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { AppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { createBusinessSystem, createRatingDevice, ingestKeys, keyHalls, revokeKey } from '../../../../lib/ingest-keys-api.ts'
-import { summarizeWhoami } from '../../../../lib/roles.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
 
@@ -89,31 +89,22 @@ function CreateKey({ regions, onCreated }: { regions: string[]; onCreated: (c: C
   const [name, setName] = useState('')
   const [hall, setHall] = useState<string | null>(null)
   const [region, setRegion] = useState<string | null>(regions.length === 1 ? (regions[0] ?? null) : null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
   const halls = useAsync<KeyHallRow[]>(() => keyHalls())
-  const submit = async () => {
-    if (busy) return
-    setError(null)
-    try {
+  const submit = () =>
+    run(async () => {
       if (!kind) throw new AppError('invalid_input', '请选择类型')
       const n = name.trim()
       if (n.length < 1 || n.length > 100) throw new AppError('invalid_input', '请填写名称（1–100 个字）')
       if (isHallKind(kind) && !hall) throw new AppError('invalid_input', '请选择设备所在的大厅')
       if (!isHallKind(kind) && !region) throw new AppError('invalid_input', '请选择地区')
-      setBusy(true)
       const created =
         kind === 'business_system'
           ? await createBusinessSystem(n, region ?? '')
           : await createRatingDevice(kind, n, isHallKind(kind) ? hall : null, isHallKind(kind) ? null : region)
       setName('')
       onCreated({ ...created, name: n, kind })
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='create-key'>
       <Text className='card__title'>新建接入密钥</Text>
@@ -178,20 +169,9 @@ function CreateKey({ regions, onCreated }: { regions: string[]; onCreated: (c: C
 
 function KeyCard({ k, onRevoked }: { k: IngestKeyRow; onRevoked: (n: string) => void }) {
   const [asking, setAsking] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
   const revoke = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await revokeKey(k.key_id)
-      onRevoked(`已停用“${k.name}”的密钥，其后用它签名的请求都会被拒绝`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
+    await revokeKey(k.key_id)
+    onRevoked(`已停用“${k.name}”的密钥，其后用它签名的请求都会被拒绝`)
   }
   const active = k.status === 'active'
   return (
@@ -218,16 +198,13 @@ function KeyCard({ k, onRevoked }: { k: IngestKeyRow; onRevoked: (n: string) => 
         </Button>
       ) : null}
       {active && asking ? (
-        <View className='confirm' data-testid='revoke-key-confirm'>
-          <Text className='confirm__text'>确定停用“{k.name}”的密钥吗？停用后不能恢复，该设备或系统推送的数据将全部被拒绝。</Text>
-          {error ? <ErrorBlock message={error} /> : null}
-          <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='revoke-key-yes' onClick={revoke}>
-            确认停用
-          </Button>
-          <Button className='btn btn--secondary' data-testid='revoke-key-no' onClick={() => setAsking(false)}>
-            取消
-          </Button>
-        </View>
+        <ConfirmPanel
+          testid='revoke-key'
+          text={`确定停用“${k.name}”的密钥吗？停用后不能恢复，该设备或系统推送的数据将全部被拒绝。`}
+          yes='确认停用'
+          onYes={revoke}
+          onNo={() => setAsking(false)}
+        />
       ) : null}
     </View>
   )
@@ -256,11 +233,7 @@ function Keys({ regions }: { regions: string[] }) {
           }}
         />
       )}
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='keys-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='keys-done' />
       <Text className='section__title'>已有的接入密钥</Text>
       <View className='choices'>
         {(Object.keys(FILTERS) as StatusFilter[]).map((f) => (
@@ -300,19 +273,12 @@ function Keys({ regions }: { regions: string[] }) {
   )
 }
 
-function Gate() {
-  const { state, reload } = useAsync(async () => summarizeWhoami(await whoami()))
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const scopes = (state.data?.roles ?? []).filter((g) => g.role === 'supervisor').map((g) => g.scopeRegionCode ?? '')
-  if (scopes.length === 0) return <Empty label='只有监督员可以管理设备和业务系统的接入密钥' />
-  return <Keys regions={overseenRegions(REGIONS, scopes).map((r) => r.code)} />
-}
-
 export default function KeysPage() {
   return (
     <Shell title='设备与业务系统密钥'>
-      <LoginGate reason='监督员登录后管理接入密钥'>{() => <Gate />}</LoginGate>
+      <LoginGate reason='监督员登录后管理接入密钥'>
+        {() => <SupervisorGate denied='只有监督员可以管理设备和业务系统的接入密钥'>{(regions) => <Keys regions={regions.map((r) => r.code)} />}</SupervisorGate>}
+      </LoginGate>
     </Shell>
   )
 }

@@ -3,7 +3,7 @@ import { Button, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import {
   ADMIN_LIMITS,
   DEFAULT_RATING_CHANNELS,
@@ -82,11 +82,7 @@ function Matters({ unitId, unitName }: { unitId: string; unitName: string }) {
       <Text className='section__title'>
         {unitName}的事项（{rows.length}）
       </Text>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='saved'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='saved' />
       {editing?.row === null ? (
         <MatterForm unitId={unitId} row={null} onDone={done(null)} onCancel={() => setEditing(null)} />
       ) : (

@@ -3,8 +3,8 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import { ErrorBlock } from '../../../../components/StatusBlock.tsx'
 import { saveErrorMessage } from '../../../../lib/admin-org-api.ts'
 import { whoami } from '../../../../lib/api.ts'
-import { summarizeWhoami } from '../../../../lib/roles.ts'
-import { overseenRegions } from '../../../../../../shared/admin-org.ts'
+import { summarizeWhoami, supervisedRegions } from '../../../../lib/roles.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { REGIONS } from '../../../../../../shared/regions.ts'
 
 /**
@@ -56,6 +56,32 @@ export function EditForm({ title, testid, check, save, duplicateHint, onDone, on
           取消
         </Button>
       </View>
+    </View>
+  )
+}
+
+/**
+ * An irreversible action behind an inline question (`<testid>-confirm`): `<testid>-yes` runs it,
+ * its refusal shown in the server's words; `<testid>-no` (取消) closes.
+ */
+export function ConfirmPanel({ testid, text, yes = '确认', onYes, onNo }: {
+  testid: string
+  text: ReactNode
+  yes?: string
+  onYes: () => Promise<void>
+  onNo: () => void
+}) {
+  const { busy, error, run } = useAction()
+  return (
+    <View className='confirm' data-testid={`${testid}-confirm`}>
+      <Text className='confirm__text'>{text}</Text>
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid={`${testid}-yes`} onClick={() => run(onYes)}>
+        {yes}
+      </Button>
+      <Button className='btn btn--secondary' data-testid={`${testid}-no`} onClick={onNo}>
+        取消
+      </Button>
     </View>
   )
 }
@@ -124,9 +150,7 @@ export interface RegionOption {
  * for it, refusing what the caller may not do.
  */
 export async function loadRegionOptions(asked: string | undefined): Promise<RegionOption[]> {
-  const identity = summarizeWhoami(await whoami())
-  const scopes = (identity?.roles ?? []).filter((g) => g.role === 'supervisor').map((g) => g.scopeRegionCode ?? '')
-  const options = overseenRegions(scopes)
+  const options: RegionOption[] = supervisedRegions(summarizeWhoami(await whoami()))
   const extra = REGIONS.find((r) => r.code === asked)
   if (extra && !options.some((o) => o.code === extra.code)) options.push({ code: extra.code, name: extra.name })
   return options

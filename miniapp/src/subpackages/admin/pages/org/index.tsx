@@ -3,7 +3,7 @@ import { Button, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import {
   ADMIN_LIMITS,
   HALL_KIND_LABELS,
@@ -265,11 +265,7 @@ function RegionAdmin({ region }: { region: string }) {
   const list = units.state.data
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='saved'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='saved' />
       <Units region={region} units={list} editing={editing} setEditing={setEditing} onSaved={onSaved} />
       <Halls key={version} version={version} region={region} units={list} editing={editing} setEditing={setEditing} onSaved={onSaved} />
     </View>

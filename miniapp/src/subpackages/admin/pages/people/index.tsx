@@ -2,11 +2,10 @@ import { useState } from 'react'
 import { Button, Input, Picker, Text, View } from '@tarojs/components'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import {
   grantableRoles,
   identifierKind,
-  overseenRegions,
   validityProblem,
   type FoundUserRow,
 } from '../../../../../../shared/admin-people.ts'
@@ -24,9 +23,11 @@ import {
   type GrantScope,
 } from '../../../../lib/admin-people-api.ts'
 import { unitsOfRegion, whoami } from '../../../../lib/api.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
-import { roleLabel, summarizeWhoami, type Identity } from '../../../../lib/roles.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import { roleLabel, summarizeWhoami, supervisedRegions, type Identity } from '../../../../lib/roles.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
 
@@ -51,21 +52,6 @@ function Verified({ on }: { on: boolean }) {
 /** Revoke with an inline confirmation (the person and the role are named again before it goes). */
 function Revoke({ r, onDone }: { r: PersonRole; onDone: (notice: string) => void }) {
   const [asking, setAsking] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const go = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await revokeRole(r.roleId)
-      onDone(`已撤销 ${r.maskedName} 的“${roleLabel(r.role)}”角色`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
   if (!asking) {
     return (
       <Button className='btn btn--secondary' data-testid='revoke' onClick={() => setAsking(true)}>
@@ -74,18 +60,16 @@ function Revoke({ r, onDone }: { r: PersonRole; onDone: (notice: string) => void
     )
   }
   return (
-    <View className='confirm' data-testid='revoke-confirm'>
-      <Text className='confirm__text'>
-        确定撤销 {r.maskedName} 在 {r.where} 的“{roleLabel(r.role)}”角色吗？撤销后对方立即失去相应权限。
-      </Text>
-      {error ? <ErrorBlock message={error} /> : null}
-      <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='revoke-yes' onClick={go}>
-        确认撤销
-      </Button>
-      <Button className='btn btn--secondary' data-testid='revoke-no' onClick={() => setAsking(false)}>
-        取消
-      </Button>
-    </View>
+    <ConfirmPanel
+      testid='revoke'
+      text={`确定撤销 ${r.maskedName} 在 ${r.where} 的“${roleLabel(r.role)}”角色吗？撤销后对方立即失去相应权限。`}
+      yes='确认撤销'
+      onYes={async () => {
+        await revokeRole(r.roleId)
+        onDone(`已撤销 ${r.maskedName} 的“${roleLabel(r.role)}”角色`)
+      }}
+      onNo={() => setAsking(false)}
+    />
   )
 }
 
@@ -109,25 +93,16 @@ function Assign({ r, onDone }: { r: PersonRole; onDone: (notice: string) => void
   const [windowId, setWindowId] = useState<string | null>(null)
   const [from, setFrom] = useState(today())
   const [to, setTo] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async () => {
-    if (busy) return
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const submit = () =>
+    run(async () => {
       if (!windowId) throw new AppError('invalid_input', '请选择窗口')
       const p = validityProblem(from, to)
       if (p) throw new AppError('invalid_input', p)
-      setBusy(true)
       await assignWindow(r.userId, windowId, from, to)
       const name = windows.state.status === 'done' ? windows.state.data.find((w) => w.window_id === windowId)?.window_name : ''
       onDone(`已安排 ${r.maskedName} 到${name ?? '所选窗口'}，自 ${from} 起${to ? `至 ${to}` : ''}`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='subform' data-testid='assign-form'>
       <Text className='field-label'>窗口</Text>
@@ -202,8 +177,7 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
   const [found, setFound] = useState<FoundUserRow[] | null>(null)
   const [person, setPerson] = useState<FoundUserRow | null>(null)
   const [role, setRole] = useState<StaffRole | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
   const roles = target ? grantableRoles(target.scope.kind, asSupervisor) : []
   const chosen = role !== null && roles.includes(role) ? role : initialRole(roles)
   const pickTarget = (t: GrantTarget) => {
@@ -213,43 +187,27 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
     setRole(null)
     setError(null)
   }
-  const lookup = async () => {
-    if (busy) return
-    setError(null)
-    setFound(null)
-    setPerson(null)
-    try {
+  const lookup = () =>
+    run(async () => {
+      setFound(null)
+      setPerson(null)
       if (!target) throw new AppError('invalid_input', '请先选择授予角色的单位或地区')
       if (!identifierKind(identifier)) throw new AppError('invalid_input', '请输入 11 位手机号码或 18 位身份证号码')
-      setBusy(true)
       const rows = await findUser(identifier, target.scope)
       setFound(rows)
       if (rows.length === 1) setPerson(rows[0] ?? null)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const grant = async () => {
-    if (busy) return
-    setError(null)
-    try {
+    })
+  const grant = () =>
+    run(async () => {
       if (!target) throw new AppError('invalid_input', '请选择单位或地区')
       if (!person) throw new AppError('invalid_input', '请先查找并选择人员')
       if (!chosen) throw new AppError('invalid_input', '请选择角色')
-      setBusy(true)
       await grantRole(person.user_id, chosen, target.scope)
       setIdentifier('')
       setFound(null)
       setPerson(null)
       onDone(`已授予 ${person.masked_name} ${target.label}的“${roleLabel(chosen)}”角色`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='grant'>
       <Text className='card__title'>授予角色</Text>
@@ -381,11 +339,7 @@ function RegionPeople({ identity, regionCode }: { identity: Identity; regionCode
   }))
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='people-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='people-done' />
       <Grant key={regionCode} targets={targets} asSupervisor onDone={onDone} />
       <Text className='section__title'>{regionName}的人员（{rows.length}）</Text>
       <List rows={rows} canRevoke={(r) => !(r.role === 'supervisor' && r.userId === identity.userId)} onDone={onDone} />
@@ -404,11 +358,7 @@ function UnitPeople({ unitId, unitName }: { unitId: string; unitName: string }) 
   const targets: GrantTarget[] = [{ key: unitId, label: unitName, scope: { kind: 'unit', unitId } }]
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='people-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='people-done' />
       <Grant key={unitId} targets={targets} asSupervisor={false} onDone={onDone} />
       <Text className='section__title'>{unitName}的人员</Text>
       {data.state.status === 'loading' ? <Loading /> : null}
@@ -440,8 +390,7 @@ function People() {
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
   const identity = state.data
   if (!identity) return <Empty label='只有监督员和单位管理员可以管理人员' />
-  const supervised = identity.roles.filter((g) => g.role === 'supervisor').map((g) => g.scopeRegionCode ?? '')
-  const regions = overseenRegions(REGIONS, supervised)
+  const regions = supervisedRegions(identity)
   const adminUnits = identity.roles.filter((g) => g.role === 'unit_admin' && g.unitId).map((g) => ({ id: g.unitId ?? '', name: g.unitName ?? '' }))
   const choices = [
     ...regions.map((r) => ({ key: `region:${r.code}`, label: r.name })),

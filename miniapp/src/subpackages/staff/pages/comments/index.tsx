@@ -3,33 +3,25 @@ import { Button, Text, Textarea, View } from '@tarojs/components'
 import { CommentBody, CommentHistory } from '../../../../components/DeskCommentBits.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import type { CommentRow, CommentStatus } from '../../../../../../shared/comments.ts'
 import { replyComment, unitComments } from '../../../../lib/desk-comments-api.ts'
 import { countByStatus, statusLabel, textProblem, trimText, unitCanReply } from '../../../../lib/desk-comments-view.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
 
 function ReplyForm({ c, onDone }: { c: CommentRow; onDone: (n: string) => void }) {
   const [text, setText] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, setError, run } = useAction()
+  const submit = () =>
+    run(async () => {
       const p = textProblem(text, true)
       if (p) throw new AppError('invalid_input', p)
       await replyComment(c.id, trimText(text))
       onDone('答复已发送，提出意见的群众可在“意见建议”中看到')
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View data-testid='form-reply'>
       <Text className='field-label'>答复内容（群众可见，最多 1000 字）</Text>
@@ -80,11 +72,7 @@ function Inbox() {
   return (
     <View>
       <Text className='hint'>监督员转办给本单位的群众意见、投诉和表扬。请及时核实并答复；答复后由监督员办结。</Text>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='reply-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='reply-done' />
       <View className='counts'>
         {TABS.map((t) => (
           <View key={t} className={`count${t === tab ? ' count--on' : ''}`} data-testid={`tab-${t}`} onClick={() => setTab(t)}>

@@ -3,7 +3,7 @@ import { Button, Picker, Text, Textarea, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { OrderBadges } from '../../../../components/WorkOrderBits.tsx'
 import {
   APPEAL_REASON_LABELS,
@@ -44,6 +44,7 @@ import {
 } from '../../../../lib/staff-api.ts'
 import { loadOrders } from '../../../../lib/staff-load.ts'
 import { ACTION_LABELS, actionsFor, lengthProblem, staffTimeline, type StaffAction } from '../../../../lib/staff-view.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
 
@@ -85,28 +86,19 @@ function ActionForm({ title, testid, submit, onDone, children }: {
   onDone: (notice: string) => void
   children: ReactNode
 }) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const run = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const send = () =>
+    run(async () => {
       const notice = await submit()
       if (notice !== null) onDone(notice)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid={`form-${testid}`}>
       <Text className='card__title'>{title}</Text>
       {children}
       {error ? <ErrorBlock message={error} /> : null}
       <View className='card__actions'>
-        <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid={`submit-${testid}`} onClick={run}>
+        <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid={`submit-${testid}`} onClick={send}>
           {busy ? '正在提交…' : '提交'}
         </Button>
       </View>
@@ -328,26 +320,14 @@ function RevealContact({ id }: { id: string }) {
 function AssignHandler({ id, handlers, onDone }: { id: string; handlers: HandlerRow[]; onDone: (n: string) => void }) {
   const current = handlers.find((h) => h.is_handler)?.user_id ?? null
   const [pick, setPick] = useState<string | null>(current)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const assign = async () => {
-    if (busy) return
-    setError(null)
-    const chosen = handlers.find((h) => h.user_id === pick)
-    if (!chosen) {
-      setError('请选择承办人')
-      return
-    }
-    setBusy(true)
-    try {
+  const { busy, error, setError, run } = useAction()
+  const assign = () =>
+    run(async () => {
+      const chosen = handlers.find((h) => h.user_id === pick)
+      if (!chosen) throw new AppError('invalid_input', '请选择承办人')
       await assignWorkOrder(id, chosen.user_id)
       onDone(`已指定 ${chosen.masked_name} 为承办人`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='assign'>
       <Text className='card__title'>指定承办人</Text>
@@ -395,11 +375,7 @@ function Order({ id }: { id: string }) {
   }
   return (
     <View data-testid='order' data-status={row.status}>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='action-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='action-done' />
       <View className='card'>
         <OrderBadges row={row} today={today} cal={cal} />
         <Text className='wo__title'>{row.matter_name ?? '窗口服务评价'}</Text>

@@ -1,13 +1,13 @@
 import { useState } from 'react'
 import { Button, Text, Textarea, View } from '@tarojs/components'
+import { UnitChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
-import type { UnitRow } from '../../../../../../shared/schemas.ts'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { APPEAL_REASON_LABELS, APPEAL_STATUS_LABELS, APPEAL_STATUSES, type AppealStatus } from '../../../../../../shared/staff.ts'
 import type { AppealReviewRow } from '../../../../../../shared/supervise.ts'
-import { unitsOfRegion } from '../../../../lib/api.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
@@ -20,26 +20,16 @@ import '../../supervise.scss'
 function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: string) => void }) {
   const [note, setNote] = useState('')
   const [unit, setUnit] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
   const rerouting = appeal.reason === 'wrong_unit'
-  const units = useAsync<UnitRow[]>(() => (rerouting ? unitsOfRegion(appeal.region_code) : Promise.resolve([])))
-  const decide = async (approve: boolean) => {
-    if (busy) return
-    setError(null)
-    try {
+  const decide = (approve: boolean) =>
+    run(async () => {
       const p = lengthProblem('审核意见', note, 2, 1000)
       if (p) throw new AppError('invalid_input', p)
       if (approve && rerouting && !unit) throw new AppError('invalid_input', '非本单位职责：请选择应当负责的单位')
-      setBusy(true)
       const r = await reviewAppeal(appeal.id, approve, note.trim(), approve && rerouting ? unit : null)
       onDone(r.status === 'approved' ? (r.new_work_order_id ? '申诉成立，差评已转交责任单位' : '申诉成立，该差评不计入考核') : '申诉不成立，单位须在 15 个工作日内整改')
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View data-testid='decide'>
       <Text className='field-label'>审核意见（必填）</Text>
@@ -50,20 +40,7 @@ function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: 
       {rerouting ? (
         <View>
           <Text className='field-label'>转交给（申诉成立时）</Text>
-          {units.state.status === 'loading' ? <Loading /> : null}
-          {units.state.status === 'error' ? <ErrorBlock message={units.state.error.message} onRetry={units.reload} /> : null}
-          <View className='choices'>
-            {units.state.status === 'done'
-              ? units.state.data
-                  .filter((u) => u.name !== appeal.unit_name)
-                  .map((u) => (
-                    <View key={u.id} className={`choice${unit === u.id ? ' choice--on' : ''}`} data-testid='reroute-unit' onClick={() => setUnit(u.id)}>
-                      {unit === u.id ? '◉ ' : '○ '}
-                      {u.name}
-                    </View>
-                  ))
-              : null}
-          </View>
+          <UnitChoices region={appeal.region_code} value={unit} onChange={setUnit} testid='reroute-unit' exclude={(u) => u.name === appeal.unit_name} />
         </View>
       ) : null}
       {error ? <ErrorBlock message={error} /> : null}
@@ -113,11 +90,7 @@ function List({ status }: { status: AppealStatus }) {
   const [notice, setNotice] = useState<string | null>(null)
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='review-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='review-done' />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' && state.data.length === 0 ? <Empty label='没有这类申诉' /> : null}

@@ -1,60 +1,20 @@
 import { useState } from 'react'
-import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
+import { Button, Input, Text, Textarea, View } from '@tarojs/components'
+import { lastMonth, PeriodFields, RegionChoices, SupervisorGate, UnitChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
-import type { UnitRow } from '../../../../../../shared/schemas.ts'
-import { unitsOfRegion } from '../../../../lib/api.ts'
-import { toAppError } from '../../../../lib/errors.ts'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
+import type { RegionChoice } from '../../../../../../shared/regions.ts'
+import { AppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
-import { deskIdentity, recordThirdPartyAssessment, thirdPartyAssessments } from '../../../../lib/sampling-api.ts'
-import { assessmentProblem, parseScore, scoreText, supervisedRegions, type RegionChoice } from '../../../../lib/sampling-view.ts'
-import { todayInShanghai } from '../../../../lib/staff-load.ts'
-import { periodPresets } from '../../../../lib/staff-view.ts'
+import { recordThirdPartyAssessment, thirdPartyAssessments } from '../../../../lib/sampling-api.ts'
+import { assessmentProblem, parseScore, scoreText } from '../../../../lib/sampling-view.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
-import './index.scss'
-
-function DateField({ label, testid, value, onChange }: { label: string; testid: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <View className='desk-field'>
-      <Text className='field-label'>{label}</Text>
-      <Picker mode='date' value={value} onChange={(e) => onChange(String(e.detail.value))}>
-        <View className='choice' data-testid={testid}>
-          {value}（点此修改）
-        </View>
-      </Picker>
-    </View>
-  )
-}
-
-function UnitChoices({ region, unit, onChange }: { region: string; unit: string | null; onChange: (id: string | null) => void }) {
-  const { state, reload } = useAsync<UnitRow[]>(() => unitsOfRegion(region))
-  return (
-    <View>
-      <Text className='field-label'>评估对象</Text>
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
-      <View className='choices'>
-        <View className={`choice${unit === null ? ' choice--on' : ''}`} data-testid='target-region' onClick={() => onChange(null)}>
-          {unit === null ? '◉ ' : '○ '}整个地区
-        </View>
-        {state.status === 'done'
-          ? state.data.map((u) => (
-              <View key={u.id} className={`choice${unit === u.id ? ' choice--on' : ''}`} data-testid='target-unit' data-unit={u.id} onClick={() => onChange(u.id)}>
-                {unit === u.id ? '◉ ' : '○ '}
-                {u.name}
-              </View>
-            ))
-          : null}
-      </View>
-    </View>
-  )
-}
 
 function AssessmentForm({ regions, onSaved }: { regions: RegionChoice[]; onSaved: (notice: string) => void }) {
-  const presets = periodPresets(todayInShanghai())
-  const initial = presets.find((p) => p.key === 'prev') ?? presets[0]!
+  const initial = lastMonth()
   const [region, setRegion] = useState(regions[0]?.code ?? '')
   const [unit, setUnit] = useState<string | null>(null)
   const [from, setFrom] = useState(initial.from)
@@ -63,20 +23,13 @@ function AssessmentForm({ regions, onSaved }: { regions: RegionChoice[]; onSaved
   const [score, setScore] = useState('')
   const [summary, setSummary] = useState('')
   const [ref, setRef] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const save = async () => {
-    if (busy) return
-    setError(null)
-    const input = { regionCode: region, unitId: unit, from, to, assessorOrg: org, score, summary, attachmentRef: ref }
-    const problem = assessmentProblem(input)
-    const value = parseScore(score)
-    if (problem || value === null) {
-      setError(problem ?? '评估得分应在 0 到 100 之间')
-      return
-    }
-    setBusy(true)
-    try {
+  const { busy, error, run } = useAction()
+  const save = () =>
+    run(async () => {
+      const input = { regionCode: region, unitId: unit, from, to, assessorOrg: org, score, summary, attachmentRef: ref }
+      const problem = assessmentProblem(input)
+      const value = parseScore(score)
+      if (problem || value === null) throw new AppError('invalid_input', problem ?? '评估得分应在 0 到 100 之间')
       const row = await recordThirdPartyAssessment({
         regionCode: unit === null ? region : null,
         unitId: unit,
@@ -92,52 +45,30 @@ function AssessmentForm({ regions, onSaved }: { regions: RegionChoice[]; onSaved
       setSummary('')
       setRef('')
       onSaved(`已录入：${row.unit_name ?? row.region_name} ${row.period_from} 至 ${row.period_to}，${scoreText(row.score)}`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='assessment-form'>
       <Text className='card__title'>录入第三方评估</Text>
       <Text className='field-label'>地区</Text>
-      <View className='choices'>
-        {regions.map((r) => (
-          <View
-            key={r.code}
-            className={`choice${r.code === region ? ' choice--on' : ''}`}
-            data-testid={`region-${r.code}`}
-            onClick={() => {
-              setRegion(r.code)
-              setUnit(null)
-            }}
-          >
-            {r.name}
-          </View>
-        ))}
-      </View>
-      <UnitChoices key={region} region={region} unit={unit} onChange={setUnit} />
-      <Text className='field-label'>评估时段</Text>
-      <View className='choices'>
-        {presets.map((p) => (
-          <View
-            key={p.key}
-            className={`choice${p.from === from && p.to === to ? ' choice--on' : ''}`}
-            data-testid={`period-${p.key}`}
-            onClick={() => {
-              setFrom(p.from)
-              setTo(p.to)
-            }}
-          >
-            {p.label}
-          </View>
-        ))}
-      </View>
-      <View className='desk-row'>
-        <DateField label='开始日期' testid='period-from' value={from} onChange={setFrom} />
-        <DateField label='结束日期' testid='period-to' value={to} onChange={setTo} />
-      </View>
+      <RegionChoices
+        regions={regions}
+        value={region}
+        onChange={(code) => {
+          setRegion(code)
+          setUnit(null)
+        }}
+      />
+      <Text className='field-label'>评估对象</Text>
+      <UnitChoices key={region} region={region} value={unit} onChange={setUnit} testid='target-unit' none={{ label: '整个地区', testid: 'target-region' }} />
+      <PeriodFields
+        label='评估时段'
+        from={from}
+        to={to}
+        onChange={(f, t) => {
+          setFrom(f)
+          setTo(t)
+        }}
+      />
       <View className='desk-row'>
         <View className='desk-field'>
           <Text className='field-label'>评估机构</Text>
@@ -198,21 +129,12 @@ function List({ version }: { version: number }) {
   )
 }
 
-function Assessments() {
-  const { state, reload } = useAsync(deskIdentity)
+function Assessments({ regions }: { regions: RegionChoice[] }) {
   const [notice, setNotice] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const regions = supervisedRegions(state.data)
-  if (regions.length === 0) return <Empty label='第三方评估仅限监督员录入' />
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='assessment-saved'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='assessment-saved' />
       <AssessmentForm
         regions={regions}
         onSaved={(n) => {
@@ -228,7 +150,9 @@ function Assessments() {
 export default function AssessmentsPage() {
   return (
     <Shell title='第三方评估'>
-      <LoginGate reason='监督员登录后录入第三方评估'>{() => <Assessments />}</LoginGate>
+      <LoginGate reason='监督员登录后录入第三方评估'>
+        {() => <SupervisorGate denied='第三方评估仅限监督员录入'>{(regions) => <Assessments regions={regions} />}</SupervisorGate>}
+      </LoginGate>
     </Shell>
   )
 }

@@ -1,17 +1,16 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import { CommentBody, CommentHistory } from '../../../../components/DeskCommentBits.tsx'
+import { RegionChoices, SupervisorGate, UnitChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { COMMENT_KIND_LABELS, COMMENT_KINDS, COMMENT_SOURCE_LABELS, COMMENT_STATUSES, type CommentKind, type CommentRow, type CommentStatus } from '../../../../../../shared/comments.ts'
-import type { UnitRow } from '../../../../../../shared/schemas.ts'
-import { unitsOfRegion } from '../../../../lib/api.ts'
+import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import { closeComment, recordComment, revealCommentContact, routeComment, supervisorComments } from '../../../../lib/desk-comments-api.ts'
 import { closeNeedsReason, contactProblem, RECORDED_SOURCES, statusLabel, supervisorActions, textProblem, trimText, type SupervisorCommentAction } from '../../../../lib/desk-comments-view.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
-import { deskIdentity } from '../../../../lib/sampling-api.ts'
-import { supervisedRegions, type RegionChoice } from '../../../../lib/sampling-view.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
 import './index.scss'
@@ -26,72 +25,17 @@ function Form({ testid, title, submitLabel, submit, watch, children }: {
   watch: string
   children: ReactNode
 }) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
   useEffect(() => setError(null), [watch])
-  const run = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await submit()
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
   return (
     <View className='side__col' data-testid={`form-${testid}`}>
       <Text className='section__title'>{title}</Text>
       {children}
       {error ? <ErrorBlock message={error} /> : null}
       <View className='card__actions'>
-        <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid={`submit-${testid}`} onClick={run}>
+        <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid={`submit-${testid}`} onClick={() => run(submit)}>
           {busy ? '正在提交…' : submitLabel}
         </Button>
-      </View>
-    </View>
-  )
-}
-
-function RegionChoices({ regions, value, onChange, testid }: { regions: RegionChoice[]; value: string; onChange: (code: string) => void; testid: string }) {
-  return (
-    <View className='choices'>
-      {regions.map((r) => (
-        <View key={r.code} className={`choice${r.code === value ? ' choice--on' : ''}`} data-testid={`${testid}-${r.code}`} onClick={() => onChange(r.code)}>
-          {r.name}
-        </View>
-      ))}
-    </View>
-  )
-}
-
-/** Units of one region, as choices; `none` adds a first choice for "no unit". */
-function UnitPicker({ region, value, onChange, exclude, none }: { region: string; value: string | null; onChange: (id: string | null) => void; exclude: string | null; none?: string }) {
-  const { state, reload } = useAsync<UnitRow[]>(() => unitsOfRegion(region))
-  return (
-    <View>
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
-      {state.status === 'done' && state.data.length === 0 ? <Empty label='该地区没有登记单位' /> : null}
-      <View className='choices'>
-        {none !== undefined ? (
-          <View className={`choice${value === null ? ' choice--on' : ''}`} data-testid='unit-none' onClick={() => onChange(null)}>
-            {value === null ? '◉ ' : '○ '}
-            {none}
-          </View>
-        ) : null}
-        {state.status === 'done'
-          ? state.data
-              .filter((u) => u.id !== exclude)
-              .map((u) => (
-                <View key={u.id} className={`choice${value === u.id ? ' choice--on' : ''}`} data-testid='unit-choice' data-unit={u.id} onClick={() => onChange(u.id)}>
-                  {value === u.id ? '◉ ' : '○ '}
-                  {u.name}
-                </View>
-              ))
-          : null}
       </View>
     </View>
   )
@@ -121,7 +65,7 @@ function RouteForm({ c, regions, onDone }: { c: CommentRow; regions: RegionChoic
         setUnit(null)
       }} />
       <Text className='field-label'>承办单位</Text>
-      <UnitPicker key={region} region={region} value={unit} onChange={setUnit} exclude={c.unit_id} />
+      <UnitChoices key={region} region={region} value={unit} onChange={setUnit} testid='unit-choice' exclude={(u) => u.id === c.unit_id} emptyLabel='该地区没有登记单位' />
       <Text className='field-label'>转办说明（可不填）</Text>
       <Textarea className='textarea' data-testid='route-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
     </Form>
@@ -154,22 +98,13 @@ function CloseForm({ c, onDone }: { c: CommentRow; onDone: (n: string) => void }
 /** The contact in clear, on request: the server logs each reveal, and the screen says so first. */
 function Contact({ c }: { c: CommentRow }) {
   const [contact, setContact] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useAction()
   if (c.contact_masked === '') return <Text className='card__line'>未留联系方式</Text>
-  const reveal = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const reveal = () =>
+    run(async () => {
       const r = await revealCommentContact(c.id)
       setContact(r.contact ?? r.contact_masked)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View data-testid='contact'>
       <Text className='card__line'>联系方式：{c.contact_masked}</Text>
@@ -268,7 +203,7 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
           setUnit(null)
         }} />
         <Text className='field-label'>承办单位</Text>
-        <UnitPicker key={region} region={region} value={unit} onChange={setUnit} exclude={null} none='暂不转办' />
+        <UnitChoices key={region} region={region} value={unit} onChange={setUnit} testid='unit-choice' none={{ label: '暂不转办', testid: 'unit-none' }} emptyLabel='该地区没有登记单位' />
         <Text className='field-label'>来电人/来信人联系方式（可不填，仅监督员可查看）</Text>
         <Input className='input' data-testid='record-contact' value={contact} maxlength={-1} placeholder='电话或电子邮箱' placeholderStyle='color:#5b616b' onInput={(e) => setContact(e.detail.value)} />
       </Form>
@@ -302,26 +237,17 @@ function Inbox({ status, region, regions, onNotice }: { status: CommentStatus | 
   )
 }
 
-function Desk() {
-  const { state, reload } = useAsync(deskIdentity)
+function Desk({ regions }: { regions: RegionChoice[] }) {
   const [status, setStatus] = useState<CommentStatus | null>('received')
   const [region, setRegion] = useState<string | null>(null)
   const [recording, setRecording] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const regions = supervisedRegions(state.data)
-  if (regions.length === 0) return <Empty label='综合点评由监督员处理' />
   const shownRegion = region ?? regions[0]!.code
   const tabs: Array<CommentStatus | null> = [...COMMENT_STATUSES, null]
   return (
     <View>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='comment-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='comment-done' />
       <Button className='btn btn--secondary' data-testid='toggle-record' onClick={() => setRecording((r) => !r)}>
         {recording ? '收起登记表' : '登记来电、来信（12345热线、监督平台、电子邮箱）'}
       </Button>
@@ -355,7 +281,9 @@ function Desk() {
 export default function SuperviseCommentsPage() {
   return (
     <Shell title='综合点评 · 意见箱'>
-      <LoginGate reason='监督员登录后处理综合点评'>{() => <Desk />}</LoginGate>
+      <LoginGate reason='监督员登录后处理综合点评'>
+        {() => <SupervisorGate denied='综合点评由监督员处理'>{(regions) => <Desk regions={regions} />}</SupervisorGate>}
+      </LoginGate>
     </Shell>
   )
 }

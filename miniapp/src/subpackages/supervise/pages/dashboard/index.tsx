@@ -1,13 +1,15 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
+import { RegionChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
 import { STATS_GROUP_LABELS, STATS_RATE_LABELS, STATS_RATES, type StatsGroup, type StatsRate, type StatsRow } from '../../../../../../shared/supervise.ts'
 import { CHANNEL_LABELS } from '../../../../../../shared/staff.ts'
+import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import type { UnitRow } from '../../../../../../shared/schemas.ts'
 import { unitsOfRegion, whoami } from '../../../../lib/api.ts'
-import { regionChoiceLabel, supervisedRegions, type RegionOption } from '../../../../lib/desk-view.ts'
+import { summarizeWhoami, supervisedRegions } from '../../../../lib/roles.ts'
 import { statsFor } from '../../../../lib/staff-api.ts'
 import { todayInShanghai } from '../../../../lib/staff-load.ts'
 import { percent, periodPresets, rankBy, rankingView, totalsOf, type RankItem } from '../../../../lib/staff-view.ts'
@@ -157,7 +159,7 @@ function UnitChoices({ region, unit, onUnit }: { region: string; unit: string | 
 
 /** Region (the supervisor's scope, then the regions below it) and unit pickers. */
 function ScopePicker({ regions, region, unit, onRegion, onUnit }: {
-  regions: RegionOption[]
+  regions: RegionChoice[]
   region: string | null
   unit: string | null
   onRegion: (code: string | null) => void
@@ -168,18 +170,7 @@ function ScopePicker({ regions, region, unit, onRegion, onUnit }: {
   return (
     <View>
       <Text className='field-label'>地区</Text>
-      <View className='choices' data-testid='region-choices'>
-        {regions.map((r) => (
-          <View
-            key={r.code}
-            className={`choice${r.code === shown ? ' choice--on' : ''}`}
-            data-testid={`region-${r.code}`}
-            onClick={() => onRegion(r.code === scope?.code ? null : r.code)}
-          >
-            {regionChoiceLabel(r)}
-          </View>
-        ))}
-      </View>
+      <RegionChoices regions={regions} value={shown} onChange={(code) => onRegion(code === scope?.code ? null : code)} wide groupTestid='region-choices' />
       {shown ? <UnitChoices key={shown} region={shown} unit={unit} onUnit={onUnit} /> : null}
     </View>
   )
@@ -194,9 +185,9 @@ function Dashboard() {
   // null: the widest region the supervisor oversees (stats' own default).
   const [region, setRegion] = useState<string | null>(null)
   const [unit, setUnit] = useState<{ id: string; name: string } | null>(null)
-  const me = useAsync(whoami)
+  const me = useAsync(async () => summarizeWhoami(await whoami()))
   const regions = me.state.status === 'done' ? supervisedRegions(me.state.data) : []
-  const regionName = regions.find((r) => r.code === region)?.name ?? (regions[0] ? regionChoiceLabel(regions[0]) : '全部地区')
+  const regionName = regions.find((r) => r.code === region)?.name ?? regions[0]?.label ?? '全部地区'
   const period = presets.find((p) => p.key === preset) ?? presets[0]!
   // A trend by month needs months: one month's 本月 would be a single point.
   const pickGroup = (g: StatsGroup) => {

@@ -1,54 +1,43 @@
 import { useState } from 'react'
 import { Button, Text, Textarea, View } from '@tarojs/components'
+import { RegionChoices, SupervisorGate } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
-import { whoami } from '../../../../lib/api.ts'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
+import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import {
   EXPORT_KIND_LABELS,
   recentMonths,
-  regionChoiceLabel,
-  supervisedRegions,
   type ExportFormat,
   type ExportKind,
-  type RegionOption,
 } from '../../../../lib/desk-view.ts'
-import { toAppError } from '../../../../lib/errors.ts'
 import { downloadExport } from '../../../../lib/export-download'
 import { instantLabel } from '../../../../lib/format.ts'
 import { publishedPeriods, publishResults } from '../../../../lib/publish-api.ts'
 import { periodLabel } from '../../../../lib/public-view.ts'
 import { todayInShanghai } from '../../../../lib/staff-load.ts'
 import { monthRange } from '../../../../lib/staff-view.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
 import './index.scss'
 
 /** The months published for the region, newest first, and the publish action for the chosen month. */
-function Publication({ region, period }: { region: RegionOption; period: { period: string; label: string; over: boolean } }) {
+function Publication({ region, period }: { region: RegionChoice; period: { period: string; label: string; over: boolean } }) {
   const { state, reload } = useAsync(() => publishedPeriods(region.code))
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useAction()
   const [notice, setNotice] = useState<string | null>(null)
   const already = state.status === 'done' ? state.data.find((p) => p.period === period.period) : undefined
-  const publish = async () => {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    setNotice(null)
-    try {
+  // The server decides (e.g. a month not yet over): its words, as they come.
+  const publish = () =>
+    run(async () => {
+      setNotice(null)
       const r = await publishResults(period.period, region.code, note.trim() === '' ? null : note.trim())
       setNotice(`已公开 ${region.name} ${periodLabel(r.period)} 的评价结果（${instantLabel(r.published_at)}），群众在“公开”页可以查看`)
       setNote('')
       reload()
-    } catch (err) {
-      // The server decides (e.g. a month not yet over): its words, as they come.
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View>
       <View className='card' data-testid='publish-form'>
@@ -67,11 +56,7 @@ function Publication({ region, period }: { region: RegionOption; period: { perio
         <Text className='field-label'>公开说明（选填，500 字以内）</Text>
         <Textarea className='textarea' data-testid='publish-note' value={note} maxlength={500} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
         {error ? <ErrorBlock message={error} /> : null}
-        {notice ? (
-          <Text className='notice notice--ok' data-testid='publish-done'>
-            ✓ {notice}
-          </Text>
-        ) : null}
+        <Notice text={notice} testid='publish-done' />
         <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='publish' onClick={publish}>
           {busy ? '正在公开…' : already ? '再次公开' : '公开结果'}
         </Button>
@@ -98,25 +83,22 @@ const KINDS: ExportKind[] = ['ratings', 'work_orders']
 const FORMATS: ExportFormat[] = ['csv', 'xlsx']
 
 /** CSV / XLSX of the month's ratings and 差评 work orders of the region (the export function). */
-function Exports({ region, period }: { region: RegionOption; period: string }) {
-  const [busy, setBusy] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+function Exports({ region, period }: { region: RegionChoice; period: string }) {
+  const [running, setRunning] = useState<string | null>(null)
+  const { error, run } = useAction()
   const [notice, setNotice] = useState<string | null>(null)
   const [from, to] = monthRange(period)
-  const run = async (kind: ExportKind, format: ExportFormat) => {
-    if (busy) return
-    setBusy(`${kind}-${format}`)
-    setError(null)
-    setNotice(null)
-    try {
-      const { fileName } = await downloadExport({ kind, format, from, to, region: region.code })
-      setNotice(`已下载 ${fileName}`)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(null)
-    }
-  }
+  const download = (kind: ExportKind, format: ExportFormat) =>
+    run(async () => {
+      setRunning(`${kind}-${format}`)
+      setNotice(null)
+      try {
+        const { fileName } = await downloadExport({ kind, format, from, to, region: region.code })
+        setNotice(`已下载 ${fileName}`)
+      } finally {
+        setRunning(null)
+      }
+    })
   return (
     <View className='card' data-testid='exports'>
       <Text className='card__title'>数据导出</Text>
@@ -130,27 +112,23 @@ function Exports({ region, period }: { region: RegionOption; period: string }) {
             {FORMATS.map((format) => (
               <Button
                 key={format}
-                className={`btn btn--secondary${busy === `${kind}-${format}` ? ' btn--busy' : ''}`}
+                className={`btn btn--secondary${running === `${kind}-${format}` ? ' btn--busy' : ''}`}
                 data-testid={`export-${kind}-${format}`}
-                onClick={() => run(kind, format)}
+                onClick={() => download(kind, format)}
               >
-                {busy === `${kind}-${format}` ? '正在导出…' : `下载 ${format.toUpperCase()}`}
+                {running === `${kind}-${format}` ? '正在导出…' : `下载 ${format.toUpperCase()}`}
               </Button>
             ))}
           </View>
         </View>
       ))}
       {error ? <ErrorBlock message={error} /> : null}
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='export-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='export-done' />
     </View>
   )
 }
 
-function Desk({ regions }: { regions: RegionOption[] }) {
+function Desk({ regions }: { regions: RegionChoice[] }) {
   const months = recentMonths(todayInShanghai())
   const [regionCode, setRegionCode] = useState(regions[0]!.code)
   // The last finished month: the one usually published.
@@ -160,13 +138,7 @@ function Desk({ regions }: { regions: RegionOption[] }) {
   return (
     <View>
       <Text className='field-label'>地区</Text>
-      <View className='choices'>
-        {regions.map((r) => (
-          <View key={r.code} className={`choice${r.code === region.code ? ' choice--on' : ''}`} data-testid={`region-${r.code}`} onClick={() => setRegionCode(r.code)}>
-            {regionChoiceLabel(r)}
-          </View>
-        ))}
-      </View>
+      <RegionChoices regions={regions} value={region.code} onChange={setRegionCode} wide />
       <Text className='field-label'>月份</Text>
       <View className='choices'>
         {months.map((m) => (
@@ -181,19 +153,12 @@ function Desk({ regions }: { regions: RegionOption[] }) {
   )
 }
 
-function Page() {
-  const { state, reload } = useAsync(whoami)
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const regions = supervisedRegions(state.data)
-  if (regions.length === 0) return <ErrorBlock message='只有监督员可以公开结果和导出数据' />
-  return <Desk regions={regions} />
-}
-
 export default function PublishPage() {
   return (
     <Shell title='结果公开 · 数据导出'>
-      <LoginGate reason='监督员登录后公开结果和导出数据'>{() => <Page />}</LoginGate>
+      <LoginGate reason='监督员登录后公开结果和导出数据'>
+        {() => <SupervisorGate denied='只有监督员可以公开结果和导出数据' deniedAsError>{(regions) => <Desk regions={regions} />}</SupervisorGate>}
+      </LoginGate>
     </Shell>
   )
 }

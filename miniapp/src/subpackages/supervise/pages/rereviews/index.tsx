@@ -2,10 +2,11 @@ import { useState } from 'react'
 import { Button, Text, Textarea, View } from '@tarojs/components'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import type { RereviewRow } from '../../../../../../shared/desk.ts'
 import { APPEAL_REASON_LABELS } from '../../../../../../shared/staff.ts'
-import { AppError, toAppError } from '../../../../lib/errors.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
@@ -18,27 +19,18 @@ import '../../supervise.scss'
 /** Overturn (the 差评 counts again, 整改 starts) or uphold (the dismissal stands), with a note. */
 function Decide({ row, onDone }: { row: RereviewRow; onDone: (notice: string) => void }) {
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const decide = async (overturn: boolean) => {
-    if (busy) return
-    setError(null)
-    try {
+  const { busy, error, setError, run } = useAction()
+  const decide = (overturn: boolean) =>
+    run(async () => {
       const p = lengthProblem('复核意见', note, 2, 1000)
       if (p) throw new AppError('invalid_input', p)
-      setBusy(true)
       const r = await decideRereview(row.work_order_id, overturn, note.trim())
       onDone(
         overturn
           ? `已改判：差评恢复有效并计入考核，${row.unit_name}须重新整改（工单状态：${r.status === 'rectifying' ? '整改中' : r.status}）`
           : '已维持申诉结论：该差评仍不计入考核',
       )
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View data-testid='decide-rereview'>
       <Text className='field-label'>复核意见（必填，评价人和单位都能看到）</Text>
@@ -118,11 +110,7 @@ function Rereviews() {
   return (
     <View>
       <Text className='hint'>群众对被认定为误评、恶意差评而不计入考核的实名差评有异议时，可申请一次复核，由市级监督部门决定。</Text>
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='rereview-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='rereview-done' />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' && state.data.length === 0 ? <Empty label='没有待复核的申请' /> : null}

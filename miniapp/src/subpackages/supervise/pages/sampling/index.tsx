@@ -1,98 +1,55 @@
 import { useState } from 'react'
-import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
+import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
+import { lastMonth, PeriodFields, RegionChoices, SupervisorGate } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
-import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { SAMPLE_OUTCOME_LABELS, SAMPLE_OUTCOMES, type SampleItemRow, type SampleOutcome } from '../../../../../../shared/comments.ts'
+import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import { CHANNEL_LABELS } from '../../../../../../shared/staff.ts'
-import { toAppError } from '../../../../lib/errors.ts'
+import { AppError, toAppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
-import { deskIdentity, recordSampleVisit, returnVisitSampleItems, returnVisitSamples, sampleReturnVisits } from '../../../../lib/sampling-api.ts'
-import { batchProgressText, canRecord, itemsProgress, progressText, sampleFormProblem, supervisedRegions, visitProblem, type RegionChoice } from '../../../../lib/sampling-view.ts'
-import { todayInShanghai } from '../../../../lib/staff-load.ts'
-import { periodPresets } from '../../../../lib/staff-view.ts'
+import { recordSampleVisit, returnVisitSampleItems, returnVisitSamples, sampleReturnVisits } from '../../../../lib/sampling-api.ts'
+import { batchProgressText, canRecord, itemsProgress, progressText, sampleFormProblem, visitProblem } from '../../../../lib/sampling-view.ts'
+import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
-import './index.scss'
-
-function DateField({ label, testid, value, onChange }: { label: string; testid: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <View className='desk-field'>
-      <Text className='field-label'>{label}</Text>
-      <Picker mode='date' value={value} onChange={(e) => onChange(String(e.detail.value))}>
-        <View className='choice' data-testid={testid}>
-          {value}（点此修改）
-        </View>
-      </Picker>
-    </View>
-  )
-}
 
 /** 抽取: period (默认上月), region, how many, optional seed. */
 function DrawForm({ regions, onDrawn }: { regions: RegionChoice[]; onDrawn: (sampleId: string, count: number) => void }) {
-  const presets = periodPresets(todayInShanghai())
-  const initial = presets.find((p) => p.key === 'prev') ?? presets[0]!
+  const initial = lastMonth()
   const [from, setFrom] = useState(initial.from)
   const [to, setTo] = useState(initial.to)
   const [region, setRegion] = useState(regions[0]?.code ?? '')
   const [n, setN] = useState('10')
   const [seed, setSeed] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const draw = async () => {
-    if (busy) return
-    setError(null)
-    const problem = sampleFormProblem({ from, to, n, seed })
-    if (problem) {
-      setError(problem)
-      return
-    }
-    setBusy(true)
-    try {
+  const { busy, error, setError, run } = useAction()
+  const draw = () =>
+    run(async () => {
+      const problem = sampleFormProblem({ from, to, n, seed })
+      if (problem) throw new AppError('invalid_input', problem)
       const items = await sampleReturnVisits(from, to, region, Number(n.trim()), seed.trim() === '' ? null : seed.trim())
       const first = items[0]
       if (first) onDrawn(first.sample_id, items.length)
-    } catch (err) {
-      setError(toAppError(err).message)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card' data-testid='draw-form'>
       <Text className='card__title'>抽取回访对象</Text>
       <Text className='card__line'>从所选时段、所选地区（含下辖县区）实名、非匿名的主动评价人中随机抽取；同一随机种子在同样数据上抽到同样的人。</Text>
-      <Text className='field-label'>评价时段</Text>
-      <View className='choices'>
-        {presets.map((p) => (
-          <View
-            key={p.key}
-            className={`choice${p.from === from && p.to === to ? ' choice--on' : ''}`}
-            data-testid={`period-${p.key}`}
-            onClick={() => {
-              setFrom(p.from)
-              setTo(p.to)
-              setError(null)
-            }}
-          >
-            {p.label}
-          </View>
-        ))}
-      </View>
-      <View className='desk-row'>
-        <DateField label='开始日期' testid='period-from' value={from} onChange={setFrom} />
-        <DateField label='结束日期' testid='period-to' value={to} onChange={setTo} />
-      </View>
+      <PeriodFields
+        label='评价时段'
+        from={from}
+        to={to}
+        onChange={(f, t) => {
+          setFrom(f)
+          setTo(t)
+          setError(null)
+        }}
+      />
       <Text className='field-label'>地区</Text>
-      <View className='choices'>
-        {regions.map((r) => (
-          <View key={r.code} className={`choice${r.code === region ? ' choice--on' : ''}`} data-testid={`region-${r.code}`} onClick={() => setRegion(r.code)}>
-            {r.name}
-          </View>
-        ))}
-      </View>
+      <RegionChoices regions={regions} value={region} onChange={setRegion} />
       <View className='desk-row'>
         <View className='desk-field'>
           <Text className='field-label'>抽取人数（1–200）</Text>
@@ -155,28 +112,20 @@ function VisitForm({ item, onDone, onStale }: { item: SampleItemRow; onDone: (ro
   const [outcome, setOutcome] = useState<SampleOutcome | null>(null)
   const [satisfied, setSatisfied] = useState<boolean | null>(null)
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async () => {
-    if (busy) return
-    setError(null)
-    const problem = visitProblem(outcome, satisfied, note)
-    if (problem || outcome === null) {
-      setError(problem ?? '请选择回访结果')
-      return
-    }
-    setBusy(true)
-    try {
-      onDone(await recordSampleVisit(item.item_id, outcome, outcome === 'reached' ? satisfied : null, note.trim() === '' ? null : note.trim()))
-    } catch (err) {
-      const e = toAppError(err)
-      // Recorded meanwhile at another desk: say so, and show what stands now.
-      if (e.code === 'sample_visit_recorded') onStale(`第 ${item.position} 位：${e.message}`)
-      else setError(e.message)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, error, setError, run } = useAction()
+  const submit = () =>
+    run(async () => {
+      const problem = visitProblem(outcome, satisfied, note)
+      if (problem || outcome === null) throw new AppError('invalid_input', problem ?? '请选择回访结果')
+      try {
+        onDone(await recordSampleVisit(item.item_id, outcome, outcome === 'reached' ? satisfied : null, note.trim() === '' ? null : note.trim()))
+      } catch (err) {
+        const e = toAppError(err)
+        // Recorded meanwhile at another desk: say so, and show what stands now.
+        if (e.code !== 'sample_visit_recorded') throw e
+        onStale(`第 ${item.position} 位：${e.message}`)
+      }
+    })
   return (
     <View data-testid='visit-form'>
       <Text className='field-label'>回访结果</Text>
@@ -288,11 +237,7 @@ function Batch({ sampleId, onBack }: { sampleId: string; onBack: () => void }) {
           </Text>
         </View>
       ) : null}
-      {notice ? (
-        <Text className='notice notice--ok' data-testid='visit-done'>
-          ✓ {notice}
-        </Text>
-      ) : null}
+      <Notice text={notice} testid='visit-done' />
       {stale ? (
         <View data-testid='visit-refused'>
           <ErrorBlock message={stale} />
@@ -321,22 +266,13 @@ function Batch({ sampleId, onBack }: { sampleId: string; onBack: () => void }) {
   )
 }
 
-function Sampling({ initialSample }: { initialSample: string | null }) {
-  const { state, reload } = useAsync(deskIdentity)
+function Sampling({ regions, initialSample }: { regions: RegionChoice[]; initialSample: string | null }) {
   const [open, setOpen] = useState<string | null>(initialSample)
   const [notice, setNotice] = useState<string | null>(null)
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const regions = supervisedRegions(state.data)
-  if (regions.length === 0) return <Empty label='回访抽查仅限监督员使用' />
   if (open) {
     return (
       <View>
-        {notice ? (
-          <Text className='notice notice--ok' data-testid='draw-done'>
-            ✓ {notice}
-          </Text>
-        ) : null}
+        <Notice text={notice} testid='draw-done' />
         <Batch key={open} sampleId={open} onBack={() => {
           setOpen(null)
           setNotice(null)
@@ -363,7 +299,9 @@ export default function SamplingPage() {
   const sample = router.params.sample ?? null
   return (
     <Shell title='回访抽查'>
-      <LoginGate reason='监督员登录后进行回访抽查'>{() => <Sampling initialSample={sample} />}</LoginGate>
+      <LoginGate reason='监督员登录后进行回访抽查'>
+        {() => <SupervisorGate denied='回访抽查仅限监督员使用'>{(regions) => <Sampling regions={regions} initialSample={sample} />}</SupervisorGate>}
+      </LoginGate>
     </Shell>
   )
 }
