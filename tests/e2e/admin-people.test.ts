@@ -230,7 +230,7 @@ async function deadline(from: string): Promise<{ due: string; provisional: boole
   return { due: row!.due_on, provisional: row!.is_provisional, added };
 }
 
-test('工作日历: a city supervisor makes a day of the coming year a holiday and the deadlines move; then back', async () => {
+test('工作日历: a city supervisor makes a day of the coming year a rest day and the deadlines move; then back', async () => {
   const year = Number(shanghaiDate(new Date()).slice(0, 4)) + 1;
   const day = quietDay(year);
   const before = addDays(day, -1);
@@ -254,7 +254,7 @@ test('工作日历: a city supervisor makes a day of the coming year a holiday a
   await page.locator('[data-testid=day-note-input] input').fill(`e2e 测试 ${run}`);
   await page.getByTestId('toggle-day').click();
   await expectText(page.getByTestId('calendar-done'), '设为休息日');
-  await page.locator(`[data-testid=cal-day][data-day="${day}"][data-kind=holiday]`).waitFor();
+  await page.locator(`[data-testid=cal-day][data-day="${day}"][data-kind=rest]`).waitFor();
   await expectText(page.getByTestId('day-note'), `e2e 测试 ${run}`);
   await checkedScreenshot(page, 'admin-calendar');
 

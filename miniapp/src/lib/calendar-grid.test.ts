@@ -60,7 +60,7 @@ test('a provisional year: statutory holidays only, no guessed make-up days', () 
   expect(dayInfo('2027-10-09', g)).toMatchObject({ kind: 'rest' }) // a Saturday: no make-up guessed
 })
 
-test('a supervisor’s entries: a worked Saturday is 调休上班, a weekday off is a holiday, each with its note', () => {
+test('a supervisor’s entries: a worked Saturday is 调休上班, a weekday off without a holiday name is a 休息日, each with its note', () => {
   const g = gridCalendar(
     rows([
       { day: '2027-02-20', is_workday: true, name: null, note: '国办发明电〔2026〕X号', source: 'supervisor' },
@@ -68,7 +68,7 @@ test('a supervisor’s entries: a worked Saturday is 调休上班, a weekday off
     ]),
   )
   expect(dayInfo('2027-02-20', g)).toMatchObject({ kind: 'makeup', isWorkday: true, note: '国办发明电〔2026〕X号', bySupervisor: true })
-  expect(dayInfo('2027-12-15', g)).toMatchObject({ kind: 'holiday', isWorkday: false, bySupervisor: true })
+  expect(dayInfo('2027-12-15', g)).toMatchObject({ kind: 'rest', isWorkday: false, bySupervisor: true, note: '临时调整' })
   expect(dayInfo('2027-12-16', g)).toMatchObject({ kind: 'workday', bySupervisor: false, note: null })
   // Once announced, the year is no longer provisional.
   const announced = gridCalendar({ ...rows(), years: [...ANNOUNCED_YEARS, 2027].map((year) => ({ year })) })

@@ -96,17 +96,19 @@ export function gridCalendar(rows: GridRows): GridCalendar {
 export function dayInfo(day: string, g: GridCalendar): DayInfo {
   const isWorkday = isWorkingDay(day, g.cal)
   const weekend = isoWeekday(day) >= 6
-  const exception = g.cal.exceptions.get(day)
   const statutoryName = g.statutory.get(day) ?? null
+  const name = g.names.get(day) ?? statutoryName
+  // A day off is a 法定节假日 when it is one (it has a holiday's name); a weekday a supervisor
+  // made a rest day for another reason (the note says which) is a 休息日.
   let kind: DayKind
   if (isWorkday) kind = weekend ? 'makeup' : 'workday'
-  else kind = exception === false || statutoryName !== null ? 'holiday' : 'rest'
+  else kind = name !== null ? 'holiday' : 'rest'
   const entry = g.notes.get(day)
   return {
     day,
     kind,
     isWorkday,
-    name: g.names.get(day) ?? statutoryName,
+    name,
     note: entry?.note ?? null,
     provisional: isProvisionalYear(Number(day.slice(0, 4)), g.cal),
     bySupervisor: entry?.bySupervisor ?? false,
