@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { ERRORS } from '../../shared/errors.ts';
 import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl, url } from './browser.ts';
 import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
+import { shanghaiToday } from '../support/work-orders.ts';
 
 jest.setTimeout(180_000);
 
@@ -147,12 +148,19 @@ test('a hotline call is recorded at the desk; bad input and a stale action are r
   await page.locator('[data-testid=record-content] textarea').fill(content);
   await page.locator('[data-testid=record-contact] input').fill('0883-2123456');
   await page.getByTestId('unit-none').waitFor();
+  // When the call came in: today, the time the form was opened, unless the supervisor changes it.
+  await expectText(page.getByTestId('record-received-day'), shanghaiToday());
   await checkedScreenshot(page, 'desk-comments-record');
   await page.getByTestId('submit-record').click();
   await expectText(page.getByTestId('comment-done'), '已登记，待转办（临沧市）');
   const recorded = (await supervisorRows()).find((r) => r.source === 'hotline' && r.status === 'received' && (r as unknown as { content: string }).content === content);
   expect(recorded).toBeDefined();
   expect((await supervisorRows()).length).toBe(before + 1);
+  // The form's minute, not the server's clock at recording (which would carry seconds).
+  const receivedAt = new Date((recorded as unknown as { received_at: string }).received_at);
+  expect(receivedAt.getUTCSeconds() + receivedAt.getUTCMilliseconds()).toBe(0);
+  expect(Date.now() - receivedAt.getTime()).toBeGreaterThanOrEqual(0);
+  expect(Date.now() - receivedAt.getTime()).toBeLessThan(10 * 60_000);
 
   // Someone else closes it meanwhile; this desk's 转办 is refused by the server, in its words.
   const card = page.locator(`[data-testid=desk-comment][data-comment="${recorded!.id}"]`);

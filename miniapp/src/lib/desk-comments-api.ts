@@ -46,6 +46,8 @@ export interface RecordCommentInput {
   regionCode: string | null
   unitId: string | null
   contact: string | null
+  /** When the call or letter came in (ISO with zone); null: now. */
+  receivedAt: string | null
 }
 
 /** A comment received by hotline, supervision platform or e-mail, recorded by a supervisor. */
@@ -57,6 +59,6 @@ export async function recordComment(input: RecordCommentInput): Promise<CommentR
       p_region_code: input.regionCode,
       p_unit_id: input.unitId,
       p_contact: input.contact,
-      p_received_at: null,
+      p_received_at: input.receivedAt,
     })
 }

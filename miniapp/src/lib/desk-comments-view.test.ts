@@ -5,6 +5,8 @@ import {
   contactProblem,
   countByStatus,
   historyItems,
+  receivedAtOf,
+  shanghaiClock,
   supervisorActions,
   textProblem,
   trimText,
@@ -69,4 +71,18 @@ test('history lines name the unit, never who acted', () => {
 
 test('counts per status', () => {
   expect(countByStatus([{ status: 'routed' }, { status: 'routed' }, { status: 'closed' }])).toEqual({ received: 0, routed: 2, replied: 0, closed: 1 })
+})
+
+describe('receivedAtOf / shanghaiClock', () => {
+  const now = new Date('2026-11-29T06:30:00Z') // 14:30 in Shanghai
+  test('a day and a Shanghai clock time become an instant with its zone', () => {
+    expect(shanghaiClock(now)).toBe('14:30')
+    expect(receivedAtOf('2026-11-28', '09:05', now)).toEqual({ at: '2026-11-28T09:05:00+08:00' })
+    expect(receivedAtOf('2026-11-29', '14:30', now)).toEqual({ at: '2026-11-29T14:30:00+08:00' })
+  })
+  test('a time still to come, or an incomplete one, is refused before asking the server', () => {
+    expect(receivedAtOf('2026-11-29', '14:31', now)).toEqual({ problem: '接收时间不能晚于现在' })
+    expect(receivedAtOf('2026-11-29', '24:00', now)).toEqual({ problem: '请选择接收日期和时间' })
+    expect(receivedAtOf('', '10:00', now)).toEqual({ problem: '请选择接收日期和时间' })
+  })
 })

@@ -116,3 +116,19 @@ export function countByStatus(rows: readonly Pick<CommentRow, 'status'>[]): Reco
   for (const r of rows) out[r.status]++
   return out
 }
+
+/** 'HH:MM' in Asia/Shanghai (UTC+8, no daylight saving) of an instant. */
+export function shanghaiClock(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)
+}
+
+/**
+ * When a hotline call or a letter came in, as the supervisor enters it (a Shanghai day and
+ * 'HH:MM'), as the instant record_comment takes; or why not (the server refuses a future time).
+ */
+export function receivedAtOf(day: string, clock: string, now: Date): { at: string } | { problem: string } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(clock)) return { problem: '请选择接收日期和时间' }
+  const at = `${day}T${clock}:00+08:00`
+  if (Date.parse(at) > now.getTime()) return { problem: '接收时间不能晚于现在' }
+  return { at }
+}

@@ -1,15 +1,16 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import { Button, Input, Text, Textarea, View } from '@tarojs/components'
+import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
 import { CommentBody, CommentHistory } from '../../../../components/DeskCommentBits.tsx'
-import { RegionChoices, SupervisorGate, UnitChoices } from '../../../../components/DeskFields.tsx'
+import { DateField, RegionChoices, SupervisorGate, UnitChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { COMMENT_KIND_LABELS, COMMENT_KINDS, COMMENT_SOURCE_LABELS, COMMENT_STATUSES, type CommentKind, type CommentRow, type CommentStatus } from '../../../../../../shared/comments.ts'
 import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import { closeComment, recordComment, revealCommentContact, routeComment, supervisorComments } from '../../../../lib/desk-comments-api.ts'
-import { closeNeedsReason, contactProblem, RECORDED_SOURCES, statusLabel, supervisorActions, textProblem, trimText, type SupervisorCommentAction } from '../../../../lib/desk-comments-view.ts'
+import { closeNeedsReason, contactProblem, receivedAtOf, RECORDED_SOURCES, shanghaiClock, statusLabel, supervisorActions, textProblem, trimText, type SupervisorCommentAction } from '../../../../lib/desk-comments-view.ts'
 import { AppError } from '../../../../lib/errors.ts'
+import { todayInShanghai } from '../../../../lib/staff-load.ts'
 import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
@@ -158,16 +159,21 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
   const [region, setRegion] = useState(regions[0]?.code ?? '')
   const [unit, setUnit] = useState<string | null>(null)
   const [contact, setContact] = useState('')
+  // A call or letter entered later keeps the time it came in (default: now).
+  const [receivedDay, setReceivedDay] = useState(() => todayInShanghai())
+  const [receivedClock, setReceivedClock] = useState(() => shanghaiClock(new Date()))
   return (
     <View className='card'>
       <Form
         testid='record'
-        watch={[source, kind, content, region, unit ?? '', contact].join('|')}
+        watch={[source, kind, content, region, unit ?? '', contact, receivedDay, receivedClock].join('|')}
         title='登记来电、来信'
         submitLabel='登记'
         submit={async () => {
           const p = textProblem(content, true) ?? contactProblem(contact)
           if (p) throw new AppError('invalid_input', p)
+          const received = receivedAtOf(receivedDay, receivedClock, new Date())
+          if ('problem' in received) throw new AppError('invalid_input', received.problem)
           const row = await recordComment({
             source,
             kind,
@@ -175,6 +181,7 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
             regionCode: unit === null ? region : null,
             unitId: unit,
             contact: trimText(contact) === '' ? null : trimText(contact),
+            receivedAt: received.at,
           })
           onDone(row.unit_name ? `已登记并转办至 ${row.unit_name}` : `已登记，待转办（${row.region_name}）`)
         }}
@@ -194,6 +201,17 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
               {COMMENT_KIND_LABELS[k]}
             </View>
           ))}
+        </View>
+        <View className='desk-row'>
+          <DateField label='接收日期' testid='record-received-day' value={receivedDay} onChange={setReceivedDay} />
+          <View className='desk-field'>
+            <Text className='field-label'>接收时间</Text>
+            <Picker mode='time' value={receivedClock} onChange={(e) => setReceivedClock(String(e.detail.value))}>
+              <View className='choice' data-testid='record-received-clock'>
+                {receivedClock}（点此修改）
+              </View>
+            </Picker>
+          </View>
         </View>
         <Text className='field-label'>内容（最多 1000 字）</Text>
         <Textarea className='textarea' data-testid='record-content' value={content} maxlength={-1} placeholderStyle='color:#5b616b' onInput={(e) => setContent(e.detail.value)} />
