@@ -18,6 +18,17 @@
  *   `requestSubscribeMessage` answer what the test sets (`loginAnswer`, `scanAnswer`) and are
  *   recorded in `platformCalls`; `setOnline(false)` makes every request fail as without signal
  *   and `setOnline(true)` tells the app's onNetworkStatusChange listeners the network is back.
+ * - `downloadFile` fetches the URL like `request` (same rewrite of the baked gateway, the given
+ *   headers) and writes the body, whatever the status, to a temp file it reports (WeChat
+ *   `{ tempFilePath, statusCode, header }`; Alipay `{ apFilePath, tempFilePath, statusCode, header }`,
+ *   which Taro maps to `tempFilePath`); recorded in `downloads`, not `requests`.
+ * - The file system is real: `getFileSystemManager()` reads and writes files under a private
+ *   temp directory, addressed by the platform's own paths (`env.USER_DATA_PATH`: WeChat
+ *   `wxfile://usr`, Alipay `https://usr`; temp files `wxfile://tmp_…` / `https://resource/apml…`);
+ *   only the user data directory is writable, as on the clients. `readFile(path)` gives a test the bytes.
+ * - `openDocument`, `previewImage` and (WeChat) `shareFileMessage` are recorded in
+ *   `platformCalls` with their arguments and fail, as the client does, for a local file that
+ *   does not exist.
  * - Errors thrown from lifecycles, timers, request and event callbacks, unhandled rejections of
  *   the bundle's realm, and the bundle's `console.error` / `console.warn` are recorded; platform
  *   APIs the harness does not implement are recorded by name and answered with an empty success.
@@ -26,7 +37,9 @@
  * environment exported (`export $(npm run -s status | xargs)`), `npx jest --selectProjects
  * miniprogram`. The bundles must have been built with the stack's anon key (the build tier does).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 
@@ -66,6 +79,14 @@ export interface RecordedRequest {
   responseBody?: string;
 }
 
+/** One downloadFile call: the request as sent, and where the body was written. */
+export interface RecordedDownload extends RecordedRequest {
+  /** The platform path the body was written to (filled in with the answer). */
+  tempFilePath?: string;
+  /** `filePath` the app asked for, if any. */
+  filePath: string | undefined;
+}
+
 export interface ConsoleEntry {
   level: 'error' | 'warn';
   text: string;
@@ -92,6 +113,15 @@ interface MpRequestOptions {
   data?: unknown;
   dataType?: string;
   responseType?: string;
+  success?: Callback;
+  fail?: Callback;
+  complete?: Callback;
+}
+
+interface MpDownloadOptions {
+  url: string;
+  header?: Record<string, unknown>;
+  filePath?: string;
   success?: Callback;
   fail?: Callback;
   complete?: Callback;
@@ -211,6 +241,14 @@ export class MiniProgram {
   readonly console: ConsoleEntry[] = [];
   /** The platform APIs the bundle called that the harness does not implement. */
   readonly unimplementedCalls: string[] = [];
+  /** Every downloadFile call, in order (kept apart from `requests`). */
+  readonly downloads: RecordedDownload[] = [];
+  /** The platform's user data directory (`wx.env.USER_DATA_PATH` / `my.env.USER_DATA_PATH`). */
+  readonly userDataPath: string;
+  /** Prefix of the temp files downloadFile writes. */
+  private readonly tempPrefix: string;
+  /** Host directory behind the platform paths (removed by close()). */
+  private readonly fsRoot: string;
 
   private readonly apiUrl: string;
   private readonly root: string;
@@ -248,6 +286,11 @@ export class MiniProgram {
     this.platform = options.platform;
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.root = path.join(DIST_ROOT, options.platform);
+    this.userDataPath = options.platform === 'alipay' ? 'https://usr' : 'wxfile://usr';
+    this.tempPrefix = options.platform === 'alipay' ? 'https://resource/apml' : 'wxfile://tmp_';
+    this.fsRoot = fs.mkdtempSync(path.join(os.tmpdir(), `hcp-mp-${options.platform}-`));
+    fs.mkdirSync(path.join(this.fsRoot, 'usr'));
+    fs.mkdirSync(path.join(this.fsRoot, 'tmp'));
     for (const [key, value] of Object.entries(options.storage ?? {})) this.storage.set(key, JSON.stringify(value));
 
     const globalName = this.platform === 'alipay' ? 'my' : 'wx';
@@ -523,6 +566,7 @@ export class MiniProgram {
           `${this.platform}: timed out after ${timeoutMs} ms waiting for ${what}\n` +
             `page texts: ${JSON.stringify(this.texts())}\n` +
             `requests: ${JSON.stringify(this.requests.map((r) => `${r.method} ${r.url} → ${r.status}`))}\n` +
+            `downloads: ${JSON.stringify(this.downloads.map((r) => `${r.url} → ${r.status}`))}\n` +
             `errors: ${JSON.stringify(this.errors)}\nconsole: ${JSON.stringify(this.console)}`,
         );
       }
@@ -532,6 +576,21 @@ export class MiniProgram {
 
   waitForText(text: string, options: WaitOptions = {}): Promise<void> {
     return this.waitFor(() => this.texts().some((t) => t.includes(text)), { what: `text "${text}"`, ...options });
+  }
+
+  /** The bytes of a file the app wrote or downloaded, by its platform path (throws when there is none). */
+  readFile(platformPath: string): Buffer {
+    const host = this.hostPath(platformPath);
+    if (!host || !fs.existsSync(host)) throw new Error(`${this.platform}: no file ${platformPath}`);
+    return fs.readFileSync(host);
+  }
+
+  /** The platform paths of every file under the user data directory. */
+  userFiles(): string[] {
+    return fs.readdirSync(path.join(this.fsRoot, 'usr'), { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => `${this.userDataPath}/${path.relative(path.join(this.fsRoot, 'usr'), path.join(d.parentPath, d.name)).split(path.sep).join('/')}`)
+      .sort();
   }
 
   /** Unloads the page (React unmount) and stops every timer and request the bundle left behind. */
@@ -546,6 +605,7 @@ export class MiniProgram {
     this.timers.clear();
     this.intervals.clear();
     this.inFlight.clear();
+    fs.rmSync(this.fsRoot, { recursive: true, force: true });
   }
 
   // ── the platform ────────────────────────────────────────────────────────────
@@ -639,6 +699,29 @@ export class MiniProgram {
         }, 0, []);
       },
       nextTick: (fn: () => void) => this.setTimer(fn, 0, []),
+      // Taro copies `env` once (Taro.env = wx.env) when its API layer loads.
+      env: { USER_DATA_PATH: this.userDataPath },
+      downloadFile: (o: MpDownloadOptions) => this.downloadFile(o),
+      getFileSystemManager: () => this.fileSystemManager(),
+      openDocument: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: 'openDocument', args: { filePath: o.filePath, fileType: o.fileType, showMenu: o.showMenu } });
+        this.answerWithLocalFiles('openDocument', o, [o.filePath]);
+      },
+      // Alipay: Taro has already turned `current` (a URL) into its index in `urls`.
+      previewImage: (o: MpAsyncOptions) => {
+        const urls = Array.isArray(o.urls) ? (o.urls as unknown[]).map(String) : [];
+        this.platformCalls.push({ name: 'previewImage', args: { urls, current: o.current } });
+        this.answerWithLocalFiles('previewImage', o, urls);
+      },
+      // WeChat only (Alipay has no shareFileMessage).
+      ...(alipay
+        ? {}
+        : {
+            shareFileMessage: (o: MpAsyncOptions) => {
+              this.platformCalls.push({ name: 'shareFileMessage', args: { filePath: o.filePath, fileName: o.fileName } });
+              this.answerWithLocalFiles('shareFileMessage', o, [o.filePath]);
+            },
+          }),
     };
     return new Proxy(api, {
       get: (target, prop) => {
@@ -743,6 +826,213 @@ export class MiniProgram {
       );
     })();
     return { ...noTask, abort: () => controller.abort() };
+  }
+
+  // ── files ───────────────────────────────────────────────────────────────────
+
+  /** The host file behind a platform path: the user data directory or a temp file; null for anything else. */
+  private hostPath(platformPath: unknown): string | null {
+    if (typeof platformPath !== 'string') return null;
+    const inside = (base: string, rest: string): string | null => {
+      const resolved = path.resolve(base, rest);
+      return resolved === base || resolved.startsWith(`${base}${path.sep}`) ? resolved : null;
+    };
+    if (platformPath.startsWith(`${this.userDataPath}/`)) return inside(path.join(this.fsRoot, 'usr'), platformPath.slice(this.userDataPath.length + 1));
+    if (platformPath.startsWith(this.tempPrefix)) return inside(path.join(this.fsRoot, 'tmp'), platformPath.slice(this.tempPrefix.length));
+    return null;
+  }
+
+  /** A platform's failure answer: WeChat `{ errMsg: 'api:fail …' }`, Alipay `{ error, errorMessage }`. */
+  private failure(api: string, message: string, alipayCode: number): Record<string, unknown> {
+    return this.platform === 'alipay' ? { error: alipayCode, errorMessage: message } : { errMsg: `${api}:fail ${message}` };
+  }
+
+  /** Answers an API that opens local files: fails (as the client does) when one of them is missing. */
+  private answerWithLocalFiles(api: string, o: MpAsyncOptions, paths: unknown[]): void {
+    const missing = paths.find((p) => {
+      if (typeof p !== 'string') return true;
+      const host = this.hostPath(p);
+      // A remote URL (previewImage) is fine; a local path must exist.
+      return host === null ? !/^https?:\/\//.test(p) : !fs.existsSync(host);
+    });
+    this.setTimer(() => {
+      const res = this.toContext(
+        missing === undefined
+          ? this.platform === 'alipay' ? { success: true } : { errMsg: `${api}:ok` }
+          : this.failure(api, `file not exist: ${String(missing)}`, 10024),
+      );
+      (missing === undefined ? o.success : o.fail)?.(res);
+      o.complete?.(res);
+    }, 0, []);
+  }
+
+  /** A temp file name, with the extension the client derives from the answer's type (or the URL). */
+  private tempFileFor(url: string, contentType: string | null): string {
+    const types: Record<string, string> = {
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+      'text/csv': 'csv',
+      'application/json': 'json',
+      'application/pdf': 'pdf',
+      'image/png': 'png',
+      'image/jpeg': 'jpg',
+    };
+    const fromType = types[(contentType ?? '').split(';')[0]!.trim().toLowerCase()];
+    const fromUrl = /\.([a-z0-9]{1,5})$/i.exec(new URL(url).pathname)?.[1];
+    const ext = fromType ?? fromUrl ?? 'tmp';
+    return `${this.tempPrefix}${randomBytes(8).toString('hex')}.${ext}`;
+  }
+
+  /**
+   * wx.downloadFile / my.downloadFile: a GET of the URL with the given headers; the body is
+   * written to a temp file (or `filePath`) whatever the status, and success reports the status.
+   */
+  private downloadFile(opts: MpDownloadOptions): { abort: () => void; onProgressUpdate: () => void; offProgressUpdate: () => void; onHeadersReceived: () => void; offHeadersReceived: () => void } {
+    const headers = lowerCaseHeaders(opts.header);
+    const url = String(opts.url);
+    const baked = url.startsWith(`${BAKED_API_URL}/`);
+    const forwardedUrl = baked ? this.apiUrl + url.slice(BAKED_API_URL.length) : url;
+    const record: RecordedDownload = {
+      url,
+      forwardedUrl,
+      method: 'GET',
+      headers,
+      body: undefined,
+      dataType: undefined,
+      responseType: undefined,
+      filePath: opts.filePath,
+    };
+    this.downloads.push(record);
+    const controller = new AbortController();
+    const noop = () => undefined;
+    const task = { abort: () => controller.abort(), onProgressUpdate: noop, offProgressUpdate: noop, onHeadersReceived: noop, offHeadersReceived: noop };
+    const finish = (name: 'success' | 'fail', res: Record<string, unknown>) => {
+      this.inFlight.delete(controller);
+      if (this.closed) return;
+      const answer = this.toContext(res);
+      this.guard(`downloadFile ${name} ${url}`, () => opts[name]?.(answer));
+      this.guard(`downloadFile complete ${url}`, () => opts.complete?.(answer));
+    };
+    const fail = (message: string, alipayCode: number) => {
+      record.status = null;
+      this.setTimer(() => finish('fail', this.failure('downloadFile', message, alipayCode)), 0, []);
+    };
+    if (!this.online) {
+      fail(this.platform === 'alipay' ? '网络出错' : 'net::ERR_INTERNET_DISCONNECTED', 12);
+      return task;
+    }
+    if (!baked) {
+      const why = `the harness only forwards ${BAKED_API_URL}/… (was the bundle built with another TARO_APP_API_URL?)`;
+      this.errors.push(`downloadFile ${url}: ${why}`);
+      fail(why, 19);
+      return task;
+    }
+    if (opts.filePath !== undefined && this.hostPath(opts.filePath) === null) {
+      fail(`permission denied, open ${opts.filePath}`, 10024);
+      return task;
+    }
+    this.inFlight.add(controller);
+    void (async () => {
+      let res: Response;
+      let bytes: Buffer;
+      try {
+        res = await fetch(forwardedUrl, { method: 'GET', headers, signal: controller.signal });
+        bytes = Buffer.from(await res.arrayBuffer());
+      } catch (err) {
+        record.status = null;
+        finish('fail', this.failure('downloadFile', errorText(err), 19));
+        return;
+      }
+      const saved = opts.filePath ?? this.tempFileFor(forwardedUrl, res.headers.get('content-type'));
+      const host = this.hostPath(saved)!;
+      fs.mkdirSync(path.dirname(host), { recursive: true });
+      fs.writeFileSync(host, bytes);
+      record.status = res.status;
+      record.responseBody = bytes.toString('utf8');
+      record.tempFilePath = saved;
+      const header = Object.fromEntries(res.headers.entries());
+      const where = opts.filePath !== undefined ? { filePath: saved } : this.platform === 'alipay' ? { apFilePath: saved, tempFilePath: saved } : { tempFilePath: saved };
+      finish(
+        'success',
+        this.platform === 'alipay'
+          ? { ...where, statusCode: res.status, header, dataLength: bytes.length }
+          : { ...where, statusCode: res.status, header, errMsg: 'downloadFile:ok' },
+      );
+    })();
+    return task;
+  }
+
+  /**
+   * wx.getFileSystemManager() / my.getFileSystemManager(): real files behind the platform paths.
+   * writeFile only inside USER_DATA_PATH; readFile / access of a missing file fail like the client.
+   * Encodings as Node's (utf8, base64, binary, hex…); readFile without one answers an ArrayBuffer.
+   */
+  private fileSystemManager(): Record<string, unknown> {
+    const toBytes = (data: unknown, encoding: unknown): Buffer => {
+      if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return Buffer.from(new Uint8Array(data as ArrayBuffer));
+      const enc = typeof encoding === 'string' && encoding !== '' ? encoding : 'utf8';
+      return Buffer.from(String(data), enc as BufferEncoding);
+    };
+    const fromBytes = (bytes: Buffer, encoding: unknown): unknown => {
+      if (typeof encoding === 'string' && encoding !== '') return bytes.toString(encoding as BufferEncoding);
+      const ContextUint8Array = vm.runInContext('Uint8Array', this.context) as Uint8ArrayConstructor;
+      return ContextUint8Array.from(bytes).buffer;
+    };
+    const answer = (o: MpAsyncOptions, ok: Record<string, unknown> | null, failed: Record<string, unknown> | null) => {
+      this.setTimer(() => {
+        const res = this.toContextKeepingBuffers(failed ?? ok ?? {});
+        (failed ? o.fail : o.success)?.(res);
+        o.complete?.(res);
+      }, 0, []);
+    };
+    const okOf = (name: string, extra: Record<string, unknown> = {}) => (this.platform === 'alipay' ? { success: true, ...extra } : { errMsg: `${name}:ok`, ...extra });
+    const writable = (p: unknown): string | null => (typeof p === 'string' && p.startsWith(`${this.userDataPath}/`) ? this.hostPath(p) : null);
+    const record = (name: string, args: Record<string, unknown>) => this.platformCalls.push({ name: `fs.${name}`, args });
+    const fsm: Record<string, unknown> = {
+      writeFile: (o: MpAsyncOptions) => {
+        record('writeFile', { filePath: o.filePath, encoding: o.encoding });
+        const host = writable(o.filePath);
+        if (!host) return answer(o, null, this.failure('writeFile', `permission denied, open ${String(o.filePath)}`, 10024));
+        if (!fs.existsSync(path.dirname(host))) return answer(o, null, this.failure('writeFile', `no such file or directory, open ${String(o.filePath)}`, 10022));
+        fs.writeFileSync(host, toBytes(o.data, o.encoding));
+        answer(o, okOf('writeFile'), null);
+      },
+      readFile: (o: MpAsyncOptions) => {
+        record('readFile', { filePath: o.filePath, encoding: o.encoding });
+        const host = this.hostPath(o.filePath);
+        if (!host || !fs.existsSync(host)) return answer(o, null, this.failure('readFile', `no such file or directory, open ${String(o.filePath)}`, 10022));
+        answer(o, okOf('readFile', { data: fromBytes(fs.readFileSync(host), o.encoding) }), null);
+      },
+      access: (o: MpAsyncOptions) => {
+        const host = this.hostPath(o.path);
+        if (!host || !fs.existsSync(host)) return answer(o, null, this.failure('access', `no such file or directory ${String(o.path)}`, 10022));
+        answer(o, okOf('access'), null);
+      },
+      unlink: (o: MpAsyncOptions) => {
+        const host = this.hostPath(o.filePath);
+        if (!host || !fs.existsSync(host)) return answer(o, null, this.failure('unlink', `no such file or directory, open ${String(o.filePath)}`, 10022));
+        fs.rmSync(host);
+        answer(o, okOf('unlink'), null);
+      },
+    };
+    return new Proxy(fsm, {
+      get: (target, prop) => {
+        if (typeof prop !== 'string' || prop in target) return target[prop as string];
+        return (...args: unknown[]) => {
+          this.unimplementedCalls.push(`FileSystemManager.${prop}`);
+          const o = args[0] as MpAsyncOptions | undefined;
+          if (o && typeof o === 'object') answer(o, okOf(prop), null);
+          return undefined;
+        };
+      },
+    });
+  }
+
+  /** Like toContext, for answers that may carry an ArrayBuffer (already made in the bundle's realm). */
+  private toContextKeepingBuffers(value: Record<string, unknown>): Record<string, unknown> {
+    const buffers = Object.entries(value).filter(([, v]) => Object.prototype.toString.call(v) === '[object ArrayBuffer]');
+    const plain = this.toContext(Object.fromEntries(Object.entries(value).filter(([, v]) => Object.prototype.toString.call(v) !== '[object ArrayBuffer]')));
+    for (const [k, v] of buffers) plain[k] = v;
+    return plain;
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────────
