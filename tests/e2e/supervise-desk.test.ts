@@ -8,7 +8,7 @@
  * are before/after deltas. Screenshots in test-output/e2e/ pass the contrast and tap-target checks.
  */
 import { readFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { solidPng } from '../support/png.ts';
 import type { Locator, Page } from 'playwright-core';
 import { ratingColumns, workOrderColumns } from '../../supabase/functions/export/columns.ts';
 import { ADMIN_ERRORS } from '../../shared/error-codes/admin.ts';
@@ -37,36 +37,6 @@ function previousMonth(): string {
 function monthDays(period: string): { from: string; to: string } {
   const [y, m] = period.split('-').map(Number) as [number, number];
   return { from: `${period}-01`, to: `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}` };
-}
-
-/** A real 32×32 PNG (solid blue), so the browser can draw it. */
-function bluePng(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, sum]);
-  };
-  const size = 32;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const raw = Buffer.concat(Array.from({ length: size }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from([0x0b, 0x3d, 0x91]))])));
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 interface StatsRow { rating_count: number; bad_count: number }
@@ -330,7 +300,7 @@ test('a unit admin assigns the 承办人 on the order; the order shows it and th
 
 test('the appeal card opens the uploaded evidence image', async () => {
   const { workOrderId } = await realnameBadRating('V', '佐证测试：服务态度差。');
-  const png = bluePng();
+  const png = solidPng(32, [0x0b, 0x3d, 0x91]);
   const [file] = await rpcOk<Array<{ id: string }>>('unit-admin-linxiang', 'upload_evidence', { p_file_name: '窗口监控截图.png', p_content_base64: png.toString('base64') });
   await rpcOk('unit-admin-linxiang', 'submit_appeal', {
     p_work_order_id: workOrderId, p_reason: 'malicious', p_statement: '监控显示当事人情绪激动，工作人员全程文明服务。', p_evidence: [file!.id],

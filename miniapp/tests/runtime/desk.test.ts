@@ -7,7 +7,7 @@
  * evidence_file → a file under USER_DATA_PATH (FileSystemManager, base64) → previewImage. Each
  * test makes its own data (a fresh platform account, a fresh 差评 and appeal). See ./harness.ts.
  */
-import { deflateSync } from 'node:zlib';
+import { solidPng } from '../../../tests/support/png.ts';
 import { SessionResponse } from '../../../shared/auth.ts';
 import { ERRORS } from '../../../shared/errors.ts';
 import { ratingColumns } from '../../../supabase/functions/export/columns.ts';
@@ -32,36 +32,6 @@ beforeAll(async () => {
   for (const platform of PLATFORMS) assertBuiltFor(platform, stackEnv.anonKey);
   await warmUp();
 });
-
-/** A real 8×8 PNG of one colour (the bytes must survive base64 → file exactly). */
-function png(rgb: [number, number, number]): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, sum]);
-  };
-  const size = 8;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.concat(Array.from({ length: size }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from(rgb))])));
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** The export buttons come in the order 评价明细 (CSV, XLSX), 差评工单 (CSV, XLSX): the first is 评价明细's. */
 function ratingsButton(mp: MiniProgram, format: 'CSV' | 'XLSX') {
@@ -200,7 +170,7 @@ describe.each(PLATFORMS)('the %s bundle: the supervisor desk', (platform) => {
 
   test('申诉审核: an appeal\'s PNG evidence is written under USER_DATA_PATH byte for byte and shown with previewImage', async () => {
     const statement = `佐证测试（${platform}-${Date.now().toString(36)}）：监控显示工作人员全程文明服务。`;
-    const image = png(platform === 'weapp' ? [0x0b, 0x3d, 0x91] : [0x91, 0x3d, 0x0b]);
+    const image = solidPng(8, platform === 'weapp' ? [0x0b, 0x3d, 0x91] : [0x91, 0x3d, 0x0b]);
     const { workOrderId } = await realnameBadRating(platform === 'weapp' ? 'V' : 'U', '佐证测试：服务态度差。');
     const [file] = await rpcOk<Array<{ id: string }>>('unit-admin-linxiang', 'upload_evidence', { p_file_name: '窗口监控截图.png', p_content_base64: image.toString('base64') });
     await rpcOk('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: workOrderId, p_reason: 'malicious', p_statement: statement, p_evidence: [file!.id] });
