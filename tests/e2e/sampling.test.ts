@@ -190,7 +190,12 @@ test('第三方评估: bad input refused in the server\'s words with nothing wri
   const after = await list('supervisor-city');
   expect(after.length).toBe(before + 1);
   expect(after.find((a) => a.assessor_org === org)).toMatchObject({ score: 88.5, unit_name: '临翔区市场监督管理局' });
-  // The unit reads the assessment about itself.
+  // The unit reads the assessment about itself, through the API and on 本单位评价.
   expect((await list('staff-linxiang')).map((a) => a.assessor_org)).toContain(org);
+  await loginAs(page, 'staff-linxiang');
+  await page.goto(subpackageUrl('staff', 'ratings'));
+  const own = page.getByTestId('unit-assessments').getByTestId('assessment').filter({ hasText: org });
+  await expectText(own.getByTestId('assessment-score-value'), '88.5 分');
+  await checkedScreenshot(page, 'staff-unit-assessments');
   await page.setViewportSize({ width: 390, height: 844 });
 });

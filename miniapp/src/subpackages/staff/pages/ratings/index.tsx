@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
+import { AssessmentCard } from '../../../../components/AssessmentCard.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
@@ -8,6 +9,7 @@ import { toAppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
+import { thirdPartyAssessments } from '../../../../lib/sampling-api.ts'
 import { unitRatings } from '../../../../lib/staff-api.ts'
 import { todayInShanghai } from '../../../../lib/staff-load.ts'
 import { periodPresets } from '../../../../lib/staff-view.ts'
@@ -82,6 +84,20 @@ function RatingList({ period, mine }: { period: { from: string; to: string }; mi
   )
 }
 
+/** 第三方评估 of the unit (R18): what independent assessors found, next to what citizens said. */
+function UnitAssessments() {
+  const { state, reload } = useAsync(() => thirdPartyAssessments(null))
+  return (
+    <View className='section' data-testid='unit-assessments'>
+      <Text className='section__title'>第三方评估</Text>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      {state.status === 'done' && state.data.length === 0 ? <Empty label='本单位还没有第三方评估记录' /> : null}
+      {state.status === 'done' ? state.data.map((a) => <AssessmentCard key={a.id} a={a} />) : null}
+    </View>
+  )
+}
+
 function Ratings() {
   const today = todayInShanghai()
   const presets = periodPresets(today)
@@ -90,6 +106,8 @@ function Ratings() {
   const period = presets.find((p) => p.key === preset) ?? presets[0]!
   return (
     <View>
+      <UnitAssessments />
+      <Text className='section__title'>群众评价</Text>
       <Text className='hint'>评价人的身份不会显示在这里（含是否匿名）。</Text>
       <View className='choices'>
         {presets.map((p) => (

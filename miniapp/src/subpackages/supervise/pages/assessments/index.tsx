@@ -1,12 +1,12 @@
 import { useState } from 'react'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
+import { AssessmentCard } from '../../../../components/AssessmentCard.tsx'
 import { lastMonth, PeriodFields, RegionChoices, SupervisorGate, UnitChoices } from '../../../../components/DeskFields.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import type { RegionChoice } from '../../../../../../shared/regions.ts'
 import { AppError } from '../../../../lib/errors.ts'
-import { instantLabel } from '../../../../lib/format.ts'
 import { recordThirdPartyAssessment, thirdPartyAssessments } from '../../../../lib/sampling-api.ts'
 import { assessmentProblem, parseScore, scoreText } from '../../../../lib/sampling-view.ts'
 import { useAction } from '../../../../lib/useAction.ts'
@@ -107,23 +107,7 @@ function List({ version }: { version: number }) {
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' && state.data.length === 0 ? <Empty label='还没有第三方评估记录' /> : null}
       {state.status === 'done'
-        ? state.data.map((a) => (
-            <View key={a.id} className='card' data-testid='assessment' data-assessment={a.id}>
-              <View className='wo__head'>
-                <Text className='badge badge--info'>{a.unit_id ? '单位' : '地区'}</Text>
-                <Text className='badge badge--good' data-testid='assessment-score-value'>
-                  {scoreText(a.score)}
-                </Text>
-              </View>
-              <Text className='wo__title'>{a.unit_name ?? a.region_name}</Text>
-              <Text className='card__line'>
-                {a.period_from} 至 {a.period_to} · {a.assessor_org}
-              </Text>
-              <Text className='card__line'>{a.summary}</Text>
-              {a.attachment_ref ? <Text className='card__line'>报告：{a.attachment_ref}</Text> : null}
-              <Text className='card__line'>录入于 {instantLabel(a.created_at)}</Text>
-            </View>
-          ))
+        ? state.data.map((a) => <AssessmentCard key={a.id} a={a} />)
         : null}
     </View>
   )
