@@ -8,21 +8,25 @@ import { ERRORS, type ErrorCode } from '../../shared/errors.ts';
 import type { PersonaKey } from '../../shared/personas.ts';
 import { client, login } from './api.ts';
 
+/** A persona, or a caller with no login at all. */
+export type Caller = PersonaKey | 'anon';
+
 /**
- * Registers a beforeAll that logs `personas` in; `rpc(who, fn, args)` calls through who's client
- * (answer as it came, errors included), `clientOf(who)` is that client for other calls.
+ * Registers a beforeAll that logs `personas` in ('anon': the anon key alone); `rpc(who, fn, args)`
+ * calls through who's client (answer as it came, errors included), `clientOf(who)` is that client
+ * for other calls.
  */
-export function personaClientsPerFile(personas: readonly PersonaKey[]) {
-  const clients = {} as Record<PersonaKey, SupabaseClient>;
+export function personaClientsPerFile(personas: readonly Caller[]) {
+  const clients = {} as Record<Caller, SupabaseClient>;
   beforeAll(async () => {
-    for (const p of personas) clients[p] = client((await login(p)).access_token);
+    for (const p of personas) clients[p] = p === 'anon' ? client() : client((await login(p)).access_token);
   });
-  const clientOf = (who: PersonaKey): SupabaseClient => {
+  const clientOf = (who: Caller): SupabaseClient => {
     const c = clients[who];
     if (!c) throw new Error(`${who} is not among this file's personas (or beforeAll has not run)`);
     return c;
   };
-  const rpc = async (who: PersonaKey, fn: string, args: Record<string, unknown> = {}) => clientOf(who).rpc(fn, args);
+  const rpc = async (who: Caller, fn: string, args: Record<string, unknown> = {}) => clientOf(who).rpc(fn, args);
   return { rpc, clientOf };
 }
 

@@ -4,30 +4,18 @@
  * the city and every county, 凤庆县's for 凤庆县 alone; staff, unit admins and citizens are
  * refused by rule (forbidden), anon by grant (401); nothing is written by any of them.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
 import { AdminHallRow, AdminMatterRow, AdminWindowRow } from '../../../shared/admin-org.ts';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
-import type { PersonaKey } from '../../../shared/personas.ts';
 import { parseRows } from '../../../shared/schemas.ts';
-import { client, login } from '../../../tests/support/api.ts';
 import { connect, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey | 'anon', SupabaseClient>;
-const PERSONAS: PersonaKey[] = ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
 beforeAll(async () => {
   db = await connect();
-  for (const p of PERSONAS) clients[p] = client((await login(p)).access_token);
-  clients.anon = client();
 });
 afterAll(() => db.end());
 
-const rpc = (who: PersonaKey | 'anon', fn: string, args: Record<string, unknown>) => clients[who].rpc(fn, args);
-async function refused(call: ReturnType<typeof rpc>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
+const { rpc } = personaClientsPerFile(['anon', 'citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing']);
 const idOf = async (sql: string, args: unknown[] = []) => (await db.query(sql, args)).rows[0].id as string;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
 

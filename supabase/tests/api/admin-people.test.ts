@@ -5,46 +5,30 @@
  * without the value, and limits a caller to 30 lookups in 10 minutes. admin_unit_staff and
  * admin_unit_windows serve a unit's managers; ingest_key_halls a supervisor's halls.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
 import { FoundUserRow, KeyHallRow, UnitStaffRow, UnitWindowRow } from '../../../shared/admin-people.ts';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
-import type { PersonaKey } from '../../../shared/personas.ts';
+import { idNumberCheckCharacter } from '../../../shared/identity.ts';
 import { parseRows } from '../../../shared/schemas.ts';
-import { client, login } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey | 'anon', SupabaseClient>;
 let linxiangUnit: string;
 let fengqingUnit: string;
 
 // citizen-b (supabase/seed/20_identity.sql): 王磊, 13988702302, ID 53090219920304001 + check digit.
 const PHONE_B = '13988702302';
 const ID17_B = '53090219920304001';
-function withCheckDigit(id17: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...id17].reduce((s, d, i) => s + Number(d) * (w[i] ?? 0), 0);
-  return id17 + '10X98765432'.charAt(sum % 11);
-}
-const ID_B = withCheckDigit(ID17_B);
+const ID_B = ID17_B + idNumberCheckCharacter(ID17_B);
+
+const { rpc } = personaClientsPerFile(['anon', 'citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city', 'supervisor-fengqing']);
 
 beforeAll(async () => {
   db = await connect();
-  clients.anon = client();
-  for (const p of ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city', 'supervisor-fengqing'] as PersonaKey[]) {
-    clients[p] = client((await login(p)).access_token);
-  }
   linxiangUnit = (await db.query(`select id from app.units where name = '临翔区市场监督管理局'`)).rows[0].id;
   fengqingUnit = (await db.query(`select id from app.units where name = '凤庆县市场监督管理局'`)).rows[0].id;
 });
 afterAll(() => db.end());
 
-const rpc = (who: PersonaKey | 'anon', fn: string, args: Record<string, unknown>) => clients[who].rpc(fn, args);
-async function refused(call: PromiseLike<{ error: unknown; status: number }>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
 const lookups = async (actor: string): Promise<number> =>
   (await db.query(`select count(*)::int as n from app.audit_log where action = 'user_lookup' and actor_user_id = $1`, [actor])).rows[0].n;
 const auditTotal = async (): Promise<number> => (await db.query(`select count(*)::int as n from app.audit_log`)).rows[0].n;

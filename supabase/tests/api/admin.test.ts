@@ -3,28 +3,16 @@
  * QR contents, 事项, roles and window assignments within their region; unit admins only the staff
  * role of their unit; everyone else is refused; every change is audited.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
-import type { PersonaKey } from '../../../shared/personas.ts';
-import { client, login } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
 
 let db: Db;
-const clients = {} as Record<PersonaKey, SupabaseClient>;
 beforeAll(async () => {
   db = await connect();
-  for (const p of ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city', 'supervisor-fengqing'] as PersonaKey[]) {
-    clients[p] = client((await login(p)).access_token);
-  }
 });
 afterAll(() => db.end());
 
-const rpc = (who: PersonaKey, fn: string, args: Record<string, unknown>) => clients[who].rpc(fn, args);
-async function refused(call: ReturnType<typeof rpc>, code: ErrorCode): Promise<void> {
-  const res = await call;
-  expect(res.error).toMatchObject({ code, message: ERRORS[code].message });
-  expect(res.status).toBe(ERRORS[code].status);
-}
+const { rpc } = personaClientsPerFile(['anon', 'citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city', 'supervisor-fengqing']);
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
 const auditCount = async (entityId: string) =>
   (await db.query(`select count(*)::int as n from app.audit_log where entity = 'admin' and entity_id = $1`, [entityId])).rows[0].n;
@@ -54,7 +42,7 @@ test('a unit, a hall and a window with its QR contents: only supervisors of the 
   expect(qr.data).toEqual([expect.objectContaining({ window_id: windowId, page: 'pages/scan/index', scene: `w=${windowId}`, h5_path: `/pages/scan/index?w=${windowId}` })]);
   await refused(rpc('supervisor-fengqing', 'window_qr_codes', { p_hall_id: hallId }), 'forbidden');
   // The new window is rateable at once: its landing page is public.
-  expect((await client().rpc('window_info', { p_window_id: windowId })).data[0]).toMatchObject({ window_name: '1号窗口', unit_name: name });
+  expect((await rpc('anon', 'window_info', { p_window_id: windowId })).data[0]).toMatchObject({ window_name: '1号窗口', unit_name: name });
 });
 
 test('roles: a unit admin grants and revokes staff of their unit only; supervisors any role in their region', async () => {
@@ -105,6 +93,6 @@ test('publication: a supervisor publishes a finished month of their region; anyo
   await refused(rpc('supervisor-city', 'publish_results', { p_period: '2026-13', p_region_code: '530900' }), 'invalid_input');
   const res = await rpc('supervisor-city', 'publish_results', { p_period: '2026-10', p_region_code: '530900', p_note: '10月政务服务"好差评"情况' });
   expect(res.error).toBeNull();
-  const listed = await client().rpc('published_periods', { p_region_code: '530900' });
+  const listed = await rpc('anon', 'published_periods', { p_region_code: '530900' });
   expect(listed.data).toContainEqual(expect.objectContaining({ period: '2026-10', region_name: '临沧市', note: '10月政务服务"好差评"情况' }));
 });
