@@ -29,6 +29,12 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Both lists of exposed headers, each name once (case-insensitive). */
+export function exposeUnion(a: string, b: string): string {
+  const names = [...a.split(','), ...b.split(',')].map((n) => n.trim().toLowerCase()).filter(Boolean);
+  return [...new Set(names)].join(', ');
+}
+
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return m?.[1];
@@ -78,6 +84,9 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
         { host: '127.0.0.1', port: target.port, method: req.method, path: target.path, headers },
         (up) => {
           const out: http.OutgoingHttpHeaders = { ...up.headers, ...CORS };
+          // A function that exposes its own headers (export: content-disposition) keeps them.
+          const own = up.headers['access-control-expose-headers'];
+          if (own) out['access-control-expose-headers'] = exposeUnion(CORS['access-control-expose-headers']!, String(own));
           res.writeHead(up.statusCode ?? 502, out);
           up.pipe(res);
         },
