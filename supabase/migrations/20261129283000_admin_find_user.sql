@@ -12,7 +12,8 @@
 --
 -- Against enumeration (a number typed in to learn whether, and who, it belongs to): every
 -- lookup is written to the audit log (entity admin, action user_lookup; the kind of value and
--- the ids found, never the value), and a caller may look up at most 30 people in 10 minutes.
+-- the ids found, never the value), and a caller may look up at most 30 people in 10 minutes
+-- (beyond that: 429 lookup_rate_limited, whose row 20261129284300_admin_error_codes.sql adds).
 
 create function public.admin_find_user(p_identifier text, p_unit_id uuid default null, p_scope_region_code text default null)
 returns table (user_id uuid, masked_name text, realname_verified boolean)
@@ -52,7 +53,7 @@ begin
 
   if (select count(*) from app.audit_log a
       where a.actor_user_id = v_uid and a.action = 'user_lookup' and a.at > now() - interval '10 minutes') >= 30 then
-    perform app.raise_error('forbidden', 'lookup rate limit: 30 in 10 minutes');
+    perform app.raise_error('lookup_rate_limited', '30 in 10 minutes');
   end if;
 
   if v_kind = 'phone' then
