@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { addDays, DEFAULT_CALENDAR, isoWeekday, isWorkingDay, shanghaiDate } from '../../shared/calendar/index.ts';
 import { functionUrl } from '../support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../support/db.ts';
+import { restorePlainCitizen } from '../support/persona-restore.ts';
 import { stackEnv } from '../support/env.ts';
 import { rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl } from './browser.ts';
@@ -32,9 +33,10 @@ beforeAll(async () => {
   db = await connect();
 });
 
+// The grants and window assignments a test made citizen-b go, whether it passed or not.
+afterEach(() => restorePlainCitizen(db, CITIZEN_B));
+
 afterAll(async () => {
-  // The window assignment the unit-admin test made for citizen-b (history rows of a throw-away grant).
-  await db?.query(`delete from app.staff_assignments where user_id = $1 and valid_from >= current_date - 1`, [CITIZEN_B]);
   await db?.end();
 });
 

@@ -6,6 +6,11 @@ export function shanghaiToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
 
+/** The day `n` calendar days from today (Asia/Shanghai), YYYY-MM-DD: test dates relative to the run. */
+export function shanghaiDayFromToday(n: number): string {
+  return new Date(Date.parse(`${shanghaiToday()}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * A 办件 of 临翔区市场监督管理局 (window 1, officer staff-linxiang) finished an hour ago for
  * `applicantId`, committed, so that a test rates it without using up the seeded demo 办件.

@@ -4,7 +4,9 @@
  * role of their unit; everyone else is refused; every change is audited.
  */
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
+import { restorePlainCitizen } from '../../../tests/support/persona-restore.ts';
 import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
+import { shanghaiDayFromToday as dayFromToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 beforeAll(async () => {
@@ -45,34 +47,78 @@ test('a unit, a hall and a window with its QR contents: only supervisors of the 
   expect((await rpc('anon', 'window_info', { p_window_id: windowId })).data[0]).toMatchObject({ window_name: '1号窗口', unit_name: name });
 });
 
+const restoreCitizenB = () => restorePlainCitizen(db, PERSONA_IDS['citizen-b']);
+
 test('roles: a unit admin grants and revokes staff of their unit only; supervisors any role in their region', async () => {
   const unitId = (await db.query(`select id from app.units where name = '临翔区市场监督管理局'`)).rows[0].id;
   const citizen = PERSONA_IDS['citizen-b'];
-  await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'unit_admin', p_unit_id: unitId }), 'forbidden');
-  await refused(rpc('staff-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId }), 'forbidden');
-  await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'supervisor', p_scope_region_code: '530902' }), 'forbidden');
-  await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId, p_scope_region_code: '530902' }), 'invalid_input');
-  const granted = await rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId });
-  expect(granted.error).toBeNull();
-  const roleId = granted.data[0].role_id as string;
-  expect((await rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId })).data[0].role_id).toBe(roleId);
-  const listed = await rpc('supervisor-city', 'admin_staff', { p_region_code: '530902' });
-  expect(listed.data).toContainEqual(expect.objectContaining({ role_id: roleId, user_id: citizen, role: 'staff', masked_name: '王*' }));
-  await refused(rpc('supervisor-fengqing', 'admin_staff', { p_region_code: '530902' }), 'forbidden');
+  try {
+    await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'unit_admin', p_unit_id: unitId }), 'forbidden');
+    await refused(rpc('staff-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId }), 'forbidden');
+    await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'supervisor', p_scope_region_code: '530902' }), 'forbidden');
+    await refused(rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId, p_scope_region_code: '530902' }), 'invalid_input');
+    const granted = await rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId });
+    expect(granted.error).toBeNull();
+    const roleId = granted.data[0].role_id as string;
+    expect((await rpc('unit-admin-linxiang', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId })).data[0].role_id).toBe(roleId);
+    const listed = await rpc('supervisor-city', 'admin_staff', { p_region_code: '530902' });
+    expect(listed.data).toContainEqual(expect.objectContaining({ role_id: roleId, user_id: citizen, role: 'staff', masked_name: '王*' }));
+    await refused(rpc('supervisor-fengqing', 'admin_staff', { p_region_code: '530902' }), 'forbidden');
 
-  const windowId = (await db.query(`select id from app.windows where unit_id = $1 limit 1`, [unitId])).rows[0].id;
-  const assigned = await rpc('unit-admin-linxiang', 'admin_assign_window', { p_user_id: citizen, p_window_id: windowId, p_valid_from: '2026-12-01' });
-  expect(assigned.error).toBeNull();
-  await refused(rpc('unit-admin-linxiang', 'admin_assign_window', { p_user_id: citizen, p_window_id: windowId, p_valid_from: '2026-12-01', p_valid_to: '2026-11-01' }), 'invalid_input');
+    const windowId = (await db.query(`select id from app.windows where unit_id = $1 limit 1`, [unitId])).rows[0].id;
+    const assigned = await rpc('unit-admin-linxiang', 'admin_assign_window', { p_user_id: citizen, p_window_id: windowId, p_valid_from: dayFromToday(0) });
+    expect(assigned.error).toBeNull();
+    await refused(rpc('unit-admin-linxiang', 'admin_assign_window', { p_user_id: citizen, p_window_id: windowId, p_valid_from: dayFromToday(0), p_valid_to: dayFromToday(-1) }), 'invalid_input');
 
-  await refused(rpc('supervisor-fengqing', 'admin_revoke_role', { p_role_id: roleId }), 'forbidden');
-  expect((await rpc('unit-admin-linxiang', 'admin_revoke_role', { p_role_id: roleId })).error).toBeNull();
-  await refused(rpc('unit-admin-linxiang', 'admin_revoke_role', { p_role_id: roleId }), 'not_found');
-  const audit = await db.query(`select action from app.audit_log where entity = 'admin' and entity_id = $1 order by id`, [roleId]);
-  expect(audit.rows.map((r) => r.action)).toEqual(['role_granted', 'role_revoked']);
+    await refused(rpc('supervisor-fengqing', 'admin_revoke_role', { p_role_id: roleId }), 'forbidden');
+    expect((await rpc('unit-admin-linxiang', 'admin_revoke_role', { p_role_id: roleId })).error).toBeNull();
+    await refused(rpc('unit-admin-linxiang', 'admin_revoke_role', { p_role_id: roleId }), 'not_found');
+    const audit = await db.query(`select action from app.audit_log where entity = 'admin' and entity_id = $1 order by id`, [roleId]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['role_granted', 'role_revoked']);
+    // The window assignment went with the role: it had begun today, so it is gone, and audited.
+    expect((await db.query(`select id from app.staff_assignments where user_id = $1`, [citizen])).rows).toEqual([]);
+    const unassigned = await db.query(`select detail from app.audit_log where entity = 'admin' and entity_id = $1 and action = 'window_unassigned'`, [assigned.data[0].assignment_id]);
+    expect(unassigned.rows).toEqual([{ detail: expect.objectContaining({ role_id: roleId, because: 'role_revoked', window_id: windowId }) }]);
 
-  const own = (await db.query(`select id from app.staff_roles where user_id = $1 and role = 'supervisor'`, [PERSONA_IDS['supervisor-city']])).rows[0].id;
-  await refused(rpc('supervisor-city', 'admin_revoke_role', { p_role_id: own }), 'invalid_input');
+    const own = (await db.query(`select id from app.staff_roles where user_id = $1 and role = 'supervisor'`, [PERSONA_IDS['supervisor-city']])).rows[0].id;
+    await refused(rpc('supervisor-city', 'admin_revoke_role', { p_role_id: own }), 'invalid_input');
+  } finally {
+    await restoreCitizenB();
+  }
+});
+
+test('revoking a person’s last role in a unit ends their windows there: begun ones end yesterday, later ones go; another role keeps them', async () => {
+  const unitId = (await db.query(`select id from app.units where name = '临翔区市场监督管理局'`)).rows[0].id;
+  const citizen = PERSONA_IDS['citizen-b'];
+  const currentWindows = async () =>
+    ((await rpc('supervisor-city', 'admin_unit_staff', { p_unit_id: unitId })).data as Array<{ user_id: string; role: string; current_windows: string[] }>)
+      .filter((p) => p.user_id === citizen);
+  try {
+    const staff = (await rpc('supervisor-city', 'admin_grant_role', { p_user_id: citizen, p_role: 'staff', p_unit_id: unitId })).data[0].role_id as string;
+    const admin = (await rpc('supervisor-city', 'admin_grant_role', { p_user_id: citizen, p_role: 'unit_admin', p_unit_id: unitId })).data[0].role_id as string;
+    const window = (await db.query(`select id, name from app.windows where unit_id = $1 order by name limit 1`, [unitId])).rows[0];
+    // Begun a week ago (still running), and a second spell that starts next week.
+    const begun = (await rpc('supervisor-city', 'admin_assign_window', { p_user_id: citizen, p_window_id: window.id, p_valid_from: dayFromToday(-7), p_valid_to: dayFromToday(6) })).data[0].assignment_id as string;
+    const later = (await rpc('supervisor-city', 'admin_assign_window', { p_user_id: citizen, p_window_id: window.id, p_valid_from: dayFromToday(7) })).data[0].assignment_id as string;
+    expect((await currentWindows()).map((p) => p.current_windows)).toEqual([[window.name], [window.name]]);
+
+    // unit_admin goes, staff stays: still this unit's officer, still at the window.
+    expect((await rpc('supervisor-city', 'admin_revoke_role', { p_role_id: admin })).error).toBeNull();
+    expect((await currentWindows()).map((p) => [p.role, p.current_windows])).toEqual([['staff', [window.name]]]);
+    expect((await db.query(`select id from app.staff_assignments where user_id = $1 order by valid_from`, [citizen])).rows.map((r) => r.id)).toEqual([begun, later]);
+
+    // The last role goes: the begun assignment ends yesterday (its history stays), the later one is removed.
+    expect((await rpc('supervisor-city', 'admin_revoke_role', { p_role_id: staff })).error).toBeNull();
+    const left = await db.query(`select id, valid_from::text, valid_to::text from app.staff_assignments where user_id = $1`, [citizen]);
+    expect(left.rows).toEqual([{ id: begun, valid_from: dayFromToday(-7), valid_to: dayFromToday(-1) }]);
+    const audited = await db.query(
+      `select entity_id, detail->>'ended_on' as ended_on from app.audit_log where entity = 'admin' and action = 'window_unassigned' and detail->>'role_id' = $1 order by id`,
+      [staff],
+    );
+    expect(audited.rows).toEqual([{ entity_id: begun, ended_on: dayFromToday(-1) }, { entity_id: later, ended_on: null }]);
+  } finally {
+    await restoreCitizenB();
+  }
 });
 
 test('事项: supervisors of the unit’s region, with valid channels and a unique code', async () => {

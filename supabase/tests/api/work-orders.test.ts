@@ -8,7 +8,7 @@ import { WorkOrderTimelineRow } from '../../../shared/work-orders.ts';
 import { client } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
 import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
-import { freshFinishedTransaction, shanghaiToday } from '../../../tests/support/work-orders.ts';
+import { freshFinishedTransaction, shanghaiDayFromToday, shanghaiToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'citizen-b', 'citizen-anon', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
@@ -304,7 +304,7 @@ describe('unit_ratings (R13: no rater identity)', () => {
     expect((await rpc('citizen-a', 'unit_ratings', { p_from: today, p_to: today })).data).toEqual([]);
     await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: today, p_to: '2020-01-01' }), 'invalid_input');
     await refused(rpc('staff-linxiang', 'unit_ratings', { p_from: '2020-01-01', p_to: today }), 'invalid_input');
-    const page = await clientOf('unit-admin-linxiang').rpc('unit_ratings', { p_from: '2026-08-01', p_to: today }).range(0, 9);
+    const page = await clientOf('unit-admin-linxiang').rpc('unit_ratings', { p_from: shanghaiDayFromToday(-125), p_to: today }).range(0, 9);
     expect(page.data).toHaveLength(10);
   });
 });

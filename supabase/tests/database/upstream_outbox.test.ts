@@ -6,7 +6,7 @@
  * to their regions; the export RPCs are supervisors' and carry no rater identity.
  */
 import { anon, as, codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack, serviceRole, user } from '../../../tests/support/db.ts';
-import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
+import { freshFinishedTransaction, shanghaiDayFromToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 let other: Db;
@@ -210,7 +210,9 @@ describe('supervisors: status and re-push', () => {
 });
 
 describe('export RPCs', () => {
-  const page = (actor: ReturnType<typeof user>, fn: string, region: string | null = null, from = '2026-01-01', to = '2026-12-31') =>
+  // The seed's ratings lie within the year before it ran: a period ending today holds them in any year.
+  const [yearAgo, today] = [shanghaiDayFromToday(-364), shanghaiDayFromToday(0)];
+  const page = (actor: ReturnType<typeof user>, fn: string, region: string | null = null, from = yearAgo, to = today) =>
     as(db, actor, async (q) => (await q(`select * from public.${fn}($1, $2, $3, p_limit => 5000)`, [from, to, region])).rows);
 
   test('ratings of the supervisor\'s regions only, without rater identity', async () => {
@@ -230,8 +232,8 @@ describe('export RPCs', () => {
       let after = null as { rated_at: string; id: string } | null;
       for (;;) {
         const { rows }: { rows: Array<{ id: string; rated_at: string }> } = await q(
-          `select id, rated_at::text from public.export_ratings('2026-01-01', '2026-12-31', '530902', $1, $2, 37)`,
-          [after?.rated_at ?? null, after?.id ?? null]);
+          `select id, rated_at::text from public.export_ratings($3, $4, '530902', $1, $2, 37)`,
+          [after?.rated_at ?? null, after?.id ?? null, yearAgo, today]);
         seen.push(...rows.map((r) => r.id));
         if (rows.length < 37) break;
         after = rows[rows.length - 1]!;
