@@ -96,7 +96,7 @@ export const OverdueRow = z.object({
 });
 export type OverdueRow = z.infer<typeof OverdueRow>;
 
-/** A row of `key_supervision_list()` (R19: ≥ 3 差评 in 30 days). */
+/** A row of `key_supervision_list()` (R19: 差评 from ≥ 3 distinct raters in 30 days; bad_count counts every 差评). */
 export const KeySupervisionRow = z.object({
   object_type: z.enum(['officer', 'window']),
   object_id: DbId,
@@ -104,6 +104,7 @@ export const KeySupervisionRow = z.object({
   unit_name: z.string(),
   region_code: z.string(),
   bad_count: Num,
+  rater_count: Num,
   last_bad_at: z.string(),
 });
 export type KeySupervisionRow = z.infer<typeof KeySupervisionRow>;

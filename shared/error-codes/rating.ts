@@ -11,4 +11,5 @@ export const RATING_ERRORS = {
   invalid_tag_for_level: { status: 400, message: '所选评价内容与评价等级不符，请重新选择' },
   comment_too_long: { status: 400, message: '评价内容最多 500 字' },
   idempotency_conflict: { status: 409, message: '这次提交与之前的提交不一致，请刷新后重试' },
+  visit_daily_limit: { status: 429, message: '今天扫码评价的次数已达上限，请明天再评价' },
 } as const satisfies ErrorTable;

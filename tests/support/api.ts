@@ -1,6 +1,7 @@
 /** supabase-js against the gateway, as the mini-program uses it. */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
+import { SessionResponse } from '../../shared/auth.ts';
 import { DevLoginResponse } from '../../shared/schemas.ts';
 import type { PersonaKey } from '../../shared/personas.ts';
 import { stackEnv } from './env.ts';
@@ -28,4 +29,19 @@ export async function login(persona: PersonaKey): Promise<DevLoginResponse> {
   });
   if (res.status !== 200) throw new Error(`auth-dev answered ${res.status}: ${await res.text()}`);
   return DevLoginResponse.parse(await res.json());
+}
+
+/**
+ * A brand-new WeChat account, as anyone gets one: a login code the WeChat stand-in has never seen
+ * (`dev-<name>` answers a stable openid of its own) through the real auth-wechat.
+ */
+export async function newWechatAccount(): Promise<SessionResponse> {
+  const code = `dev-stranger-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const res = await fetch(functionUrl('auth-wechat'), {
+    method: 'POST',
+    headers: { apikey: stackEnv.anonKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  if (res.status !== 200) throw new Error(`auth-wechat answered ${res.status}: ${await res.text()}`);
+  return SessionResponse.parse(await res.json());
 }

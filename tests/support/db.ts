@@ -71,3 +71,15 @@ export const PERSONA_IDS = {
   'supervisor-city': '00000000-0000-4000-8000-000000000c01',
   'supervisor-fengqing': '00000000-0000-4000-8000-000000000c02',
 } as const;
+
+/**
+ * A fingerprint of the rows a query returns: their count and an md5 over the rows as text in a
+ * stable order. Equal before and after a refused call means nothing there was inserted, updated
+ * or deleted (a row count would miss an UPDATE). Scope the query to what the call could touch:
+ * the stack's scheduled jobs (the default rating, escalation) may write elsewhere meanwhile.
+ */
+export async function rowsFingerprint(db: Db, sql: string, params: unknown[] = []): Promise<string> {
+  const { rows } = await db.query<{ sum: string; n: number }>(
+    `select md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as sum, count(*)::int as n from (${sql}) t`, params);
+  return `${rows[0]!.n}:${rows[0]!.sum}`;
+}

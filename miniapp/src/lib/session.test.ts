@@ -130,3 +130,29 @@ test('a refused refresh logs out; a refresh without network keeps the session an
   expect(mockStorage.has(SESSION_KEY)).toBe(false);
   expect(loadSession(NOW)).toBeNull();
 });
+
+test('H5 keeps the refresh token in memory only: storage (localStorage) never holds it; a mini-program stores it', () => {
+  const before = process.env.TARO_ENV;
+  try {
+    process.env.TARO_ENV = 'h5';
+    resetSessionCache();
+    saveSession(session());
+    expect(mockStorage.get(SESSION_KEY)).toMatchObject({ access_token: 'old-token', refresh_token: null });
+    expect(JSON.stringify(mockStorage.get(SESSION_KEY))).not.toContain('refresh-');
+    expect(loadSession(NOW)?.refresh_token).toBe(`refresh-${'a'.repeat(30)}`);
+    // After a reload only the stored form is left: the access token until it expires, then log in again.
+    resetSessionCache();
+    expect(loadSession(NOW)?.refresh_token).toBeNull();
+    resetSessionCache();
+    expect(loadSession(NOW + 3_600_000)).toBeNull();
+
+    process.env.TARO_ENV = 'weapp';
+    resetSessionCache();
+    saveSession(session());
+    expect(mockStorage.get(SESSION_KEY)).toMatchObject({ refresh_token: `refresh-${'a'.repeat(30)}` });
+  } finally {
+    process.env.TARO_ENV = before;
+    resetSessionCache();
+    mockStorage.clear();
+  }
+});

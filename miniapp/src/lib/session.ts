@@ -103,9 +103,21 @@ export function loadSession(nowMs = Date.now()): Session | null {
   return current ?? null
 }
 
+/**
+ * Pure: what of a session goes to storage. In a mini-program storage is the app's own sandbox;
+ * in a browser (H5) it is localStorage, which any script on the page reads and which outlives
+ * the tab, so there the 30-day refresh token stays in memory only: a stolen copy of storage
+ * holds at most the 1-hour access token, and after a reload past its hour the person logs in
+ * again. (An HttpOnly cookie would need the functions and the H5 app on one site, which a
+ * hosted Supabase project does not give.)
+ */
+export function storedForm(session: Session, taroEnv: string | undefined): Session {
+  return taroEnv === 'h5' ? { ...session, refresh_token: null } : session
+}
+
 export function saveSession(session: Session): Session {
   current = session
-  Taro.setStorageSync(SESSION_KEY, session)
+  Taro.setStorageSync(SESSION_KEY, storedForm(session, process.env.TARO_ENV))
   publish()
   return session
 }

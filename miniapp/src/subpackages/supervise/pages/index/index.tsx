@@ -116,7 +116,7 @@ function Desk() {
                 <Text className='wo__title'>
                   {k.object_type === 'officer' ? '工作人员' : '窗口'}：{k.object_name}
                 </Text>
-                <Text className='card__line'>{k.unit_name} · 差评 {Number(k.bad_count)} 条 · 最近 {instantLabel(k.last_bad_at)}</Text>
+                <Text className='card__line'>{k.unit_name} · 差评 {Number(k.bad_count)} 条（{Number(k.rater_count)} 人）· 最近 {instantLabel(k.last_bad_at)}</Text>
               </View>
             ))}
           </View>
