@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { junitCounts } from './junit-counts.ts';
 import { repoRoot } from './stack/config.ts';
 
 export interface TierResult {
@@ -68,12 +69,8 @@ export async function denoTier(tier: string, dir: string, env: NodeJS.ProcessEnv
     { env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: path.join(repoRoot, '.local', 'deno'), ...env } },
   );
   if (!existsSync(report)) return { tier, passed: 0, failed: 1, skipped: 0, note: `deno test exited ${code} without a report` };
-  const xml = readFileSync(report, 'utf8');
-  const attr = (name: string) => Number(new RegExp(`<testsuites[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
-  const total = attr('tests');
-  const failed = attr('failures') + attr('errors');
-  const skipped = attr('ignored') + attr('skipped');
-  return { tier, passed: total - failed - skipped, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), skipped };
+  const counts = junitCounts(readFileSync(report, 'utf8'));
+  return { tier, ...counts, failed: counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0) };
 }
 
 /** A tier of named checks, each one command whose exit code is its verdict. */
