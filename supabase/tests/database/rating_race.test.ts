@@ -1,7 +1,8 @@
 /**
- * R3 × R5: a citizen rates a 办件 at the very moment the default job reaches it, many times
- * over, each side on its own connection. Exactly one rating may exist afterwards, and a
- * citizen told "success" must own it (no lost rating); one told already_rated finds the default.
+ * R3 × R5: a citizen rates a 办件 at the very moment the default job reaches it, each side on its
+ * own connection. Exactly one rating may exist afterwards, and a citizen told "success" must own
+ * it (no lost rating); one told already_rated finds the default. Both orders are forced (the
+ * second side provably waiting on the first's uncommitted rating), then many free rounds.
  */
 import pg from 'pg';
 import { stackEnv } from '../../../tests/support/env.ts';
@@ -13,6 +14,7 @@ const ROUNDS = 60;
 let owner: pg.Client;
 let citizen: pg.Client;
 let job: pg.Client;
+const pids = { citizen: 0, job: 0 };
 
 beforeAll(async () => {
   [owner, citizen, job] = [new pg.Client(stackEnv.dbUrl), new pg.Client(stackEnv.dbUrl), new pg.Client(stackEnv.dbUrl)];
@@ -20,6 +22,8 @@ beforeAll(async () => {
   await citizen.query(`select set_config('request.jwt.claims', $1, false)`, [JSON.stringify({ role: 'authenticated', sub: PERSONA_IDS['citizen-a'] })]);
   await citizen.query('set role authenticated');
   await job.query('set role service_role');
+  pids.citizen = (await citizen.query('select pg_backend_pid() as pid')).rows[0].pid;
+  pids.job = (await job.query('select pg_backend_pid() as pid')).rows[0].pid;
 });
 
 afterAll(async () => {
@@ -33,40 +37,86 @@ afterAll(async () => {
   }
 });
 
-test(`citizen and default job racing on the same 办件, ${ROUNDS} rounds: one rating each time, none lost`, async () => {
+/** A 办件 of citizen-a whose rating window closes in 3 s: the citizen is still in time, the job runs "after". */
+async function racingTransaction(round: string): Promise<string> {
+  const { rows } = await owner.query(
+    `insert into app.transactions (project_no, matter_id, unit_id, region_code, applicant_user_id, channel, status, accepted_at, finished_at)
+     select 'RACE-' || $1 || '-' || gen_random_uuid(), m.id, m.unit_id, '530902', $2, 'mobile', 'finished', now() - interval '1 day', now() - interval '1 hour'
+     from app.matters m where m.unit_id = (select id from app.units where name = '临翔区市场监督管理局') limit 1
+     returning id`,
+    [round, PERSONA_IDS['citizen-a']],
+  );
+  await owner.query(`update app.transactions set rating_due_at = now() + interval '3 seconds' where id = $1`, [rows[0].id]);
+  return rows[0].id as string;
+}
+
+const rate = (tx: string, round: string) =>
+  citizen.query(`select * from public.submit_rating($1, 2, '{213}', null, false, 'mobile', $2)`, [tx, `race-key-${round}-${tx}`]);
+const runJob = () => job.query(`select public.apply_default_ratings(now() + interval '4 seconds') as n`);
+
+/** The invariants of one round, whoever won; answers who did. */
+async function winnerOf(tx: string, rated: PromiseSettledResult<unknown>): Promise<'citizen' | 'job'> {
+  const ratings = (await owner.query('select is_default, rater_user_id from app.ratings where transaction_id = $1', [tx])).rows;
+  expect(ratings).toHaveLength(1);
+  // The citizen's 差评 opens one work order (R8); a default never does (R5).
+  const orders = (await owner.query('select count(*)::int as n from app.work_orders where transaction_id = $1', [tx])).rows[0].n;
+  expect(orders).toBe(rated.status === 'fulfilled' ? 1 : 0);
+  const marked = (await owner.query('select first_rating_id is not null as marked from app.transactions where id = $1', [tx])).rows[0];
+  expect(marked).toEqual({ marked: true });
+  if (rated.status === 'fulfilled') {
+    expect(ratings[0]).toEqual({ is_default: false, rater_user_id: PERSONA_IDS['citizen-a'] });
+    return 'citizen';
+  }
+  expect(JSON.parse((rated.reason as Error).message).code).toBe('already_rated');
+  expect(ratings[0]).toEqual({ is_default: true, rater_user_id: null });
+  return 'job';
+}
+
+/**
+ * Resolves once the backend `pid` is blocked on a lock (the other side's uncommitted rating);
+ * fails if its call `pending` finished without ever waiting.
+ */
+async function blockedOnLock(pid: number, pending: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void pending.then(() => { settled = true; }, () => { settled = true; });
+  for (;;) {
+    const { rows } = await owner.query(`select wait_event_type from pg_stat_activity where pid = $1`, [pid]);
+    if (rows[0]?.wait_event_type === 'Lock') return;
+    if (settled) throw new Error('the second side finished without waiting for the first side\'s rating');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test.each([['citizen', 'job'], ['job', 'citizen']] as const)('forced order: %s first, the other blocked on its uncommitted rating, then it commits: %s loses', async (first, _loser) => {
+  for (let round = 0; round < 5; round++) {
+    const tx = await racingTransaction(`${first}-${round}`);
+    const firstConn = first === 'citizen' ? citizen : job;
+    await firstConn.query('begin');
+    let firstCommitted = false;
+    try {
+      const firstAnswer = await Promise.allSettled([first === 'citizen' ? rate(tx, `forced-${round}`) : runJob()]);
+      expect(firstAnswer[0].status).toBe('fulfilled');
+      const second = first === 'citizen' ? runJob() : rate(tx, `forced-${round}`);
+      await blockedOnLock(first === 'citizen' ? pids.job : pids.citizen, second);
+      await firstConn.query('commit');
+      firstCommitted = true;
+      const [secondAnswer] = await Promise.allSettled([second]);
+      const rated = first === 'citizen' ? firstAnswer[0] : secondAnswer;
+      expect(await winnerOf(tx, rated)).toBe(first);
+    } finally {
+      if (!firstCommitted) await firstConn.query('rollback');
+    }
+  }
+});
+
+test(`citizen and default job racing freely on the same 办件, ${ROUNDS} rounds: one rating each time, none lost`, async () => {
   const outcomes = { citizen: 0, job: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    // A 办件 whose window closes in 3 s: the citizen is still in time, the job runs "after".
-    const { rows } = await owner.query(
-      `insert into app.transactions (project_no, matter_id, unit_id, region_code, applicant_user_id, channel, status, accepted_at, finished_at)
-       select 'RACE-' || $1 || '-' || gen_random_uuid(), m.id, m.unit_id, '530902', $2, 'mobile', 'finished', now() - interval '1 day', now() - interval '1 hour'
-       from app.matters m where m.unit_id = (select id from app.units where name = '临翔区市场监督管理局') limit 1
-       returning id`,
-      [round, PERSONA_IDS['citizen-a']],
-    );
-    await owner.query(`update app.transactions set rating_due_at = now() + interval '3 seconds' where id = $1`, [rows[0].id]);
-    const tx = rows[0].id as string;
-    const [rated, defaulted] = await Promise.allSettled([
-      citizen.query(`select * from public.submit_rating($1, 2, '{213}', null, false, 'mobile', $2)`, [tx, `race-key-${round}-${tx}`]),
-      job.query(`select public.apply_default_ratings(now() + interval '4 seconds') as n`),
-    ]);
+    const tx = await racingTransaction(String(round));
+    const [rated, defaulted] = await Promise.allSettled([rate(tx, String(round)), runJob()]);
     expect(defaulted.status).toBe('fulfilled');
-    const ratings = (await owner.query('select is_default, rater_user_id from app.ratings where transaction_id = $1', [tx])).rows;
-    expect(ratings).toHaveLength(1);
-    // The citizen's 差评 opens one work order (R8); a default never does (R5).
-    const orders = (await owner.query('select count(*)::int as n from app.work_orders where transaction_id = $1', [tx])).rows[0].n;
-    expect(orders).toBe(rated.status === 'fulfilled' ? 1 : 0);
-    if (rated.status === 'fulfilled') {
-      expect(ratings[0]).toEqual({ is_default: false, rater_user_id: PERSONA_IDS['citizen-a'] });
-      outcomes.citizen++;
-    } else {
-      expect(JSON.parse((rated.reason as Error).message).code).toBe('already_rated');
-      expect(ratings[0]).toEqual({ is_default: true, rater_user_id: null });
-      outcomes.job++;
-    }
-    const marked = (await owner.query('select first_rating_id is not null as marked from app.transactions where id = $1', [tx])).rows[0];
-    expect(marked).toEqual({ marked: true });
+    outcomes[await winnerOf(tx, rated)]++;
   }
+  // Which side wins a free race is up to the scheduler: both orders are proven by the forced rounds above.
   console.log(`race outcomes over ${ROUNDS} rounds: citizen first ${outcomes.citizen}, job first ${outcomes.job}`);
-  expect(outcomes.citizen + outcomes.job).toBe(ROUNDS);
 });
