@@ -12,6 +12,7 @@ import {
 } from '../../../shared/calendar/index.ts';
 import { addDays, dayNumber } from '../../../shared/calendar/days.ts';
 import { anon, as, connect, type Db, failure, PERSONA_IDS, serviceRole, user } from '../../../tests/support/db.ts';
+import { seededRandom as random } from '../../../tests/support/random.ts';
 
 let db: Db;
 // Dates are read as `day::text` ('YYYY-MM-DD'): node-postgres would turn a date into a local-time Date.
@@ -28,17 +29,6 @@ async function errorCode(promise: Promise<unknown>): Promise<{ code: string; det
   return { code: body.code, details: body.details };
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the data equals shared/calendar/data.ts (one generator run wrote both)', () => {
   test('exceptions, announced years and statutory holidays', async () => {

@@ -5,6 +5,7 @@
  */
 import { maskName, maskPhone } from '../../../shared/identity.ts';
 import { anon, as, codeOf, connect, type Db, failure, PERSONA_IDS, serviceRole, user } from '../../../tests/support/db.ts';
+import { seededRandom as random } from '../../../tests/support/random.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -13,7 +14,7 @@ afterAll(async () => { await db.end(); });
 const citizenA = PERSONA_IDS['citizen-a'];
 const CITIZEN_A_ID_NUMBER = '530902198805120029'; // supabase/seed/20_identity.sql
 const API_ROLES = [anon, user(citizenA), user(PERSONA_IDS['staff-linxiang']), user(PERSONA_IDS['supervisor-city']), serviceRole];
-const TABLES = ['app.user_identities', 'app.user_platform_links', 'app.refresh_tokens', 'app.realname_tickets'];
+const TABLES = ['app.user_identities', 'app.user_platform_links', 'app.refresh_tokens', 'app.realname_tickets', 'app.realname_nonces', 'app.realname_settings'];
 
 describe('encryption at rest', () => {
   test('the raw columns hold PGP messages, not the name, ID number or phone', async () => {
@@ -87,6 +88,19 @@ describe('masked display values', () => {
     expect(r.m).toBe(maskName(name));
   });
 
+  test('2,000 seeded random names (Unicode and full-width spaces, full-width digits, astral characters) mask the same in SQL and shared/', async () => {
+    const next = random(20261204);
+    const pieces = ['张', '李', '欧阳', '娜', 'A', 'z', '·', '１', '９', '𠀋', ' ', '\u3000', '\u00a0', '\t', '\n', '\ufeff', '\u2028', '\u200b', '\u205f'];
+    const names = Array.from({ length: 2000 }, () =>
+      Array.from({ length: Math.floor(next() * 7) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
+    const { rows } = await db.query<{ m: string }>('select app.mask_name(n) as m from unnest($1::text[]) with ordinality as x(n, i) order by i', [names]);
+    const differ = names.map((n, i) => ({ n, sql: rows[i]!.m, ts: maskName(n) })).filter((d) => d.sql !== d.ts);
+    expect(differ).toEqual([]);
+    expect(names.some((n) => n.startsWith('\u3000') && n.trim() !== '')).toBe(true);
+    const { rows: [nul] } = await db.query('select app.mask_name(null) as m');
+    expect(nul.m).toBe('');
+  });
+
   test('names and phones are masked as R13 shows them', async () => {
     const { rows: [r] } = await db.query(`select app.mask_name('张三') a, app.mask_name('李春梅') b, app.mask_phone('13812345678') c, app.mask_phone('+8613812345678') d, app.mask_phone(null) e`);
     expect(r).toEqual({ a: '张*', b: '李*梅', c: '138****5678', d: '138****5678', e: '' });
@@ -138,12 +152,22 @@ describe('no API role reads identity', () => {
   });
 });
 
+/** realname_nonce() as the signed-in `userId`, inside an `as(db, serviceRole, …)` block that it returns to. */
+async function nonceFor(q: Db['query'], userId: string): Promise<string> {
+  await q(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ role: 'authenticated', sub: userId })]);
+  await q('set local role authenticated');
+  const { rows: [n] } = await q('select nonce from public.realname_nonce()');
+  await q(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ role: 'service_role' })]);
+  await q('set local role service_role');
+  return n.nonce as string;
+}
+
 describe('service functions: the service role only', () => {
   const CALLS = [
     `public.platform_login('wechat', 'wx-test', 'o-test')`,
     `public.rotate_refresh_token('hcp_rt_x')`,
     `public.revoke_refresh_token('hcp_rt_x')`,
-    `public.bind_realname('${citizenA}', 'jti-test', now() + interval '5 minutes', '李春梅', '${CITIZEN_A_ID_NUMBER}')`,
+    `public.bind_realname('${citizenA}', 'jti-test', now() + interval '5 minutes', 'nonce', 'face', '李春梅', '${CITIZEN_A_ID_NUMBER}')`,
     `public.session_user_info('${citizenA}')`,
     'public.purge_identity_tokens()',
   ];
@@ -173,8 +197,9 @@ describe('service functions: the service role only', () => {
   test('binding: a ticket id works once; expired tickets and malformed ID numbers are refused; nothing written', async () => {
     await as(db, serviceRole, async (q) => {
       const { rows: [u] } = await q(`select user_id from public.platform_login('alipay', '2021-test', '2088000000000001')`);
+      const nonce = await nonceFor(q, u.user_id);
       const bindAs = (jti: string, id: string, exp = `now() + interval '5 minutes'`) =>
-        q(`select * from public.bind_realname($1, $2, ${exp}, '欧阳娜娜', $3, '13600001111')`, [u.user_id, jti, id]);
+        q(`select * from public.bind_realname($1, $2, ${exp}, $4, 'face', '欧阳娜娜', $3, '13600001111')`, [u.user_id, jti, id, nonce]);
       await q('savepoint s');
       const expired = await failure(bindAs('jti-old', '530902200001010018', `now() - interval '1 second'`));
       expect(codeOf(expired)).toBe('ticket_expired');
@@ -189,10 +214,11 @@ describe('service functions: the service role only', () => {
     });
     await as(db, serviceRole, async (q) => {
       const { rows: [u] } = await q(`select user_id from public.platform_login('alipay', '2021-test', '2088000000000002')`);
-      const { rows: [bound] } = await q(`select * from public.bind_realname($1, 'jti-once', now() + interval '5 minutes', '欧阳娜娜', '530902200001010018', '13600001111')`, [u.user_id]);
-      expect(bound).toMatchObject({ user_id: u.user_id, masked_name: '欧**娜', realname_verified: true, merged_from: null });
+      const nonce = await nonceFor(q, u.user_id);
+      const { rows: [bound] } = await q(`select * from public.bind_realname($1, 'jti-once', now() + interval '5 minutes', $2, 'face', '欧阳娜娜', '530902200001010018', '13600001111')`, [u.user_id, nonce]);
+      expect(bound).toMatchObject({ user_id: u.user_id, masked_name: '欧**娜', realname_verified: true, merged_from: null, refused: null });
       await q('savepoint again');
-      const replay = await failure(q(`select * from public.bind_realname($1, 'jti-once', now() + interval '5 minutes', '欧阳娜娜', '530902200001010018')`, [u.user_id]));
+      const replay = await failure(q(`select * from public.bind_realname($1, 'jti-once', now() + interval '5 minutes', $2, 'face', '欧阳娜娜', '530902200001010018')`, [u.user_id, await nonceFor(q, u.user_id)]));
       expect(codeOf(replay)).toBe('ticket_replayed');
       await q('rollback to savepoint again');
       const { rows } = await q('select masked_phone from app.users where id = $1', [u.user_id]);
@@ -216,7 +242,7 @@ describe('service functions: the service role only', () => {
     await as(db, serviceRole, async (q) => {
       const { rows: [login] } = await q(`select * from public.platform_login('wechat', 'wx-test', 'o-purge')`);
       const { rows: [u] } = await q(`select user_id from public.platform_login('wechat', 'wx-test', 'o-purge-2')`);
-      await q(`select * from public.bind_realname($1, 'jti-purge', now() + interval '10 minutes', '张三', '530902200001010018')`, [u.user_id]);
+      await q(`select * from public.bind_realname($1, 'jti-purge', now() + interval '10 minutes', $2, 'face', '张三', '530902200001010018')`, [u.user_id, await nonceFor(q, u.user_id)]);
       const later = `now() + interval '61 days'`;
       const { rows: [none] } = await q('select * from public.purge_identity_tokens()');
       expect(none).toEqual({ refresh_tokens_deleted: 0, tickets_deleted: 0 });
@@ -227,6 +253,95 @@ describe('service functions: the service role only', () => {
       expect(gone.status).toBe('invalid');
       await q('reset role');
       expect((await q(`select 1 from app.realname_tickets where ticket_id = 'jti-purge'`)).rows).toEqual([]);
+    });
+  });
+});
+
+describe('实名认证 nonces and strong methods (issue 13)', () => {
+  test('realname_nonce(): signed-in users only; a new one replaces the unused one; the default settings', async () => {
+    expect((await as(db, anon, (q) => failure(q('select * from public.realname_nonce()')))).code).toBe('42501');
+    await as(db, user(citizenA), async (q) => {
+      const { rows: [first] } = await q('select nonce, expires_at - now() as ttl from public.realname_nonce()');
+      const { rows: [second] } = await q('select nonce from public.realname_nonce()');
+      expect(first.nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(second.nonce).not.toBe(first.nonce);
+      expect(first.ttl).toMatchObject({ minutes: 15 });
+      await q('reset role');
+      const { rows } = await q('select nonce from app.realname_nonces where user_id = $1 and used_at is null', [citizenA]);
+      expect(rows).toEqual([{ nonce: second.nonce }]);
+      const { rows: [settings] } = await q('select strong_verify_methods, nonce_ttl_seconds from app.realname_settings');
+      expect(settings).toEqual({ strong_verify_methods: ['face', 'banshitong'], nonce_ttl_seconds: 900 });
+    });
+  });
+
+  test('bind_realname: missing, foreign, used, expired nonce and weak methods are refused, nothing written', async () => {
+    await as(db, serviceRole, async (q) => {
+      const { rows: [u] } = await q(`select user_id from public.platform_login('wechat', 'wx-test', 'o-nonce-1')`);
+      const { rows: [other] } = await q(`select user_id from public.platform_login('wechat', 'wx-test', 'o-nonce-2')`);
+      const theirs = await nonceFor(q, other.user_id);
+      const mine = await nonceFor(q, u.user_id);
+      const bind = (jti: string, nonce: string | null, method: string | null) =>
+        q(`select * from public.bind_realname($1, $2, now() + interval '5 minutes', $3, $4, '欧阳娜娜', '530902200001010018')`, [u.user_id, jti, nonce, method]);
+      const refusals: Array<[string, string | null, string | null, string]> = [
+        ['jti-n1', null, 'face', 'realname_nonce_missing'],
+        ['jti-n2', ' ', 'face', 'realname_nonce_missing'],
+        ['jti-n3', theirs, 'face', 'realname_nonce_invalid'],
+        ['jti-n4', 'f'.repeat(32), 'face', 'realname_nonce_invalid'],
+        ['jti-n5', mine, 'sms', 'realname_method_weak'],
+        ['jti-n6', mine, null, 'realname_method_weak'],
+        ['jti-n7', mine, 'FACE', 'realname_method_weak'],
+      ];
+      for (const [jti, nonce, method, code] of refusals) {
+        await q('savepoint s');
+        expect([jti, codeOf(await failure(bind(jti, nonce, method)))]).toEqual([jti, code]);
+        await q('rollback to savepoint s');
+      }
+      // The operator may widen the list; the database decides.
+      await q('reset role');
+      await q(`update app.realname_settings set strong_verify_methods = array['face', 'banshitong', 'sms']`);
+      await q('set local role service_role');
+      await q('savepoint widened');
+      expect((await bind('jti-n8', mine, 'sms')).rows[0]).toMatchObject({ user_id: u.user_id, refused: null });
+      await q('rollback to savepoint widened');
+      expect((await bind('jti-n9', mine, 'face')).rows[0]).toMatchObject({ user_id: u.user_id, refused: null });
+      await q('savepoint used');
+      expect(codeOf(await failure(bind('jti-n10', mine, 'face')))).toBe('realname_nonce_used');
+      await q('rollback to savepoint used');
+      await q('reset role');
+      await q(`update app.realname_nonces set expires_at = now() - interval '1 second', issued_at = now() - interval '1 hour' where nonce = $1`, [theirs]);
+      await q('set local role service_role');
+      const late = await failure(q(`select * from public.bind_realname($1, 'jti-n11', now() + interval '5 minutes', $2, 'face', '张三', '530902200001010026')`, [other.user_id, theirs]));
+      expect(codeOf(late)).toBe('realname_nonce_expired');
+    });
+  });
+
+  test('a person with a staff role or a platform link is never merged into: one audit row, nothing else', async () => {
+    await as(db, serviceRole, async (q) => {
+      const { rows: [u] } = await q(`select user_id from public.platform_login('wechat', 'wx-test', 'o-takeover')`);
+      const nonce = await nonceFor(q, u.user_id);
+      await q('reset role');
+      const { rows: [sup] } = await q('select id_number from app.user_identity_plain($1)', [PERSONA_IDS['supervisor-city']]);
+      const snapshot = () => q(`select md5(string_agg(t, '|' order by t)) as h from (
+          select to_jsonb(x)::text as t from app.users x where x.id in ($1, $2)
+          union all select to_jsonb(x)::text from app.user_identities x where x.user_id in ($1, $2)
+          union all select to_jsonb(x)::text from app.user_platform_links x where x.user_id in ($1, $2)
+          union all select to_jsonb(x)::text from app.staff_roles x where x.user_id in ($1, $2)
+          union all select to_jsonb(x)::text from app.realname_nonces x where x.user_id in ($1, $2)
+          union all select to_jsonb(x)::text from app.realname_tickets x where x.user_id in ($1, $2)
+          union all select to_jsonb(x)::text from app.refresh_tokens x where x.user_id in ($1, $2)) s`, [u.user_id, PERSONA_IDS['supervisor-city']]);
+      const before = (await snapshot()).rows[0].h;
+      const { rows: [{ n: audits }] } = await q('select count(*)::int as n from app.audit_log');
+      await q('set local role service_role');
+      const { rows } = await q(`select * from public.bind_realname($1, 'jti-takeover', now() + interval '5 minutes', $2, 'face', '刘洋', $3)`, [u.user_id, nonce, sup.id_number]);
+      expect(rows).toEqual([{ user_id: null, masked_name: null, realname_verified: null, merged_from: null, refresh_token: null, refresh_expires_at: null, refused: 'realname_merge_refused' }]);
+      await q('reset role');
+      expect((await snapshot()).rows[0].h).toBe(before);
+      const { rows: log } = await q('select entity, entity_id, action, region_code, detail from app.audit_log order by id desc limit 1');
+      expect((await q('select count(*)::int as n from app.audit_log')).rows[0].n).toBe(audits + 1);
+      expect(log[0]).toMatchObject({
+        entity: 'identity', entity_id: u.user_id, action: 'realname_merge_refused', region_code: '530900',
+        detail: { caller_user_id: u.user_id, target_user_id: PERSONA_IDS['supervisor-city'], reasons: ['staff_role', 'platform_link'], ticket_id: 'jti-takeover', verify_method: 'face' },
+      });
     });
   });
 });

@@ -1,20 +1,12 @@
 /** R7's two implementations agree: shared/tags.ts tagViolation() and SQL app.tag_violation(). */
 import { TAGS, tagViolation } from '../../../shared/tags.ts';
 import { connect, type Db } from '../../../tests/support/db.ts';
+import { seededRandom as random } from '../../../tests/support/random.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
 afterAll(async () => { await db.end(); });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('the SQL table holds the same v2 tags as shared/', async () => {
   const { rows } = await db.query('select code, level, name from app.eval_tags where version = 2 order by code');
