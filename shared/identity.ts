@@ -75,8 +75,19 @@ export const IdentityTicketClaims = z.object({
   name: z.string().trim().min(1).max(50),
   id_number: z.string().refine(isValidIdNumber, { message: 'not a valid 居民身份证号码' }),
   phone: z.string().regex(/^1\d{10}$/).optional(),
+  /** The nonce realname_nonce() gave the app's session; the database checks it (missing → realname_nonce_missing). */
+  nonce: z.string().min(1).max(128).optional(),
+  /** How the platform verified the person (face, banshitong, sms, …); the database decides which are strong enough. */
+  verify_method: z.string().min(1).max(64).optional(),
 });
 export type IdentityTicketClaims = z.infer<typeof IdentityTicketClaims>;
+
+/**
+ * realname_nonce() (实名认证 step 1): a single-use nonce for the signed-in session, passed to the
+ * identity platform so the ticket it signs can only be bound by this session, before expires_at.
+ */
+export const RealnameNonce = z.object({ nonce: z.string().regex(/^[0-9a-f]{32}$/), expires_at: z.string() });
+export type RealnameNonce = z.infer<typeof RealnameNonce>;
 
 /** realname-bind's request: the ticket exactly as the identity platform handed it over. */
 export const RealnameBindRequest = z.object({ ticket: z.string().trim().min(20).max(8192) }).strict();

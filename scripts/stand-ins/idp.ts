@@ -2,13 +2,17 @@
  * Stand-in for the provincial unified identity platform (统一身份认证平台). After a person passes
  * its real-name check (face + 身份证), the platform hands the app a signed ticket: a compact
  * JWS (RS256, kid `idp-local-1`) whose claims carry the ticket id (`jti`), issuer, audience,
- * issue and expiry times, and the verified `name`, `id_number` and `phone`. realname-bind checks
- * the signature against the platform's public key (IDP_PUBLIC_KEY).
- *   POST /api/v1/realname/verify  { name, id_number, phone? }  → { ticket, ticket_id, expires_at }
- *   GET  /.well-known/jwks.json                                  → the public key
- *   POST /__control/tickets { name, id_number, phone?, ttl_s?, jti?, aud?, iss?, stranger_key? }
+ * issue and expiry times, the verified `name`, `id_number` and `phone`, how the person was
+ * verified (`verify_method`: face here) and the `nonce` the app passed (the one our backend's
+ * realname_nonce() gave its session, echoed as the platform echoes an OIDC nonce). realname-bind
+ * checks the signature against the platform's public key (IDP_PUBLIC_KEY); the database checks
+ * the nonce and the method.
+ *   POST /api/v1/realname/verify  { name, id_number, phone?, nonce? }  → { ticket, ticket_id, expires_at }
+ *   GET  /.well-known/jwks.json                                          → the public key
+ *   POST /__control/tickets { name, id_number, phone?, nonce?, verify_method?, ttl_s?, jti?, aud?, iss?, stranger_key? }
  *        → a ticket as the test asks: expired (ttl_s < 0), a chosen jti (replays), another
- *          audience or issuer, or signed by a key that is not the platform's.
+ *          audience or issuer, signed by a key that is not the platform's, with a chosen nonce
+ *          (none when left out) and method (face when left out; null: no method claim).
  */
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { exportJWK, importPKCS8, SignJWT } from 'jose';
@@ -21,6 +25,8 @@ interface TicketRequest {
   name?: unknown;
   id_number?: unknown;
   phone?: unknown;
+  nonce?: unknown;
+  verify_method?: unknown;
   ttl_s?: unknown;
   jti?: unknown;
   aud?: unknown;
@@ -46,8 +52,10 @@ export async function startIdpStandIn(opts: {
     const now = Math.floor(Date.now() / 1000);
     const ttl = typeof r.ttl_s === 'number' ? r.ttl_s : TICKET_TTL_S;
     const jti = typeof r.jti === 'string' ? r.jti : randomUUID();
-    const claims: Record<string, unknown> = { name: r.name, id_number: r.id_number, verify_method: 'face' };
+    const claims: Record<string, unknown> = { name: r.name, id_number: r.id_number };
+    if (r.verify_method !== null) claims.verify_method = typeof r.verify_method === 'string' ? r.verify_method : 'face';
     if (typeof r.phone === 'string') claims.phone = r.phone;
+    if (typeof r.nonce === 'string') claims.nonce = r.nonce;
     const ticket = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: IDP_KID })
       .setIssuer(typeof r.iss === 'string' ? r.iss : opts.issuer)
@@ -71,7 +79,8 @@ export async function startIdpStandIn(opts: {
         } catch {
           return { status: 400, body: { code: 'INVALID_JSON', message: 'body must be JSON' } };
         }
-        return issue({ name: body.name, id_number: body.id_number, phone: body.phone });
+        // The public endpoint verifies by face: callers choose neither the method nor anything else.
+        return issue({ name: body.name, id_number: body.id_number, phone: body.phone, nonce: body.nonce });
       }
       return undefined;
     },

@@ -14,4 +14,10 @@ export const IDENTITY_ERRORS = {
   ticket_expired: { status: 400, message: '实名认证凭证已过期，请重新认证' },
   ticket_replayed: { status: 409, message: '该实名认证凭证已使用过，请重新认证' },
   realname_mismatch: { status: 409, message: '该账号已绑定其他实名身份，不能再绑定' },
+  realname_nonce_missing: { status: 400, message: '实名认证凭证缺少本次认证的校验码，请重新发起实名认证' },
+  realname_nonce_invalid: { status: 403, message: '该实名认证不是在当前账号发起的，请在本账号内重新发起实名认证' },
+  realname_nonce_expired: { status: 400, message: '本次实名认证已超时，请重新发起实名认证' },
+  realname_nonce_used: { status: 409, message: '本次实名认证已完成过，请重新发起实名认证' },
+  realname_method_weak: { status: 403, message: '该认证方式安全等级不足，请使用人脸识别或“一部手机办事通”完成实名认证' },
+  realname_merge_refused: { status: 403, message: '该身份已关联其他账号，不能合并到当前账号；请使用原来的微信或支付宝账号登录，如有疑问请联系政务服务管理局' },
 } as const satisfies ErrorTable;

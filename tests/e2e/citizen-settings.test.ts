@@ -112,7 +112,8 @@ test('实名认证: the form checks its fields, and both refusals are shown with
     await page.locator('[data-testid=realname-phone] input').fill('13800001111');
     await page.getByTestId('realname-submit').click();
     await expectText(form.getByTestId('error'), '统一身份认证平台未通过核验');
-    expect(asked).toEqual([{ name: '王拒绝', id_number: VALID_ID, phone: '13800001111' }]);
+    // The app asked our backend for this session's nonce first and handed it to the platform.
+    expect(asked).toEqual([{ name: '王拒绝', id_number: VALID_ID, phone: '13800001111', nonce: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
 
     await page.locator('[data-testid=realname-name] input').fill('王五');
     await page.getByTestId('realname-submit').click();
@@ -188,8 +189,12 @@ test('实名认证 for real: the stack identity platform issues a ticket, realna
       [user.user_id],
     );
     expect(stored.rows).toEqual([{ source: 'provincial_idp', masked: '赵*名' }]);
+    // The ticket answered the nonce this session asked for, and used it up.
+    const nonces = await db.query<{ used: boolean }>('select used_at is not null as used from app.realname_nonces where user_id = $1', [user.user_id]);
+    expect(nonces.rows).toContainEqual({ used: true });
   } finally {
     await db.query('begin');
+    await db.query('delete from app.realname_nonces where user_id = $1', [user.user_id]);
     await db.query('delete from app.user_identities where user_id = $1', [user.user_id]);
     await db.query(
       `insert into app.user_identities select * from jsonb_populate_recordset(null::app.user_identities, $1::jsonb)`,

@@ -1,6 +1,6 @@
 /**
- * 我的 → 实名认证: the form that gets a ticket from the provincial identity platform and binds it
- * (realname-bind). Shown only when the account is not verified yet; without a configured
+ * 我的 → 实名认证: the form that asks our backend for a nonce, gets a ticket carrying it from the
+ * provincial identity platform and binds it (realname-bind). Shown only when the account is not verified yet; without a configured
  * platform address it explains instead of showing a form that cannot work.
  */
 import { useState, type ReactNode } from 'react'
@@ -9,6 +9,7 @@ import { ErrorBlock } from './StatusBlock.tsx'
 import { toAppError } from '../lib/errors.ts'
 import { bindRealname, idpUrl, realnameProblems, requestTicket, type RealnameField, type RealnameInput } from '../lib/realname.ts'
 import { appFetch } from '../lib/platform.ts'
+import { realnameNonce } from '../lib/settings-api.ts'
 import './Settings.scss'
 
 export const REALNAME_WHY = '实名后，您的差评会有工作人员回访并答复；姓名和身份证号码加密保存，页面上只显示打码后的姓名（如 张*）。'
@@ -47,7 +48,9 @@ export function RealnameBind({ onBound }: { onBound: (maskedName: string) => voi
     setBusy(true)
     setError(null)
     try {
-      const ticket = await requestTicket(base, form, appFetch)
+      // The nonce binds the platform's ticket to this session: realname-bind refuses it elsewhere.
+      const { nonce } = await realnameNonce()
+      const ticket = await requestTicket(base, form, nonce, appFetch)
       const res = await bindRealname(ticket)
       onBound(res.user.masked_name)
     } catch (err) {

@@ -7,6 +7,7 @@ import { realnameProblems, requestTicket, resolveIdpUrl, sessionAfterBind } from
 import type { Session } from './session.ts'
 
 const VALID_ID = '11010519491231002X'
+const NONCE = '0123456789abcdef0123456789abcdef'
 
 test('each field of the real-name form is checked, with a plain message', () => {
   expect(realnameProblems({ name: ' 张三 ', idNumber: VALID_ID.toLowerCase(), phone: '13800001111' })).toEqual({})
@@ -28,18 +29,18 @@ function answer(status: number, body: unknown): Response {
   return { ok: status < 300, status, text: async () => JSON.stringify(body) } as unknown as Response
 }
 
-test('a ticket is asked for with the normalized form; a refusal is shown in Chinese', async () => {
+test('a ticket is asked for with the normalized form and this session\'s nonce; a refusal is shown in Chinese', async () => {
   const seen: Array<{ url: string; body: unknown }> = []
   const ok = (async (url: string, init: RequestInit) => {
     seen.push({ url, body: JSON.parse(String(init.body)) })
     return answer(200, { ticket: 'x'.repeat(40), ticket_id: 't', expires_at: '2026-01-01T00:00:00Z' })
   }) as unknown as typeof fetch
-  await expect(requestTicket('http://idp', { name: ' 张三', idNumber: VALID_ID.toLowerCase(), phone: '13800001111 ' }, ok)).resolves.toBe('x'.repeat(40))
-  expect(seen).toEqual([{ url: 'http://idp/api/v1/realname/verify', body: { name: '张三', id_number: VALID_ID, phone: '13800001111' } }])
+  await expect(requestTicket('http://idp', { name: ' 张三', idNumber: VALID_ID.toLowerCase(), phone: '13800001111 ' }, NONCE, ok)).resolves.toBe('x'.repeat(40))
+  expect(seen).toEqual([{ url: 'http://idp/api/v1/realname/verify', body: { name: '张三', id_number: VALID_ID, phone: '13800001111', nonce: NONCE } }])
   const refused = (async () => answer(400, { code: 'INVALID_PARAM', message: 'bad' })) as unknown as typeof fetch
-  await expect(requestTicket('http://idp', { name: '张三', idNumber: VALID_ID, phone: '13800001111' }, refused)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/未通过核验/) })
+  await expect(requestTicket('http://idp', { name: '张三', idNumber: VALID_ID, phone: '13800001111' }, NONCE, refused)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/未通过核验/) })
   const offline = (async () => Promise.reject(new TypeError('fetch failed'))) as unknown as typeof fetch
-  await expect(requestTicket('http://idp', { name: '张三', idNumber: VALID_ID, phone: '13800001111' }, offline)).rejects.toMatchObject({ code: 'network_error' })
+  await expect(requestTicket('http://idp', { name: '张三', idNumber: VALID_ID, phone: '13800001111' }, NONCE, offline)).rejects.toMatchObject({ code: 'network_error' })
 })
 
 const session: Session = {

@@ -1,7 +1,9 @@
 /**
- * 实名认证 (R13): the provincial identity platform (统一身份认证平台) checks name, 身份证号 and
- * phone and hands back a signed ticket; `realname-bind` checks the ticket and binds the verified
- * identity (stored encrypted, shown masked) to this account. The platform's address is one seam:
+ * 实名认证 (R13): the app first asks our backend for a nonce (`realname_nonce`, settings-api.ts)
+ * and passes it to the provincial identity platform (统一身份认证平台), which checks name, 身份证号
+ * and phone (and the face) and hands back a signed ticket carrying that nonce; `realname-bind`
+ * binds the verified identity (stored encrypted, shown masked) to this account only when the
+ * nonce is the one this session asked for, so a ticket cannot be carried to another login. The platform's address is one seam:
  * `idpUrl` in the H5 runtime config (window.__HCP_CONFIG__), else the build's TARO_APP_IDP_URL;
  * without either the page explains that binding is unavailable here. Pure apart from the
  * injected fetch and the session calls in `bindRealname`.
@@ -58,14 +60,17 @@ export function idpUrl(): string | null {
 
 const TicketAnswer = z.object({ ticket: z.string().min(20) })
 
-/** Asks the identity platform for a ticket. Its refusals (4xx) carry its own message when it has one. */
-export async function requestTicket(baseUrl: string, input: RealnameInput, doFetch: typeof fetch = appFetch): Promise<string> {
+/**
+ * Asks the identity platform for a ticket bound to `nonce` (from realname_nonce). Its refusals
+ * (4xx) carry its own message when it has one.
+ */
+export async function requestTicket(baseUrl: string, input: RealnameInput, nonce: string, doFetch: typeof fetch = appFetch): Promise<string> {
   let res: Response
   try {
     res = await doFetch(`${baseUrl}/api/v1/realname/verify`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: input.name.trim(), id_number: input.idNumber.trim().toUpperCase(), phone: input.phone.trim() }),
+      body: JSON.stringify({ name: input.name.trim(), id_number: input.idNumber.trim().toUpperCase(), phone: input.phone.trim(), nonce }),
     })
   } catch (err) {
     throw new AppError('network_error', '无法连接统一身份认证平台，请检查网络后重试', String(err))

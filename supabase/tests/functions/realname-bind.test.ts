@@ -2,57 +2,29 @@
  * realname-bind in the real Deno runtime with tickets from the identity-platform stand-in:
  * a good ticket binds an encrypted identity with masked display values; replayed, tampered,
  * foreign, expired and malformed tickets are refused with their own codes and nothing is
- * written; a second account of the same person (same ID number) is merged into the first.
+ * written; a second platform account of the same person (same ID number) is refused (the
+ * first row has its own login). Binding bound to a session's nonce, strong methods, and merges
+ * into rows nobody logs into: realname-takeover.test.ts.
  */
-import { SessionResponse } from '../../../shared/auth.ts';
 import { RealnameBindResponse } from '../../../shared/identity.ts';
-import { handler as alipayLogin } from '../../functions/auth-alipay/handler.ts';
 import { handler as refresh } from '../../functions/auth-refresh/handler.ts';
-import { handler as wechatLogin } from '../../functions/auth-wechat/handler.ts';
 import { handler } from '../../functions/realname-bind/handler.ts';
 import { mintAccessToken } from '../../functions/_shared/tokens.ts';
 import { assertEquals } from './assert.ts';
-import { alipayBase, assertRefusal, call, control, env, idpBase, post, sql, unique, wechatBase, whoami } from './identity-support.ts';
+import { assertRefusal, call, env, post, sql, whoami } from './identity-support.ts';
+import { alipayUser, bind, identityChecksum, identityCounts, newIdNumber as idNumber, ticketAs, verifiedTicket as ticketFor, wechatUser } from './realname-support.ts';
 
 const url = 'http://functions.local/realname-bind';
-
-function idNumber(): string {
-  const birth = `19${String(50 + Math.floor(Math.random() * 50))}0${1 + Math.floor(Math.random() * 9)}1${Math.floor(Math.random() * 9)}`;
-  const id17 = `530902${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = w.reduce((s, x, i) => s + x * Number(id17[i]), 0);
-  return id17 + '10X98765432'[sum % 11];
-}
-
-async function wechatUser(): Promise<SessionResponse> {
-  const code = unique('code');
-  await control(wechatBase(), 'codes', { code, openid: unique('o') });
-  return SessionResponse.parse((await call(wechatLogin, post('http://functions.local/auth-wechat', { code }))).body);
-}
-
-async function alipayUser(userId = '2088' + String(Math.floor(Math.random() * 1e12)).padStart(12, '0')): Promise<SessionResponse> {
-  const code = unique('auth');
-  await control(alipayBase(), 'codes', { code, user_id: userId });
-  return SessionResponse.parse((await call(alipayLogin, post('http://functions.local/auth-alipay', { code }))).body);
-}
-
-/** What the platform hands the app after a face check (its public endpoint). */
-async function verifiedTicket(person: { name: string; id_number: string; phone?: string }): Promise<string> {
-  const res = await fetch(`${idpBase()}/api/v1/realname/verify`, { method: 'POST', body: JSON.stringify(person) });
-  return ((await res.json()) as { ticket: string }).ticket;
-}
-const ticketAs = async (setup: Record<string, unknown>) => (await control(idpBase(), 'tickets', setup)).ticket as string;
 
 const b64url = (text: string) =>
   btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-const bind = (token: string, ticket: unknown) => call(handler, post(url, { ticket }, { authorization: `Bearer ${token}` }));
 const identityRows = async () => (await sql<{ n: number }>('select count(*)::int as n from app.user_identities'))[0]!.n;
 
 Deno.test('a verified ticket makes the caller real-name: masked name and phone, identity encrypted', async () => {
   const me = await wechatUser();
   const id = idNumber();
-  const res = await bind(me.access_token, await verifiedTicket({ name: '张三丰', id_number: id, phone: '13912345678' }));
+  const res = await bind(me.access_token, await ticketFor({ name: '张三丰', id_number: id, phone: '13912345678' }, me.access_token));
   assertEquals(res.status, 200);
   const body = RealnameBindResponse.parse(res.body);
   assertEquals(body, { user: { id: me.user.id, masked_name: '张*丰', realname_verified: true }, merged: false });
@@ -68,7 +40,7 @@ Deno.test('a verified ticket makes the caller real-name: masked name and phone, 
 Deno.test('a ticket works once: replayed by the same or another account → 409 ticket_replayed', async () => {
   const me = await wechatUser();
   const other = await wechatUser();
-  const ticket = await verifiedTicket({ name: '李四', id_number: idNumber() });
+  const ticket = await ticketFor({ name: '李四', id_number: idNumber() }, me.access_token);
   assertEquals((await bind(me.access_token, ticket)).status, 200);
   assertRefusal(await bind(me.access_token, ticket), 409, 'ticket_replayed');
   const before = await identityRows();
@@ -79,7 +51,7 @@ Deno.test('a ticket works once: replayed by the same or another account → 409 
 
 Deno.test('a tampered ticket (claims changed after signing) → 400 ticket_invalid, nothing written', async () => {
   const me = await wechatUser();
-  const [h, p, s] = (await verifiedTicket({ name: '王五', id_number: idNumber() })).split('.');
+  const [h, p, s] = (await ticketFor({ name: '王五', id_number: idNumber() }, me.access_token)).split('.');
   const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(p!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
   claims.id_number = idNumber();
   const forged = b64url(JSON.stringify(claims));
@@ -112,35 +84,40 @@ Deno.test('an expired ticket → 400 ticket_expired', async () => {
 Deno.test('binding again with the same ID updates the phone; another ID → 409 realname_mismatch', async () => {
   const me = await wechatUser();
   const id = idNumber();
-  assertEquals((await bind(me.access_token, await verifiedTicket({ name: '孙八', id_number: id, phone: '13800000001' }))).status, 200);
-  assertEquals((await bind(me.access_token, await verifiedTicket({ name: '孙八', id_number: id, phone: '13900000002' }))).status, 200);
+  assertEquals((await bind(me.access_token, await ticketFor({ name: '孙八', id_number: id, phone: '13800000001' }, me.access_token))).status, 200);
+  assertEquals((await bind(me.access_token, await ticketFor({ name: '孙八', id_number: id, phone: '13900000002' }, me.access_token))).status, 200);
   assertEquals((await sql('select masked_phone from app.users where id = $1', [me.user.id])), [{ masked_phone: '139****0002' }]);
-  assertRefusal(await bind(me.access_token, await verifiedTicket({ name: '周九', id_number: idNumber() })), 409, 'realname_mismatch');
+  assertRefusal(await bind(me.access_token, await ticketFor({ name: '周九', id_number: idNumber() }, me.access_token)), 409, 'realname_mismatch');
   assertEquals((await sql('select masked_name from app.users where id = $1', [me.user.id])), [{ masked_name: '孙*' }]);
 });
 
-Deno.test('the same person on a second platform is merged into their first row, with a session for it', async () => {
+Deno.test('the same person on a second platform is not merged into their first row (it has its own login): 403, audited', async () => {
   const id = idNumber();
   const wechat = await wechatUser();
-  assertEquals((await bind(wechat.access_token, await verifiedTicket({ name: '吴十', id_number: id }))).status, 200);
+  assertEquals((await bind(wechat.access_token, await ticketFor({ name: '吴十', id_number: id }, wechat.access_token))).status, 200);
   const alipayId = '2088' + String(Math.floor(Math.random() * 1e12)).padStart(12, '0');
   const alipay = await alipayUser(alipayId);
   assertEquals(alipay.user.id === wechat.user.id, false);
 
-  const res = await bind(alipay.access_token, await verifiedTicket({ name: '吴十', id_number: id }));
-  assertEquals(res.status, 200);
-  const body = RealnameBindResponse.parse(res.body);
-  assertEquals([body.merged, body.user.id, body.session?.user.id], [true, wechat.user.id, wechat.user.id]);
-  // The Alipay account now reaches the first row; its old refresh token is revoked.
-  assertEquals(await sql('select user_id::text from app.user_platform_links where subject = $1', [alipayId]), [{ user_id: wechat.user.id }]);
-  assertRefusal(await call(refresh, post('http://functions.local/auth-refresh', { refresh_token: alipay.refresh_token })), 401, 'refresh_token_invalid');
-  assertEquals((await call(refresh, post('http://functions.local/auth-refresh', { refresh_token: body.session!.refresh_token }))).status, 200);
-  assertEquals((await alipayUser(alipayId)).user.id, wechat.user.id);
-  assertEquals(await sql('select merged_into::text from app.users where id = $1', [alipay.user.id]), [{ merged_into: wechat.user.id }]);
+  const ticket = await ticketFor({ name: '吴十', id_number: id }, alipay.access_token);
+  const before = await identityChecksum([wechat.user.id, alipay.user.id]);
+  const counts = await identityCounts();
+  assertRefusal(await bind(alipay.access_token, ticket), 403, 'realname_merge_refused');
+  assertEquals(await identityChecksum([wechat.user.id, alipay.user.id]), before);
+  assertEquals(await identityCounts(), { ...counts, audit: counts.audit + 1 });
+  assertEquals(
+    await sql(`select action, detail -> 'reasons' as reasons, detail ->> 'target_user_id' as target from app.audit_log
+               where entity = 'identity' and entity_id = $1`, [alipay.user.id]),
+    [{ action: 'realname_merge_refused', reasons: ['platform_link'], target: wechat.user.id }],
+  );
+  // Both logins keep working, each on its own row.
+  assertEquals((await call(refresh, post('http://functions.local/auth-refresh', { refresh_token: alipay.refresh_token }))).status, 200);
+  assertEquals((await alipayUser(alipayId)).user.id, alipay.user.id);
 });
 
 Deno.test('only a signed-in user: no token, the anon key, or an expired token → 401 unauthorized', async () => {
-  const ticket = await verifiedTicket({ name: '郑一', id_number: idNumber() });
+  // A ticket for a real session's nonce: the caller is refused before it is even read.
+  const ticket = await ticketFor({ name: '郑一', id_number: idNumber() }, (await wechatUser()).access_token);
   assertRefusal(await call(handler, post(url, { ticket })), 401, 'unauthorized');
   assertRefusal(await bind(env('SUPABASE_SERVICE_ROLE_KEY'), ticket), 401, 'unauthorized');
   const { SignJWT } = await import('jose');
