@@ -14,11 +14,12 @@ test('RereviewRow: numbers as strings are accepted, an unknown appeal reason is 
   expect(RereviewRow.safeParse({ ...row, can_decide: undefined }).success).toBe(false);
 });
 
-test('EvidenceFileRow only for the three evidence types; HandlerRow only staff and unit admins', () => {
+test('EvidenceFileRow only for the three evidence types; HandlerRow only staff, unit admins and (R13, a unit with nobody else) supervisors', () => {
   const f = { id: ID, file_name: 'a.png', mime_type: 'image/png', byte_size: 99, sha256: 'x', content_base64: 'iVBORw0KGgo=', created_at: '2026-11-02T10:00:00Z' };
   expect(EvidenceFileRow.safeParse(f).success).toBe(true);
   expect(EvidenceFileRow.safeParse({ ...f, mime_type: 'text/html' }).success).toBe(false);
   const h = { user_id: ID, masked_name: '杨*', role: 'staff', realname_verified: true, is_handler: false };
   expect(HandlerRow.safeParse(h).success).toBe(true);
-  expect(HandlerRow.safeParse({ ...h, role: 'supervisor' }).success).toBe(false);
+  expect(HandlerRow.safeParse({ ...h, role: 'supervisor' }).success).toBe(true);
+  expect(HandlerRow.safeParse({ ...h, role: 'citizen' }).success).toBe(false);
 });

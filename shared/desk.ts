@@ -62,11 +62,15 @@ export const EvidenceFileRow = z.object({
 });
 export type EvidenceFileRow = z.infer<typeof EvidenceFileRow>;
 
-/** A row of `work_order_handlers(p_work_order_id)`: who the unit admin may assign (masked). */
+/**
+ * A row of `work_order_handlers(p_work_order_id)`: who the unit admin (or a supervisor of the
+ * region) may assign (masked), never the officer the 差评 is about; `supervisor` rows are the
+ * region's supervisors, offered to supervisors, and a supervisor who handles it now.
+ */
 export const HandlerRow = z.object({
   user_id: DbId,
   masked_name: z.string(),
-  role: z.enum(['staff', 'unit_admin']),
+  role: z.enum(['staff', 'unit_admin', 'supervisor']),
   realname_verified: z.boolean(),
   is_handler: z.boolean(),
 });

@@ -54,7 +54,10 @@ export const RatedCaseFields = {
   rated_at: z.string(),
 };
 
-/** A row of `unit_work_orders(p_status)`. */
+/**
+ * A row of `unit_work_orders(p_status)`. project_no is null for a 差评 that is not real-name and
+ * for one about the caller (R13: the 办件编号 would name the applicant).
+ */
 export const UnitWorkOrderRow = z.object({
   id: DbId,
   status: WorkOrderStatus,
@@ -68,6 +71,8 @@ export const UnitWorkOrderRow = z.object({
   escalated: z.boolean(),
   handler_is_me: z.boolean(),
   appeal_status: AppealStatus.nullable(),
+  /** The 差评 is about the caller's own work: they may not act on it (R13, own_work_order). */
+  is_about_me: z.boolean(),
 });
 export type UnitWorkOrderRow = z.infer<typeof UnitWorkOrderRow>;
 

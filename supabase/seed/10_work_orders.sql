@@ -3,10 +3,15 @@
 -- the audit rows (R14) a real history would have left, so timelines, 整改率 and the 差评 board
 -- look lived-in. Deterministic: every choice is a hash of the 差评's 办件编号 (or rating time).
 
+-- R13: the officer a 差评 is about never handles it; the window's other officer does (each
+-- window has two), and appeals it when it is appealed.
 create temporary table demo_orders on commit drop as
 select w.id, w.rating_id, w.region_code, w.is_realname, w.opened_at,
        abs(hashtext(coalesce(t.project_no, r.rated_at::text))) % 100 as h,
-       (w.opened_at at time zone 'Asia/Shanghai')::date as opened_day
+       (w.opened_at at time zone 'Asia/Shanghai')::date as opened_day,
+       case when w.window_id is null then null
+            when w.staff_user_id = md5('officer:' || w.window_id || ':1')::uuid then md5('officer:' || w.window_id || ':2')::uuid
+            else md5('officer:' || w.window_id || ':1')::uuid end as colleague
 from app.work_orders w
 join app.ratings r on r.id = w.rating_id
 left join app.transactions t on t.id = w.transaction_id
@@ -16,7 +21,7 @@ where w.opened_at < now() - interval '3 days';
 update app.work_orders w
 set verified_at = (public.add_working_days(d.opened_day, 1) + time '10:00') at time zone 'Asia/Shanghai',
     substantiated_at = (public.add_working_days(d.opened_day, 1) + time '10:00') at time zone 'Asia/Shanghai',
-    handler_user_id = w.staff_user_id,
+    handler_user_id = d.colleague,
     rectify_due_on = public.add_working_days(public.add_working_days(d.opened_day, 1), 15),
     rectify_due_provisional = false,
     status = 'rectifying'
@@ -24,7 +29,7 @@ from demo_orders d
 where d.id = w.id and d.h >= 10;
 
 insert into app.appeals (work_order_id, unit_id, region_code, appellant_user_id, reason, statement, status, decided_by, decided_at, decision_note, created_at)
-select w.id, w.unit_id, w.region_code, coalesce(w.staff_user_id, '00000000-0000-4000-8000-000000000b02'),
+select w.id, w.unit_id, w.region_code, coalesce(d.colleague, '00000000-0000-4000-8000-000000000b02'),
        case when d.h < 5 then 'malicious' else 'mistaken' end,
        case when d.h < 5 then '经调取窗口录像，评价人当日未到窗口办理该事项。' else '评价内容与该办件的办理过程不符，疑为误评。' end,
        case when d.h < 5 then 'approved' else 'rejected' end,
@@ -43,7 +48,7 @@ from demo_orders d where d.rating_id = r.id and d.h < 5;
 
 update app.work_orders w
 set substantiated_at = (public.add_working_days(d.opened_day, 3) + time '15:00') at time zone 'Asia/Shanghai',
-    handler_user_id = w.staff_user_id,
+    handler_user_id = d.colleague,
     rectify_due_on = public.add_working_days(public.add_working_days(d.opened_day, 3), 15),
     rectify_due_provisional = false,
     status = 'rectifying'

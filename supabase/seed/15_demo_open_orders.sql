@@ -1,7 +1,10 @@
 -- Open 差评 for the demo unit (临翔区市场监督管理局, whose officer and admin are personas), so that
 -- staff-linxiang and unit-admin-linxiang find work on their 工作台: one waiting for 核实, one in
--- 整改, one answered and waiting for its 回访. Raters are real-name history citizens, not the
--- citizen personas (whose pending lists stay as SPEC §4 says).
+-- 整改, one answered and waiting for its 回访 — 办件 served by the window's other officer, so that
+-- staff-linxiang may handle them — and one about staff-linxiang's own work (WO-4), which they see
+-- marked as theirs and may not touch (R13): the unit admin verifies it or assigns a colleague.
+-- Raters are real-name history citizens, not the citizen personas (whose pending lists stay as
+-- SPEC §4 says).
 
 with unit as (
   select u.id, u.region_code, w.id as window_id, w.hall_id,
@@ -12,9 +15,10 @@ with unit as (
 insert into app.transactions (project_no, matter_id, unit_id, region_code, hall_id, window_id, staff_user_id,
                               applicant_user_id, channel, status, accepted_at, finished_at)
 select 'LC-DEMO-WO-' || k, unit.matter_id, unit.id, unit.region_code, unit.hall_id, unit.window_id,
-       '00000000-0000-4000-8000-000000000b01', md5('citizen:' || k)::uuid, 'pc', 'finished',
+       case when k = 4 then '00000000-0000-4000-8000-000000000b01'::uuid else md5('officer:' || unit.window_id || ':1')::uuid end,
+       md5('citizen:' || k)::uuid, 'pc', 'finished',
        now() - make_interval(days => 4 + k), now() - make_interval(days => 3 + k)
-from unit cross join generate_series(1, 3) k;
+from unit cross join generate_series(1, 4) k;
 
 insert into app.ratings (transaction_id, level, tags, comment, channel, is_anonymous, rater_user_id, unit_id, region_code,
                          matter_id, hall_id, window_id, staff_user_id, rated_at, comment_public)
@@ -24,7 +28,8 @@ from app.transactions t
 join (values
   ('LC-DEMO-WO-1', 1, '{115}'::text[], '材料清单前后说法不一，跑了三趟才办成。', 10),
   ('LC-DEMO-WO-2', 2, '{213}'::text[], '窗口午休时间没人，等了一个多小时。', 60),
-  ('LC-DEMO-WO-3', 1, '{115}'::text[], '办事指南上的材料和窗口要求的不一致。', 100)
+  ('LC-DEMO-WO-3', 1, '{115}'::text[], '办事指南上的材料和窗口要求的不一致。', 100),
+  ('LC-DEMO-WO-4', 2, '{213}'::text[], '窗口人员边办业务边看手机，解释也不耐烦。', 20)
 ) as d (project_no, level, tags, comment, hours_ago) on d.project_no = t.project_no;
 
 -- WO-2: verified yesterday by staff-linxiang, rectification under way.

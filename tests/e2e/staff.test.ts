@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { rate } from '../../shared/metrics.ts';
 import { browserPerFile, checkedScreenshot, expectText, loginAs, screenshot, settled, shots, subpackageUrl } from './browser.ts';
+import { randomUUID } from 'node:crypto';
+import { freshTransaction } from '../support/fixtures.ts';
 import { realnameBadRating, rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 
 jest.setTimeout(120_000);
@@ -122,7 +124,7 @@ test('an officer verifies, rectifies, replies and records a 回访 on a real-nam
 });
 
 test('本单位评价 lists the period\'s ratings without any rater identity', async () => {
-  await realnameBadRating('U', '材料清单和窗口说的不一样。');
+  await realnameBadRating('U', '材料清单和窗口说的不一样。', 'seeded');
   await loginAs(page, 'staff-linxiang');
   await page.goto(subpackageUrl('staff', 'ratings'));
   const card = page.getByTestId('unit-rating').filter({ hasText: '材料清单和窗口说的不一样。' }).first();
@@ -134,6 +136,41 @@ test('本单位评价 lists the period\'s ratings without any rater identity', a
   await page.getByTestId('scope-mine').click();
   await expectText(page.getByTestId('ratings-summary'), /已载入 \d+ 条评价，其中差评 \d+ 条/);
   await checkedScreenshot(page, 'staff-unit-ratings');
+});
+
+test('R13: a 差评 about the officer is marked as theirs with nothing to do; an anonymous one shows 匿名评价, never its 办件编号', async () => {
+  const own = await realnameBadRating('M', '本人差评测试：解释不耐烦。', 'seeded');
+  const tx = await freshTransaction('citizen-a', 'N', 'colleague');
+  const [anon] = await rpcOk<Array<{ work_order_id: string }>>('citizen-a', 'submit_rating', {
+    p_transaction_id: tx.id, p_level: 1, p_tags: ['115'], p_comment: '匿名差评测试：材料说不清。', p_anonymous: true,
+    p_channel: 'mobile', p_idempotency_key: randomUUID(),
+  });
+  await loginAs(page, 'staff-linxiang');
+  await page.goto(subpackageUrl('staff', 'index'));
+  const ownCard = page.locator(`[data-wo="${own.workOrderId}"]`);
+  await ownCard.waitFor();
+  await expectText(ownCard, '针对本人的差评');
+  expect(await ownCard.innerText()).not.toContain(own.projectNo);
+  const anonCard = page.locator(`[data-wo="${anon!.work_order_id}"]`);
+  await expectText(anonCard, '匿名评价');
+  expect(await anonCard.innerText()).not.toContain(tx.projectNo);
+
+  await ownCard.getByTestId('open-order').click();
+  await page.getByTestId('order').waitFor();
+  await expectText(page.getByTestId('order-about-me'), '这条差评针对的是您本人的办件');
+  await expectText(page.getByTestId('order-project'), '办件编号：不向被评价人提供');
+  expect(await page.getByTestId('action-verify').count()).toBe(0);
+  expect(await page.getByTestId('action-appeal').count()).toBe(0);
+  await checkedScreenshot(page, 'staff-order-about-me');
+  // The server refuses it too, in its words.
+  const refused = await rpcAs('staff-linxiang', 'verify_work_order', { p_work_order_id: own.workOrderId, p_note: null });
+  expect({ status: refused.status, code: refused.error?.code }).toEqual({ status: 403, code: 'own_work_order' });
+
+  await openOrder(anon!.work_order_id);
+  await expectText(page.getByTestId('order-project'), '匿名评价（办件编号不向单位提供）');
+  expect(await page.locator('.taro_page:visible').innerText()).not.toContain(tx.projectNo);
+  await page.getByTestId('action-verify').waitFor();
+  await checkedScreenshot(page, 'staff-order-anonymous');
 });
 
 test('an officer of another unit cannot open the order (UI and API)', async () => {

@@ -17,9 +17,15 @@ export interface FreshTransaction {
 
 /**
  * A 办件 of the persona, finished an hour ago (rateable for 5 working days), at the same unit,
- * window and officer as the persona's seeded ones.
+ * window and officer as the persona's seeded ones — or, with `officer: 'colleague'`, served by
+ * the window's other (non-persona) officer, so that a 差评 of it is not about staff-linxiang,
+ * who may then handle it (R13: the officer a 差评 is about never does).
  */
-export async function freshTransaction(persona: keyof typeof TEMPLATE_TAG, label = 'T'): Promise<FreshTransaction> {
+export async function freshTransaction(
+  persona: keyof typeof TEMPLATE_TAG,
+  label = 'T',
+  officer: 'seeded' | 'colleague' = 'seeded',
+): Promise<FreshTransaction> {
   const db = await connect();
   try {
     const id = randomUUID();
@@ -28,12 +34,13 @@ export async function freshTransaction(persona: keyof typeof TEMPLATE_TAG, label
       `with t as (
          insert into app.transactions (id, project_no, matter_id, unit_id, region_code, hall_id, window_id, staff_user_id,
                                        applicant_user_id, applicant_type, channel, status, accepted_at, finished_at)
-         select $1, $2, matter_id, unit_id, region_code, hall_id, window_id, staff_user_id,
+         select $1, $2, matter_id, unit_id, region_code, hall_id, window_id,
+                case when $4 then md5('officer:' || window_id || ':1')::uuid else staff_user_id end,
                 applicant_user_id, applicant_type, channel, 'finished', now() - interval '2 hours', now() - interval '1 hour'
          from app.transactions where id = md5('demo:' || $3 || ':1')::uuid
          returning matter_id)
        select m.name from t join app.matters m on m.id = t.matter_id`,
-      [id, projectNo, TEMPLATE_TAG[persona]],
+      [id, projectNo, TEMPLATE_TAG[persona], officer === 'colleague'],
     );
     const name = res.rows[0]?.name;
     if (!name) throw new Error(`no seeded 办件 demo:${TEMPLATE_TAG[persona]}:1 to copy`);

@@ -28,9 +28,17 @@ export async function rpcOk<T = unknown>(persona: PersonaKey, name: string, args
   return res.data as T;
 }
 
-/** citizen-a rates a fresh 办件 非常不满意 under their real name: the work order it opened. */
-export async function realnameBadRating(label: string, comment: string): Promise<{ ratingId: string; workOrderId: string; projectNo: string; matterName: string }> {
-  const tx = await freshTransaction('citizen-a', label);
+/**
+ * citizen-a rates a fresh 办件 非常不满意 under their real name: the work order it opened. The 办件
+ * was served by the window's other officer, not staff-linxiang, who may therefore handle it (R13);
+ * `officer: 'seeded'` makes it a 差评 about staff-linxiang.
+ */
+export async function realnameBadRating(
+  label: string,
+  comment: string,
+  officer: 'seeded' | 'colleague' = 'colleague',
+): Promise<{ ratingId: string; workOrderId: string; projectNo: string; matterName: string }> {
+  const tx = await freshTransaction('citizen-a', label, officer);
   const [row] = await rpcOk<Array<{ id: string; work_order_id: string | null }>>('citizen-a', 'submit_rating', {
     p_transaction_id: tx.id,
     p_level: 1,

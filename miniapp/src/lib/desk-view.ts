@@ -98,7 +98,7 @@ export function byteSizeLabel(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
 
-export const HANDLER_ROLE_LABELS: Record<HandlerRow['role'], string> = { staff: '窗口工作人员', unit_admin: '单位管理员' }
+export const HANDLER_ROLE_LABELS: Record<HandlerRow['role'], string> = { staff: '窗口工作人员', unit_admin: '单位管理员', supervisor: '监督员' }
 
 /** The current 承办人 in words, from work_order_handlers rows. */
 export function handlerLabel(rows: readonly HandlerRow[]): string {

@@ -19,9 +19,12 @@ beforeAll(async () => {
 afterAll(() => db.end());
 const { rpc, clientOf } = personaClientsPerFile(PERSONAS);
 
-/** citizen-a rates a fresh 办件 of 临翔区市场监督管理局 with a 差评; returns the work order id. */
-async function badRating(opts: { anonymous?: boolean; comment?: string } = {}): Promise<{ workOrderId: string; ratingId: string }> {
-  const tx = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a']);
+/**
+ * citizen-a rates a fresh 办件 of 临翔区市场监督管理局 with a 差评; returns the work order id. The
+ * 办件's officer is the window's generated one unless `officerId` names another.
+ */
+async function badRating(opts: { anonymous?: boolean; comment?: string; officerId?: string } = {}): Promise<{ workOrderId: string; ratingId: string }> {
+  const tx = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a'], opts.officerId);
   const res = await rpc('citizen-a', 'submit_rating', {
     p_transaction_id: tx, p_level: 1, p_tags: ['115'], p_comment: opts.comment ?? '材料说了三遍还是不清楚',
     p_anonymous: opts.anonymous ?? false, p_channel: 'mobile', p_idempotency_key: `wo-${tx}`,
@@ -291,7 +294,7 @@ describe('who may take each action (through PostgREST)', () => {
 
 describe('unit_ratings (R13: no rater identity)', () => {
   test('staff read their unit’s ratings with their own work flagged; another unit sees none of them; bad periods are refused', async () => {
-    const { ratingId } = await badRating();
+    const { ratingId } = await badRating({ officerId: PERSONA_IDS['staff-linxiang'] });
     const today = shanghaiToday();
     const mine = await rpc('staff-linxiang', 'unit_ratings', { p_from: today, p_to: today });
     expect(mine.error).toBeNull();

@@ -62,7 +62,7 @@ function Desk() {
           <OrderBadges row={r} today={today} cal={cal} />
           <Text className='wo__title'>{r.matter_name ?? '窗口服务评价'}</Text>
           <Text className='card__line'>
-            {r.project_no ? `办件编号 ${r.project_no} · ` : ''}
+            {r.project_no ? `办件编号 ${r.project_no} · ` : r.is_about_me ? '针对本人的差评 · ' : r.is_realname ? '' : '匿名评价 · '}
             {r.window_name ?? ''}
           </Text>
           {r.tags && r.tags.length > 0 ? <Text className='card__line'>不满意原因：{r.tags.map(tagName).join('、')}</Text> : null}

@@ -69,9 +69,11 @@ async function loadOrder(id: string): Promise<Loaded> {
   if (!row) return { row: null, timeline: [], handlers: null, today, cal }
   const [timeline, handlers] = await Promise.all([
     workOrderTimeline(id),
-    // Only the unit's admins may assign; for anyone else the server says forbidden.
+    // Only the unit's admins may assign; for anyone else the server says forbidden, and for
+    // the officer the 差评 is about own_work_order (R13).
     workOrderHandlers(id).catch((err: unknown) => {
-      if (toAppError(err).code === 'forbidden') return null
+      const code = toAppError(err).code
+      if (code === 'forbidden' || code === 'own_work_order') return null
       throw err
     }),
   ])
@@ -367,7 +369,8 @@ function Order({ id }: { id: string }) {
   if (!row) {
     return <ErrorBlock message='找不到这张工单：它不属于您所在的单位，或已不存在' />
   }
-  const actions = actionsFor(row)
+  // R13: the officer a 差评 is about never handles it; the server refuses, so nothing is offered.
+  const actions = row.is_about_me ? [] : actionsFor(row)
   const done = (n: string) => {
     setNotice(n)
     setOpen(null)
@@ -380,7 +383,10 @@ function Order({ id }: { id: string }) {
         <OrderBadges row={row} today={today} cal={cal} />
         <Text className='wo__title'>{row.matter_name ?? '窗口服务评价'}</Text>
         <Text className='card__line'>{row.unit_name}{row.window_name ? ` · ${row.window_name}` : ''}</Text>
-        {row.project_no ? <Text className='card__line'>办件编号：{row.project_no}</Text> : null}
+        {row.project_no ? <Text className='card__line' data-testid='order-project'>办件编号：{row.project_no}</Text>
+          : row.is_about_me ? <Text className='card__line' data-testid='order-project'>办件编号：不向被评价人提供</Text>
+          : !row.is_realname ? <Text className='card__line' data-testid='order-project'>匿名评价（办件编号不向单位提供）</Text>
+          : null}
         <Text className='card__line'>评价时间：{instantLabel(row.rated_at)}</Text>
         <Text className='card__strong' data-testid='order-level'>评价：{levelName(Number(row.level))}</Text>
         {row.tags && row.tags.length > 0 ? <Text className='card__line' data-testid='order-tags'>不满意原因：{row.tags.map(tagName).join('、')}</Text> : null}
@@ -391,12 +397,17 @@ function Order({ id }: { id: string }) {
           {handlers ? handlerLabel(handlers) : row.handler_is_me ? '您是本单承办人' : '承办人：本单位其他工作人员或未指定'}
         </Text>
       </View>
+      {row.is_about_me ? (
+        <Text className='notice' data-testid='order-about-me'>
+          这条差评针对的是您本人的办件：按规定由本单位其他工作人员核实和整改，您不能办理、申诉或查看评价人。
+        </Text>
+      ) : null}
 
       {handlers ? <AssignHandler id={row.id} handlers={handlers} onDone={done} /> : null}
 
       <View className='section'>
         <Text className='section__title'>可以办理</Text>
-        {actions.length === 0 ? <Empty label={row.status === 'appealing' ? '申诉审核中，请等待监督部门决定' : '这张工单当前没有需要您办理的事项'} /> : null}
+        {actions.length === 0 ? <Empty label={row.is_about_me ? '由本单位其他工作人员办理' : row.status === 'appealing' ? '申诉审核中，请等待监督部门决定' : '这张工单当前没有需要您办理的事项'} /> : null}
         {actions.map((a) => (
           <Button
             key={a}
