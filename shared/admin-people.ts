@@ -43,13 +43,30 @@ export const UnitWindowRow = z.object({
 });
 export type UnitWindowRow = z.infer<typeof UnitWindowRow>;
 
-/** A row of `admin_find_user(p_identifier, p_unit_id, p_scope_region_code)`. */
+/**
+ * A row of `admin_find_user(p_identifier, p_unit_id, p_scope_region_code, p_id_number)`. Phone
+ * alone is for supervisors; a unit admin gives the ID number (alone, or as p_id_number beside
+ * the phone).
+ */
 export const FoundUserRow = z.object({
   user_id: DbId,
   masked_name: z.string(),
   realname_verified: z.boolean(),
 });
 export type FoundUserRow = z.infer<typeof FoundUserRow>;
+
+/** A row of `admin_lookup_flags(p_region_code)`: a caller whose lookups were flagged as a sweep. */
+export const LookupFlagRow = z.object({
+  flagged_at: z.string(),
+  user_id: DbId,
+  masked_name: z.string().nullable(),
+  region_code: z.string(),
+  unit_id: DbId.nullable(),
+  unit_name: z.string().nullable(),
+  misses: z.number().int(),
+  locked_until: z.string(),
+});
+export type LookupFlagRow = z.infer<typeof LookupFlagRow>;
 
 export const RoleIdResult = z.object({ role_id: DbId });
 export const AssignmentIdResult = z.object({ assignment_id: DbId });

@@ -8,6 +8,8 @@ export const CORE_ERRORS = {
   forbidden: { status: 403, message: '您没有权限进行此操作' },
   not_found: { status: 404, message: '请求的内容不存在' },
   method_not_allowed: { status: 405, message: '不支持该请求方式' },
+  /** A function's JSON body over its size cap (readJson in supabase/functions/_shared/http.ts). */
+  body_too_large: { status: 413, message: '请求内容过大' },
   dev_login_disabled: { status: 404, message: '演示登录未开启' },
   unknown_persona: { status: 404, message: '没有这个演示账号' },
   internal_error: { status: 500, message: '系统繁忙，请稍后重试' },

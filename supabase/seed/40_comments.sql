@@ -1,11 +1,12 @@
 -- 综合点评, 回访抽查 and 第三方评估 demo data (R18): comments in every state for units of 临翔区
 -- and 凤庆县, from the 意见箱 and from the other sources, and one third-party assessment.
--- Ids are md5 of a stable name; times are relative to now.
+-- Ids are md5 of a stable name; times are relative to now. Contacts are stored encrypted with
+-- the local PII key (R13), as submit_comment / record_comment store them.
 
-insert into app.comments (id, kind, source, content, author_user_id, contact, contact_masked, region_code, unit_id, status,
+insert into app.comments (id, kind, source, content, author_user_id, contact_enc, contact_masked, region_code, unit_id, status,
                           routed_at, reply, replied_at, replied_by, close_note, closed_at, received_at, recorded_by,
                           created_at, updated_at, updated_by)
-select md5('comment:' || c.n)::uuid, c.kind, c.source, c.content, c.author::uuid, c.contact, app.mask_contact(c.contact),
+select md5('comment:' || c.n)::uuid, c.kind, c.source, c.content, c.author::uuid, app.pii_encrypt(c.contact), app.mask_contact(c.contact),
        coalesce((select u.region_code from app.units u where u.name = c.unit), c.region),
        (select u.id from app.units u where u.name = c.unit), c.status,
        case when c.status <> 'received' and c.unit is not null then now() - make_interval(hours => c.hours_ago - 2) end,

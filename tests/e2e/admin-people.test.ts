@@ -10,6 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { addDays, DEFAULT_CALENDAR, isoWeekday, isWorkingDay, shanghaiDate } from '../../shared/calendar/index.ts';
+import { idNumberCheckCharacter } from '../../shared/identity.ts';
 import { functionUrl } from '../support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../support/db.ts';
 import { restorePlainCitizen } from '../support/persona-restore.ts';
@@ -23,6 +24,7 @@ let page: Page;
 let db: Db;
 const CITIZEN_B = PERSONA_IDS['citizen-b'];
 const PHONE_B = '13988702302'; // supabase/seed/20_identity.sql
+const ID_B = '53090219920304001' + idNumberCheckCharacter('53090219920304001');
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
 browserPerFile((opened) => {
@@ -51,7 +53,9 @@ async function openPeople(persona: 'supervisor-city' | 'unit-admin-linxiang'): P
   await page.getByTestId('grant').waitFor();
 }
 
-async function lookUpAndGrant(phone: string): Promise<void> {
+/** Looks citizen-b up: by phone (a supervisor), or a unit admin's ID number and, optionally, phone. */
+async function lookUpAndGrant(phone: string, idNumber?: string): Promise<void> {
+  if (idNumber !== undefined) await page.locator('[data-testid=lookup-id-number] input').fill(idNumber);
   await page.locator('[data-testid=lookup-identifier] input').fill(phone);
   await page.getByTestId('lookup').click();
   await page.locator(`[data-testid=found-user][data-user="${CITIZEN_B}"]`).waitFor();
@@ -112,7 +116,11 @@ test('a unit admin grants staff of their own unit and assigns a window; a unit o
   await expectText(page.getByTestId('grant'), '单位：临翔区市场监督管理局');
   expect(await page.locator('.taro_page:visible').innerText()).not.toContain('凤庆');
   await expectText(page.getByTestId('people'), '杨*');
-  await lookUpAndGrant(PHONE_B);
+  // A phone alone is not enough for a unit admin (a masked phone must not be completable).
+  await page.locator('[data-testid=lookup-identifier] input').fill(PHONE_B);
+  await page.getByTestId('lookup').click();
+  await expectText(page.getByTestId('grant').getByTestId('error'), '请输入该人员的 18 位身份证号码');
+  await lookUpAndGrant(PHONE_B, ID_B);
   await page.getByTestId('grant-submit').click();
   await expectText(page.getByTestId('people-done'), '已授予 王* 临翔区市场监督管理局的“窗口工作人员”角色');
 

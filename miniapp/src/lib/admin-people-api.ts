@@ -32,14 +32,19 @@ export async function unitWindows(unitId: string): Promise<UnitWindowRow[]> {
 /** Where a role would be granted: a unit (staff, unit_admin) or a region (supervisor). */
 export type GrantScope = { kind: 'unit'; unitId: string } | { kind: 'region'; regionCode: string }
 
-/** The person with this mobile or ID number, for a grant in `scope`: masked name only. Audited by the server. */
-export async function findUser(identifier: string, scope: GrantScope): Promise<FoundUserRow[]> {
+/**
+ * The person with this mobile or ID number, for a grant in `scope`: masked name only. Audited by
+ * the server. A phone alone is for supervisors; a unit admin passes the ID number too
+ * (`idNumber`, which must belong to the same person), or the ID number as `identifier`.
+ */
+export async function findUser(identifier: string, scope: GrantScope, idNumber: string | null = null): Promise<FoundUserRow[]> {
   return parseRows(
     FoundUserRow,
     await rpc('admin_find_user', {
       p_identifier: identifier,
       p_unit_id: scope.kind === 'unit' ? scope.unitId : null,
       p_scope_region_code: scope.kind === 'region' ? scope.regionCode : null,
+      ...(idNumber !== null ? { p_id_number: idNumber } : {}),
     }),
   )
 }

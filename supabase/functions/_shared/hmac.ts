@@ -5,9 +5,11 @@
  *
  *   POST only (405) → Content-Type application/json (415 unsupported_media_type)
  *   → X-HCP-Key-Id, X-HCP-Timestamp, X-HCP-Signature present (401 signature_missing)
- *   → timestamp within ±300 s (401 timestamp_stale) → body ≤ 2 MiB (413 batch_too_large)
+ *   → timestamp within ±300 s (401 timestamp_stale) → body ≤ 2 MiB (413 batch_too_large; read as
+ *     a stream and abandoned as soon as it passes the cap, Content-Length or not)
  *   → key known for this endpoint (401 unknown_key) → signature
- *     = hex HMAC-SHA256(secret, "<timestamp>\n<raw body>") (401 signature_invalid)
+ *     = hex HMAC-SHA256(secret, "<timestamp>\n<raw body>") (401 signature_invalid; the secret is
+ *     stored encrypted and decrypted only by the service-role RPC ingest_key_secret)
  *   → key active (403 key_revoked; told only to a caller that proved it holds the secret)
  *   → body is JSON (400 invalid_json).
  *
@@ -21,7 +23,7 @@ import {
   signingInput, TIMESTAMP_TOLERANCE_S,
 } from '../../../shared/ingest.ts';
 import { serviceClient } from './clients.ts';
-import { HttpError, json } from './http.ts';
+import { HttpError, json, readBodyCapped } from './http.ts';
 
 const encoder = new TextEncoder();
 
@@ -105,10 +107,8 @@ export async function verifySignedRequest(req: Request, endpoint: IngestEndpoint
   const ts = Number(timestamp);
   if (Math.abs(nowMs / 1000 - ts) > TIMESTAMP_TOLERANCE_S) throw new HttpError(401, 'timestamp_stale');
 
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'batch_too_large');
-  const raw = new Uint8Array(await req.arrayBuffer());
-  if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, 'batch_too_large');
+  // Streamed with a hard cap: a chunked body without Content-Length is never buffered whole.
+  const raw = await readBodyCapped(req, MAX_BODY_BYTES, 'batch_too_large');
 
   const key = await lookupKey(endpoint, keyId);
   if (!key) throw new HttpError(401, 'unknown_key');

@@ -25,9 +25,52 @@ export function json(body: unknown, status = 200): Response {
   });
 }
 
-/** Reads and validates a JSON body; bad JSON and schema failures are the caller's 400. */
+/**
+ * The largest JSON body readJson takes (413 body_too_large beyond): the requests it reads — a
+ * login code, a refresh token, a real-name ticket — are a few KB at most.
+ */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a request body of at most `maxBytes`, refusing more with 413 `code` (details
+ * `{ max_bytes }`). A declared Content-Length over the cap is refused before anything is read;
+ * a body without one (chunked) is read chunk by chunk and the stream is cancelled as soon as the
+ * cap is passed, so an unauthenticated caller can never make the function hold more than
+ * `maxBytes` (plus one chunk) in memory, however much it sends.
+ */
+export async function readBodyCapped(req: Request, maxBytes: number, code: ErrorCode): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new HttpError(413, code, { max_bytes: maxBytes });
+  const declared = req.headers.get('content-length');
+  if (declared !== null && !(Number(declared) <= maxBytes)) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      // Stop reading: the rest of the body is never pulled off the connection.
+      await reader.cancel('body over the size cap').catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    body.set(c, offset);
+    offset += c.byteLength;
+  }
+  return body;
+}
+
+/** Reads (≤ MAX_JSON_BODY_BYTES, else 413 body_too_large) and validates a JSON body; bad JSON and schema failures are the caller's 400. */
 export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  return parseJson(await req.text(), schema);
+  const bytes = await readBodyCapped(req, MAX_JSON_BODY_BYTES, 'body_too_large');
+  // Decoded as req.text() would (invalid UTF-8 becomes U+FFFD, then fails as JSON or schema).
+  return parseJson(new TextDecoder().decode(bytes), schema);
 }
 
 /** Parses and validates JSON text: invalid_json or invalid_input (with the fields) as a 400. */

@@ -113,15 +113,24 @@ describe('citizen (the author)', () => {
     });
   });
 
-  test('stores the contact in clear for supervisors only, and masks e-mails and names too', async () => {
+  test('stores the contact encrypted (R13), never in clear, and masks e-mails and names too', async () => {
     await scenario(async ({ act }) => {
       const q = await act(citizenA);
       const mail = await submit(q, 'suggestion', '建议一', null, 'li.mei@example.cn');
       const name = await submit(q, 'suggestion', '建议二', null, '李女士');
       expect([mail.contact_masked, name.contact_masked]).toEqual(['l***@example.cn', '李*']);
       const owner = await ownerQ();
-      const stored = (await owner('select contact from app.comments where id = $1', [mail.id])).rows[0];
-      expect(stored.contact).toBe('li.mei@example.cn');
+      // No clear column any more; the stored bytes are a pgcrypto message, not the text.
+      const columns = (await owner(`select column_name from information_schema.columns where table_schema = 'app' and table_name = 'comments' and column_name like 'contact%' order by 1`)).rows;
+      expect(columns.map((c) => c.column_name)).toEqual(['contact_enc', 'contact_masked']);
+      const stored = (await owner('select contact_enc, app.pii_decrypt(contact_enc) as plain from app.comments where id = $1', [mail.id])).rows[0];
+      expect(Buffer.isBuffer(stored.contact_enc)).toBe(true);
+      expect(stored.contact_enc.toString('latin1')).not.toContain('li.mei');
+      expect(stored.contact_enc.toString('utf8')).not.toContain('example.cn');
+      expect(stored.plain).toBe('li.mei@example.cn');
+      // Seeded contacts (supabase/seed/40_comments.sql) are encrypted too.
+      const seeded = (await owner(`select count(*)::int as n from app.comments where contact_enc is not null and position(convert_to('1398765', 'UTF8') in contact_enc) > 0`)).rows[0];
+      expect(seeded.n).toBe(0);
     });
   });
 

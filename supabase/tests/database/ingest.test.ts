@@ -27,8 +27,35 @@ describe('secrets are invisible to every API role', () => {
       const err = await as(db, actor, (q) => failure(q(`select * from app.${t}`)));
       expect(err.code).toBe('42501');
     }
-    const err = await as(db, actor, (q) => failure(q(`select secret from app.business_systems where key_id = 'bs_demo_530902'`)));
+    const err = await as(db, actor, (q) => failure(q(`select secret_enc from app.business_systems where key_id = 'bs_demo_530902'`)));
     expect(err.code).toBe('42501');
+  });
+
+  test('secrets are stored encrypted (issue 13): no clear column, and the bytes are not the secret', async () => {
+    const cols = (await db.query(
+      `select table_name, column_name from information_schema.columns
+       where table_schema = 'app' and table_name in ('business_systems', 'rating_devices') and column_name like 'secret%' order by 1, 2`)).rows;
+    expect(cols).toEqual([
+      { table_name: 'business_systems', column_name: 'secret_enc' },
+      { table_name: 'rating_devices', column_name: 'secret_enc' },
+    ]);
+    for (const t of ['business_systems', 'rating_devices']) {
+      const { rows } = await db.query(
+        `select count(*)::int as n, count(*) filter (where position(convert_to('secret-not-for-production', 'UTF8') in secret_enc) > 0)::int as clear
+         from app.${t}`);
+      expect(rows[0].n).toBeGreaterThan(0);
+      expect(rows[0].clear).toBe(0);
+    }
+    const { rows: [bs] } = await db.query(`select app.pii_decrypt(secret_enc) as s from app.business_systems where key_id = 'bs_demo_530902'`);
+    expect(bs.s).toBe('demo-bs-530902-secret-not-for-production');
+    // A key created through the API is encrypted too; the answer still carries it once, in clear.
+    await as(db, cityUser, async (q) => {
+      const { rows: [created] } = await q(`select * from public.create_rating_device('sms', '加密测试网关', null, '530902')`);
+      await q('reset role');
+      const { rows: [row] } = await q(`select encode(secret_enc, 'escape') as raw, app.pii_decrypt(secret_enc) as s from app.rating_devices where key_id = $1`, [created.key_id]);
+      expect(row.raw).not.toContain(created.secret);
+      expect(row.s).toBe(created.secret);
+    });
   });
 
   test('ingest_keys() lists keys without any secret', async () => {

@@ -9,6 +9,10 @@ import { signRequest } from '../../functions/_shared/hmac.ts';
 
 export type Db = pg.Client;
 
+/**
+ * A connection for a test file's checks. It is not closed by a test of its own (that would be
+ * counted as a test): deno test ends when the last test has run, open connections or not.
+ */
 export async function connectDb(): Promise<Db> {
   const url = Deno.env.get('DB_URL');
   if (!url) throw new Error('DB_URL is not set: run the function tests through `npm test -- functions`');

@@ -174,6 +174,9 @@ function PersonCard({ r, canRevoke, onDone }: { r: PersonRole; canRevoke: boolea
 function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSupervisor: boolean; onDone: (n: string) => void }) {
   const [target, setTarget] = useState<GrantTarget | null>(targets.length === 1 ? (targets[0] ?? null) : null)
   const [identifier, setIdentifier] = useState('')
+  // A unit admin finds people by ID number (a phone alone is for supervisors: a masked phone
+  // must not be completable by trying numbers); the phone, if given, must be the same person's.
+  const [idNumber, setIdNumber] = useState('')
   const [found, setFound] = useState<FoundUserRow[] | null>(null)
   const [person, setPerson] = useState<FoundUserRow | null>(null)
   const [role, setRole] = useState<StaffRole | null>(null)
@@ -192,8 +195,16 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
       setFound(null)
       setPerson(null)
       if (!target) throw new AppError('invalid_input', '请先选择授予角色的单位或地区')
-      if (!identifierKind(identifier)) throw new AppError('invalid_input', '请输入 11 位手机号码或 18 位身份证号码')
-      const rows = await findUser(identifier, target.scope)
+      let rows: FoundUserRow[]
+      if (asSupervisor) {
+        if (!identifierKind(identifier)) throw new AppError('invalid_input', '请输入 11 位手机号码或 18 位身份证号码')
+        rows = await findUser(identifier, target.scope)
+      } else {
+        if (identifierKind(idNumber) !== 'id_number') throw new AppError('invalid_input', '请输入该人员的 18 位身份证号码')
+        const phone = identifier.trim()
+        if (phone !== '' && identifierKind(phone) !== 'phone') throw new AppError('invalid_input', '手机号码应为 11 位，可不填')
+        rows = phone !== '' ? await findUser(phone, target.scope, idNumber) : await findUser(idNumber, target.scope)
+      }
       setFound(rows)
       if (rows.length === 1) setPerson(rows[0] ?? null)
     })
@@ -204,6 +215,7 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
       if (!chosen) throw new AppError('invalid_input', '请选择角色')
       await grantRole(person.user_id, chosen, target.scope)
       setIdentifier('')
+      setIdNumber('')
       setFound(null)
       setPerson(null)
       onDone(`已授予 ${person.masked_name} ${target.label}的“${roleLabel(chosen)}”角色`)
@@ -232,7 +244,24 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
       ) : (
         <Text className='card__line'>单位：{target?.label}</Text>
       )}
-      <Text className='field-label'>人员的手机号码或身份证号码</Text>
+      {asSupervisor ? null : (
+        <View>
+          <Text className='field-label'>人员的身份证号码</Text>
+          <Input
+            className='input'
+            data-testid='lookup-id-number'
+            value={idNumber}
+            maxlength={24}
+            placeholderStyle='color:#5b616b'
+            placeholder='18 位居民身份证号码（必填）'
+            onInput={(e) => {
+              setIdNumber(e.detail.value)
+              setError(null)
+            }}
+          />
+        </View>
+      )}
+      <Text className='field-label'>{asSupervisor ? '人员的手机号码或身份证号码' : '人员的手机号码（选填，须与身份证号码属于同一人）'}</Text>
       <Input
         className='input'
         data-testid='lookup-identifier'
@@ -245,7 +274,9 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
           setError(null)
         }}
       />
-      <Text className='hint'>号码只用于查找，不会显示或保存；每次查找都会记录。</Text>
+      <Text className='hint'>
+        号码只用于查找，不会显示或保存；每次查找都会记录，查找不到的次数过多会暂停查找并通知监督员。
+      </Text>
       <Button className={`btn btn--secondary${busy ? ' btn--busy' : ''}`} data-testid='lookup' onClick={lookup}>
         查找人员
       </Button>
