@@ -43,40 +43,7 @@ test.each(ACTORS)('%s cannot reach the private tables at all', async (actor) => 
   expect(res.status).toBe(404);
 });
 
-/**
- * Who may call which RPC; everyone else gets 401 (anon) or 403 (a signed-in role). The service
- * role (a server-side key, never in a client) may call everything, as on Supabase; user RPCs
- * then answer for nobody, since it has no auth.uid().
- */
-const RPC_ACCESS: Record<string, { args: Record<string, unknown>; allowed: Actor[] }> = {
-  whoami: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  my_pending_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  my_ratings: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  window_info: { args: { p_window_id: '11111111-1111-4111-8111-111111111111' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
-  public_results: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
-  dev_personas: { args: {}, allowed: ['service_role'] },
-  apply_default_ratings: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
-  // The 差评 loop: lists answer each caller's own scope (empty for others); jobs are the service role's.
-  unit_work_orders: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  appeals_to_review: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  public_bad_review_board: { args: { p_period: '2026-11', p_region_code: '530900' }, allowed: ['anon', ...PERSONA_KEYS, 'service_role'] },
-  escalate_overdue: { args: { p_now: '2000-01-01T00:00:00Z' }, allowed: ['service_role'] },
-  my_subscriptions: { args: {}, allowed: [...PERSONA_KEYS, 'service_role'] },
-  unit_ratings: { args: { p_from: '2026-11-01', p_to: '2026-11-30' }, allowed: [...PERSONA_KEYS, 'service_role'] },
-  due_reminders: { args: { p_now: '2000-01-01T00:00:00Z', p_limit: 1 }, allowed: ['service_role'] },
-};
-
-describe.each(Object.entries(RPC_ACCESS))('rpc %s', (name, { args, allowed }) => {
-  test.each(ACTORS)('%s', async (actor) => {
-    const res = await as(actor).rpc(name, args);
-    if (allowed.includes(actor)) {
-      expect(res.error).toBeNull();
-    } else {
-      expect(res.error?.code).toBe('42501');
-      expect(res.status).toBe(actor === 'anon' ? 401 : 403);
-    }
-  });
-});
+// Who may call which RPC, and what each read answers whom: access-matrix.test.ts, from the catalogue.
 
 describe('what each actor sees is their own', () => {
   test('pending ratings: citizens see their own 办件; staff and supervisors have none of their own', async () => {

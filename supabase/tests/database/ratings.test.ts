@@ -27,9 +27,12 @@ describe('citizen (applicant)', () => {
     for (const r of rows) {
       expect(r.rating_due_at.getTime()).toBeGreaterThan(Date.now());
       expect(r.unit_name).toBe('临翔区市场监督管理局');
-      expect(r.staff_name).toBe('杨*');
+      // The officer, masked (R13). Other test files add 办件 served by the window's other officer.
+      expect(r.staff_name).toMatch(/^\p{Script=Han}\*+\p{Script=Han}?$/u);
       expect(r.due_is_provisional).toBe(false);
     }
+    // The seeded ones were served by staff-linxiang.
+    expect(rows.filter((r) => r.staff_name === '杨*').length).toBeGreaterThanOrEqual(5);
   });
 
   test('rates a 办件: it leaves the pending list and appears in my_ratings', async () => {
