@@ -19,7 +19,8 @@ import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
 import { benchIngest, INGEST_BATCH, INGEST_SINGLE_CONCURRENCY, type IngestResult } from './bench/ingest.ts';
 import { benchSubmit, CONCURRENCY, OpenPool, type SubmitRow } from './bench/submit.ts';
-import { jwtSecret, repoRoot } from './stack/config.ts';
+import { repoRoot } from './stack/config.ts';
+import { jwtSecret } from './stack/local-keys.ts';
 import { freePorts } from './stack/ports.ts';
 import { startStack, type RunningStack } from './stack/stack.ts';
 

@@ -7,5 +7,5 @@ if (!state) {
   console.error('The local stack is not running (start it with `npm start`); a new HCP_DATA_DIR starts fresh anyway.');
   process.exit(1);
 }
-const result = await resetDatabase(state.dbUrl);
+const result = await resetDatabase(state.dbUrl, state.apiUrl);
 console.log(`Database reset: ${result.applied.length} migrations applied, demo data seeded.`);

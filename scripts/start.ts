@@ -5,9 +5,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
-import { dataDir, jwtSecret, repoRoot, startPorts, type StackPorts } from './stack/config.ts';
+import { dataDir, repoRoot, startPorts, type StackPorts } from './stack/config.ts';
+import { jwtSecret } from './stack/local-keys.ts';
 import { portInUse } from './stack/child.ts';
-import { buildH5, h5BuildIsStale } from './stack/h5-build.ts';
+import { buildH5, h5BuildIsStale, type H5Build } from './stack/h5-build.ts';
 import { startStack } from './stack/stack.ts';
 import { clearState, readRunningState, writeState } from './stack/state.ts';
 
@@ -50,21 +51,25 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  if (h5BuildIsStale()) {
-    console.log('Building the H5 app (taro build --type h5)…');
-    await buildH5(log);
-  }
+  // A missing or stale H5 build (a fresh clone, changed sources) is built in the background once
+  // the backend is up: the API answers within seconds, not after the ~1 min build, and the H5
+  // port says 正在构建 meanwhile. Started after, not alongside, the backend: on a 2-core machine
+  // the build would slow PostgreSQL, the migrations and Deno's cold start.
+  const h5Stale = h5BuildIsStale();
+  let settleH5: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  const h5Ready = h5Stale ? new Promise<void>((resolve, reject) => { settleH5 = { resolve, reject }; }) : undefined;
+  let h5Build: H5Build | undefined;
 
   const dir = dataDir();
   console.log(`Starting the local stack on ${dir} (log: ${path.relative(process.cwd(), logFile)})…`);
-  const stack = await startStack({ dataDir: dir, persistent: true, ports, jwtSecret: jwtSecret(), serveH5: true, functionJobs: true, log });
+  const stack = await startStack({ dataDir: dir, persistent: true, ports, jwtSecret: jwtSecret(), serveH5: true, h5Ready, functionJobs: true, log });
   let stopped = false;
   exitHook((done) => {
     if (stopped) return done();
     stopped = true;
     console.log('\nStopping…');
-    stack
-      .stop()
+    (h5Build ? h5Build.stop() : Promise.resolve())
+      .then(() => stack.stop())
       .then(() => clearState(process.pid))
       .catch((err: Error) => console.error(err.message))
       .finally(done);
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
       `好差评 is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
         `${applied} migration${applied === 1 ? '' : 's'} applied${stack.migrations.seeded ? ', demo data seeded' : ''}).`,
       '',
-      `  H5 app       ${stack.h5Url}`,
+      `  H5 app       ${stack.h5Url}${h5Stale ? '   (building: answers 正在构建 until it is ready)' : ''}`,
       `  API gateway  ${stack.apiUrl}   (/rest/v1 → PostgREST, /functions/v1 → Deno)`,
       `  Database     ${stack.dbUrl}`,
       '',
@@ -99,6 +104,22 @@ async function main(): Promise<void> {
       '`npm run status` prints the keys; `npm run db:reset` restores migrations + seed. Ctrl-C stops everything.',
     ].join('\n'),
   );
+
+  if (h5Stale && !stopped) {
+    const t1 = Date.now();
+    console.log('Building the H5 app in the background (taro build --type h5; its output goes to the log)…');
+    h5Build = buildH5(log);
+    h5Build.done.then(
+      () => {
+        settleH5?.resolve();
+        console.log(`H5 app ready: ${stack.h5Url} (built in ${((Date.now() - t1) / 1000).toFixed(1)} s; ${((Date.now() - t0) / 1000).toFixed(1)} s after npm start).`);
+      },
+      (err: Error) => {
+        settleH5?.reject(err);
+        if (!stopped) console.error(`${err.message}: see ${path.relative(process.cwd(), logFile)}. The API keeps running; fix the H5 sources and start again.`);
+      },
+    );
+  }
 }
 
 main().catch((err: Error) => {

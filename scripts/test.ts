@@ -7,14 +7,18 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { advisorsClean } from './advisors.ts';
-import { buildTarget } from './builds.ts';
-import { jwtSecret, repoRoot } from './stack/config.ts';
+import { buildTarget, releaseBuildsWithHttps, releaseRefusesHttp } from './builds.ts';
+import { checkFunctionsAlone } from './functions-alone.ts';
+import { repoRoot } from './stack/config.ts';
+import { functionsJwtEnv } from './stack/keys.ts';
+import { jwtSecret } from './stack/local-keys.ts';
 import { denoBinary } from './stack/functions.ts';
 import { freePorts } from './stack/ports.ts';
 import { startStack, type RunningStack } from './stack/stack.ts';
+import { rehearsalTier } from './rehearsal/rehearsal.ts';
 import { checkTier, denoTier, jestTier, missingTool, run, type TierResult } from './test-tiers.ts';
 
-const TIERS = ['unit', 'typecheck', 'build', 'database', 'advisors', 'api', 'functions', 'miniprogram', 'stack', 'faults', 'e2e'] as const;
+const TIERS = ['unit', 'typecheck', 'build', 'database', 'advisors', 'api', 'functions', 'miniprogram', 'stack', 'faults', 'rehearsal', 'e2e'] as const;
 type Tier = (typeof TIERS)[number];
 const STACK_TIERS: Tier[] = ['database', 'advisors', 'api', 'functions', 'miniprogram', 'e2e'];
 
@@ -34,8 +38,10 @@ function stackEnv(stack: RunningStack): NodeJS.ProcessEnv {
     // What Supabase injects into functions, for the Deno tests that call handlers directly.
     SUPABASE_URL: stack.apiUrl,
     SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-    HCP_JWT_SECRET: stack.jwtSecret,
+    ...functionsJwtEnv(stack.jwtSecret),
     ALLOW_DEV_LOGIN: 'true',
+    // What the scheduled functions check their caller against (the Vault scheduler_secret).
+    HCP_SCHEDULER_SECRET: stack.schedulerSecret,
     // The identity functions' settings: the stand-ins' URLs and the local keys.
     ...stack.identityEnv,
   };
@@ -88,13 +94,26 @@ async function main(): Promise<number> {
               if (!existsSync(denoBinary)) throw new Error(`no Deno at ${denoBinary} (npm install runs its postinstall)`);
               return (await run(denoBinary, ['check', `--config=${path.join(repoRoot, 'supabase/functions/deno.json')}`, 'supabase/functions/', 'supabase/tests/functions/'], { env: { DENO_DIR: path.join(repoRoot, '.local', 'deno') } })).code === 0;
             } },
+            // Issue 14: what a deploy sees. A copy of supabase/ alone, each function checked with the
+            // import map the CLI reads for it; fails with the reason (no Deno, an import that leaves
+            // supabase/functions, a package the registry cannot serve).
+            { name: 'deno check each function from a copy of supabase/ alone (deploy shape)', run: checkFunctionsAlone },
           ]);
           break;
         case 'build':
-          result = await checkTier('build', (['weapp', 'alipay', 'h5'] as const).map((target) => ({
-            name: `taro build --type ${target}`,
-            run: () => buildTarget(target),
-          })));
+          result = await checkTier('build', [
+            ...(['weapp', 'alipay', 'h5'] as const).map((target) => ({
+              name: `taro build --type ${target}`,
+              run: () => buildTarget(target),
+            })),
+            // Release builds (issue 14.7), into temporary directories: both refuse the local http
+            // gateway before building; one real weapp release with https and an appid.
+            ...(['weapp', 'alipay'] as const).map((target) => ({
+              name: `build:${target}:release refuses an http API URL`,
+              run: () => releaseRefusesHttp(target),
+            })),
+            { name: 'build:weapp:release with https and an appid', run: () => releaseBuildsWithHttps('weapp') },
+          ]);
           break;
         case 'database':
           result = await jestTier('database', env);
@@ -121,6 +140,11 @@ async function main(): Promise<number> {
             name: 'restarts of PostgREST, PostgreSQL and Deno under load lose and duplicate nothing',
             run: async () => (await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tests/faults/restarts.ts')])).code === 0,
           }]);
+          break;
+        case 'rehearsal':
+          // The deploy path on clusters laid out like supabase/postgres (PostgreSQL 15 with the real
+          // pg_cron, and 17): the CLI's db push as non-superuser postgres (scripts/rehearsal/).
+          result = await rehearsalTier();
           break;
         case 'stack':
           result = existsSync(path.join(repoRoot, 'miniapp', 'dist', 'h5', 'index.html'))

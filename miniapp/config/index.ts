@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import { dotenvParse } from '@tarojs/helper'
 import devConfig from './dev'
 import prodConfig from './prod'
+import { RELEASE_MODE, releaseProjectFile, releaseSettings, type ReleaseSettings } from './release'
 
 /** `shared/` (zod schemas, error codes) sits outside sourceRoot: Taro's babel rule must include it. */
 const SHARED_DIR = path.resolve(__dirname, '../../shared')
@@ -26,7 +29,43 @@ const buildEnv = {
   TARO_APP_QR_BASE_URL: JSON.stringify(process.env.TARO_APP_QR_BASE_URL ?? ''),
 }
 
-export default defineConfig<'webpack5'>(async (merge) => {
+/**
+ * `--mode release` (npm run build:weapp:release / build:alipay:release): refuse unless the API
+ * URL is https on a domain and the real appid is given (release.ts), and write that appid into
+ * the output's project file. Checked against what Taro will bake in: the shell's values, with
+ * `.env`, `.env.release` (and `.local`) files over them, Taro's own merge order.
+ */
+function releaseFor(mode: string | undefined): ReleaseSettings | undefined {
+  if (mode !== RELEASE_MODE) return undefined
+  const target = process.env.TARO_ENV
+  if (target !== 'weapp' && target !== 'alipay') {
+    throw new Error(`--mode ${RELEASE_MODE} is for --type weapp and alipay; the H5 build reads its API URL at run time`)
+  }
+  const appDir = path.resolve(__dirname, '..')
+  return releaseSettings(target, { ...process.env, ...dotenvParse(appDir, ['TARO_APP_'], mode) })
+}
+
+/** Emits one JSON file into the output, after Taro has written its development copy. */
+class EmitJson {
+  constructor(private readonly name: string, private readonly json: unknown) {}
+  apply(compiler: import('webpack').Compiler): void {
+    compiler.hooks.thisCompilation.tap('EmitJson', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'EmitJson', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        compilation.emitAsset(this.name, new compiler.webpack.sources.RawSource(JSON.stringify(this.json, null, 2) + '\n'))
+      })
+    })
+  }
+}
+
+export default defineConfig<'webpack5'>(async (merge, { mode }) => {
+  const release = releaseFor(mode)
+  const releaseProject = release
+    ? releaseProjectFile(
+        release.target,
+        JSON.parse(readFileSync(path.resolve(__dirname, release.target === 'weapp' ? '../../project.config.json' : '../project.alipay.json'), 'utf8')),
+        release.appid,
+      )
+    : undefined
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'haochaping-miniapp',
     date: '2025-1-1',
@@ -38,7 +77,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       828: 1.81 / 2,
     },
     sourceRoot: 'src',
-    outputRoot: `dist/${process.env.TARO_ENV}`,
+    // HCP_MINIAPP_OUT_DIR: another output directory (the build tier's release build, the stack
+    // tier's first start), so that a test never replaces the dist/<type> other tiers run.
+    outputRoot: process.env.HCP_MINIAPP_OUT_DIR || `dist/${process.env.TARO_ENV}`,
     plugins: [],
     env: buildEnv,
     defineConstants: {},
@@ -63,6 +104,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
           provided.URLSearchParams = [path.join(SHIMS_DIR, 'url.ts'), 'URLSearchParams']
           return [provided]
         })
+        if (releaseProject) chain.plugin('hcpReleaseProject').use(EmitJson, [releaseProject.name, releaseProject.json])
       },
     },
     h5: {

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Supabase CLI's well-known local secret: local only, never used by a deployed project. */
+/**
+ * Supabase CLI's well-known local HS256 secret. The stack no longer signs with it (its default
+ * is an ES256 key, local-keys.ts jwtSecret()); tests forge tokens with it to prove they are refused.
+ */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
 export interface StackPorts {
@@ -39,12 +42,6 @@ export function startPorts(): StackPorts {
     postgrest: port('HCP_POSTGREST_PORT', 54323),
     functions: port('HCP_FUNCTIONS_PORT', 54324),
   };
-}
-
-export function jwtSecret(): string {
-  const secret = process.env.HCP_JWT_SECRET ?? DEFAULT_JWT_SECRET;
-  if (secret.length < 32) throw new Error('HCP_JWT_SECRET must be at least 32 characters (HS256)');
-  return secret;
 }
 
 /** The persistent data directory of `npm start`. */

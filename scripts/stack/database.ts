@@ -7,7 +7,7 @@ import { migrate, type MigrateResult } from './migrate.ts';
  * Drops and recreates the application database, then applies migrations and the seed.
  * Open connections (PostgREST's pool) are cut; PostgREST reconnects and reloads its schema.
  */
-export async function resetDatabase(url: string): Promise<MigrateResult> {
+export async function resetDatabase(url: string, projectUrl: string): Promise<MigrateResult> {
   const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/template1') });
   await admin.connect();
   try {
@@ -16,5 +16,5 @@ export async function resetDatabase(url: string): Promise<MigrateResult> {
   } finally {
     await admin.end();
   }
-  return migrate(url, { seed: true });
+  return migrate(url, { seed: true, projectUrl });
 }

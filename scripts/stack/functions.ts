@@ -14,8 +14,12 @@ export interface FunctionsEnv {
   SUPABASE_ANON_KEY: string;
   SUPABASE_SERVICE_ROLE_KEY: string;
   SUPABASE_DB_URL: string;
-  HCP_JWT_SECRET: string;
+  /** The access-token key: an ES256 private JWK with kid, or (the legacy switch) an HS256 secret. */
+  HCP_JWT_SIGNING_KEY?: string;
+  HCP_JWT_SECRET?: string;
   ALLOW_DEV_LOGIN: 'true' | 'false';
+  /** What report-upstream and send-reminders check their caller against (Vault scheduler_secret). */
+  HCP_SCHEDULER_SECRET: string;
   /** R16: where report-upstream sends (unset: it answers 503 and sends nothing). */
   PROVINCIAL_API_URL?: string;
   PROVINCIAL_APP_KEY?: string;

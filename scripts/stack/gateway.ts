@@ -1,10 +1,13 @@
 /**
  * The gateway a Supabase project puts in front of its services (Kong in their stack):
  * /rest/v1/* → PostgREST, /functions/v1/<name>/* → the functions, an `apikey` that must be
- * the project's anon or service-role key, CORS for the H5 app, and the function JWT check.
+ * the project's anon or service-role key, CORS for the H5 app, the function JWT check where
+ * supabase/config.toml leaves `verify_jwt` on (against the stack's JWKS, as the edge runtime
+ * checks against the project's keys), and the public JWK set at Supabase Auth's
+ * `/auth/v1/.well-known/jwks.json`.
  */
 import http from 'node:http';
-import { jwtVerify } from 'jose';
+import { jwtVerifier, publicJwks } from './keys.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -12,7 +15,31 @@ export interface GatewayOptions {
   functionsPort: number;
   anonKey: string;
   serviceRoleKey: string;
+  /** The signing secret (keys.ts): the gateway uses only its public half. */
   jwtSecret: string;
+  /** Functions deployed with `verify_jwt = false` (noVerifyJwtFunctions of supabase/config.toml). */
+  noVerifyJwt: ReadonlySet<string>;
+}
+
+/** Where a Supabase project serves the public keys of its tokens (Supabase Auth's JWKS). */
+export const JWKS_PATH = '/auth/v1/.well-known/jwks.json';
+
+/**
+ * The functions that config.toml deploys with `verify_jwt = false` (they check callers, or need
+ * none, themselves). Supabase's default is true, so a function not listed gets the check.
+ */
+export function noVerifyJwtFunctions(toml: string): Set<string> {
+  const out = new Set<string>();
+  let fn: string | undefined;
+  for (const line of toml.split('\n')) {
+    const section = /^\s*\[([^\]]+)\]\s*(#.*)?$/.exec(line);
+    if (section) {
+      fn = /^functions\.([\w-]+)$/.exec(section[1]!.trim())?.[1];
+      continue;
+    }
+    if (fn && /^\s*verify_jwt\s*=\s*false\s*(#.*)?$/.test(line)) out.add(fn);
+  }
+  return out;
 }
 
 const CORS: Record<string, string> = {
@@ -53,7 +80,9 @@ function upstream(url: URL, opts: GatewayOptions): { port: number; path: string;
 }
 
 export function startGateway(opts: GatewayOptions): Promise<http.Server> {
-  const secret = new TextEncoder().encode(opts.jwtSecret);
+  const verify = jwtVerifier(opts.jwtSecret);
+  const jwks = JSON.stringify(publicJwks(opts.jwtSecret));
+  const { noVerifyJwt } = opts;
   const server = http.createServer(async (req, res) => {
     try {
       if (req.method === 'OPTIONS') {
@@ -62,6 +91,12 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
         return;
       }
       const url = new URL(req.url ?? '/', 'http://gateway');
+      if (url.pathname === JWKS_PATH && req.method === 'GET') {
+        // Public like Supabase Auth's: whoever verifies our tokens needs no key to fetch it.
+        res.writeHead(200, { ...CORS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' });
+        res.end(jwks);
+        return;
+      }
       const target = upstream(url, opts);
       if (!target) return reply(res, 404, { message: 'no Route matched with those values' });
 
@@ -71,10 +106,10 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
 
       const headers = { ...req.headers, host: `127.0.0.1:${target.port}` };
       if (!bearer(headers.authorization)) headers.authorization = `Bearer ${apikey}`;
-      if (target.kind === 'functions') {
+      if (target.kind === 'functions' && !noVerifyJwt.has(target.path.split(/[/?]/)[1] ?? '')) {
         // Supabase's edge runtime verifies the caller's JWT before a function runs (verify_jwt).
         try {
-          await jwtVerify(bearer(headers.authorization)!, secret);
+          await verify(bearer(headers.authorization)!);
         } catch {
           return reply(res, 401, { code: 401, message: 'Invalid JWT' });
         }

@@ -21,18 +21,46 @@ export function h5BuildIsStale(): boolean {
   return SOURCES.some((s) => newestMtime(path.join(repoRoot, s)) > built);
 }
 
-/** Runs `taro build --type h5`, passing each line it prints to `onLine`. */
-export function buildH5(onLine: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build:h5', '-w', 'miniapp'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-    const each = (chunk: Buffer) => chunk.toString('utf8').split('\n').filter(Boolean).forEach(onLine);
-    child.stdout.on('data', each);
-    child.stderr.on('data', each);
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`H5 build failed (exit ${code})`))));
+export interface H5Build {
+  /** Settles when the build ends: resolved when it succeeded. */
+  done: Promise<void>;
+  /** Ends the build and every process it started (npm, taro, webpack's workers). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `taro build --type h5` into h5DistDir, passing each line it prints to `onLine`. The build
+ * runs in its own process group, so that stop() (npm start's Ctrl-C while it builds in the
+ * background) ends all of it, not only npm.
+ */
+export function buildH5(onLine: (line: string) => void): H5Build {
+  const child = spawn('npm', ['run', 'build:h5', '-w', 'miniapp'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', HCP_MINIAPP_OUT_DIR: h5DistDir },
+    detached: true,
   });
+  const each = (chunk: Buffer) => chunk.toString('utf8').split('\n').filter(Boolean).forEach(onLine);
+  child.stdout.on('data', each);
+  child.stderr.on('data', each);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    void exited.then((code) => (code === 0 ? resolve() : reject(new Error(`H5 build failed (exit ${code})`))));
+  });
+  done.catch(() => {}); // the caller decides what a failure means; never an unhandled rejection
+  const group = (signal: NodeJS.Signals) => {
+    try { process.kill(-child.pid!, signal); } catch { /* the group is gone */ }
+  };
+  return {
+    done,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return group('SIGKILL');
+      group('SIGTERM');
+      const timer = setTimeout(() => group('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      group('SIGKILL'); // webpack workers that outlived npm
+    },
+  };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { AUTHENTICATOR_PASSWORD, repoRoot } from './config.ts';
 import { piiKey } from './local-keys.ts';
+import { installPlatformStandIns, putVaultSecret, schedulerSecret } from './platform.ts';
 import { splitSqlStatements } from './sql-split.ts';
 
 const migrationsDir = path.join(repoRoot, 'supabase', 'migrations');
@@ -48,23 +49,33 @@ async function inTransaction(client: pg.Client, work: () => Promise<void>): Prom
 
 export interface MigrateResult { applied: string[]; seeded: boolean }
 
+export interface MigrateOptions {
+  seed: boolean;
+  /** Where the database reaches the functions (Vault `project_url`): the stack's gateway. */
+  projectUrl: string;
+}
+
 /**
  * Applies the bootstrap, every migration not yet recorded, and (when `seed` is set) the seed.
  * Each migration runs in its own transaction: a failing one leaves the ones before it applied.
  */
-export async function migrate(connectionString: string, opts: { seed: boolean }): Promise<MigrateResult> {
+
+export async function migrate(connectionString: string, opts: MigrateOptions): Promise<MigrateResult> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     await client.query(await readFile(bootstrapFile, 'utf8'));
     await client.query(`alter role authenticator with login password '${AUTHENTICATOR_PASSWORD}'`);
-    // The identity key (see the *_identity_pii.sql migration): a Supabase project keeps it in
-    // Vault; the local database, which has none, gets it as a database setting — for every
-    // later connection, and for this one, which applies the seed.
-    const key = piiKey();
-    const { rows: [db] } = await client.query<{ name: string }>('select current_database() as name');
-    await client.query(`alter database "${db!.name.replace(/"/g, '""')}" set app.settings.pii_key = '${key}'`);
-    await client.query(`select set_config('app.settings.pii_key', $1, false)`, [key]);
+    // pg_cron, pg_net and Vault as stand-ins with the real signatures (embedded PostgreSQL has
+    // none), so the migrations that require them run here unchanged.
+    await installPlatformStandIns(client);
+    // The Vault entries an operator creates on a project before `db push` (README, Deploy): the
+    // identity key (kept: data is encrypted with it; .local/keys/pii.key, so a kept data
+    // directory stays decryptable), the URL the scheduled jobs call the functions at and the
+    // secret they authenticate with (both follow this stack).
+    await putVaultSecret(client, { name: 'hcp_pii_key', value: piiKey(), description: '好差评: master key of the encrypted identity fields (local)', replace: false });
+    await putVaultSecret(client, { name: 'project_url', value: opts.projectUrl, description: '好差评: where scheduled jobs reach the functions (local gateway)', replace: true });
+    await putVaultSecret(client, { name: 'scheduler_secret', value: schedulerSecret(), description: '好差评: secret of the scheduled function calls (local)', replace: true });
     const done = new Set(
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations'))
         .rows.map((r) => r.version),

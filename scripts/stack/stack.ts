@@ -4,23 +4,26 @@
  * functions (Deno) → gateway → scheduler → H5 app. `stop()` takes it
  * down in reverse order and waits for every child process to exit.
  */
+import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { repoRoot, type StackPorts } from './config.ts';
 import { resetDatabase } from './database.ts';
 import { startFunctions } from './functions.ts';
-import { startGateway } from './gateway.ts';
-import { apiKey } from './keys.ts';
-import { localKeys } from './local-keys.ts';
+import { noVerifyJwtFunctions, startGateway } from './gateway.ts';
+import { functionsJwtEnv, postgrestJwtSecret } from './keys.ts';
+import { apiKey, localKeys } from './local-keys.ts';
 import { startIdentityStandIns, type IdentityEnv } from '../stand-ins/index.ts';
 import { startProvincialStandIn } from '../stand-ins/provincial.ts';
 import { migrate, type MigrateResult } from './migrate.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { functionJob, JOBS, startScheduler, type Job, type RunningScheduler } from './scheduler.ts';
+import { schedulerSecret } from './platform.ts';
+import { startScheduler, type RunningScheduler } from './scheduler.ts';
 import { startStaticH5 } from './static-h5.ts';
 
-export const h5DistDir = path.join(repoRoot, 'miniapp', 'dist', 'h5');
+/** The H5 build served (HCP_H5_DIST_DIR: another, e.g. the stack tier's first start on a fresh one). */
+export const h5DistDir = path.resolve(process.env.HCP_H5_DIST_DIR || path.join(repoRoot, 'miniapp', 'dist', 'h5'));
 
 /** R17 template ids the local WeChat and Alipay stand-ins accept (production: the consoles' ids). */
 const LOCAL_REMINDER_TEMPLATES = {
@@ -38,8 +41,14 @@ export interface StackOptions {
   /** false: a throw-away cluster, deleted on stop (tests). */
   persistent: boolean;
   ports: StackPorts;
+  /** The signing secret: a private EC JWK with kid (ES256, default) or an HS256 secret (keys.ts). */
   jwtSecret: string;
   serveH5: boolean;
+  /**
+   * The H5 build `npm start` runs in the background once the backend is up: until it settles the
+   * H5 port answers a 正在构建 page (503). Absent: the build must already be there.
+   */
+  h5Ready?: Promise<void>;
   /**
    * The scheduled functions: report upward (R16) to a stand-in provincial platform and send the
    * reminders (R17) through the WeChat and Alipay stand-ins, every minute. `npm start` does; the
@@ -47,7 +56,11 @@ export interface StackOptions {
    * take their messages.
    */
   functionJobs?: boolean;
-  jobs?: Job[];
+  /**
+   * Which of the jobs declared in the migrations (cron.job) run on their schedule: their names
+   * ([] none). Default: every SQL job, and the function jobs when `functionJobs`.
+   */
+  jobs?: string[];
   log?: (line: string) => void;
 }
 
@@ -63,6 +76,8 @@ export interface RunningStack {
   /** Settings of the identity functions: the WeChat, Alipay and identity-platform stand-ins. */
   identityEnv: IdentityEnv;
   scheduler: RunningScheduler;
+  /** What scheduled calls authenticate with (Vault scheduler_secret, functions' HCP_SCHEDULER_SECRET). */
+  schedulerSecret: string;
   resetDatabase(): Promise<MigrateResult>;
   /**
    * Fault injection (the faults tier): stops one service — cleanly, or with SIGKILL when `kill`
@@ -92,16 +107,16 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   };
 
   try {
-    const anonKey = await apiKey('anon', opts.jwtSecret);
-    const serviceRoleKey = await apiKey('service_role', opts.jwtSecret);
+    const anonKey = apiKey('anon', opts.jwtSecret);
+    const serviceRoleKey = apiKey('service_role', opts.jwtSecret);
     const apiUrl = `http://127.0.0.1:${ports.gateway}`;
 
     const startDb = () => startPostgres({ dataDir: opts.dataDir, port: ports.postgres, persistent: opts.persistent, log });
     let pgServer = await startDb();
     stops.push(() => pgServer.stop());
-    const migrations = await migrate(pgServer.url, { seed: pgServer.fresh });
+    const migrations = await migrate(pgServer.url, { seed: pgServer.fresh, projectUrl: apiUrl });
 
-    const startRest = () => startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: opts.jwtSecret, log });
+    const startRest = () => startPostgrest({ pgPort: ports.postgres, port: ports.postgrest, jwtSecret: postgrestJwtSecret(opts.jwtSecret), log });
     let postgrest = await startRest();
     stops.push(() => postgrest.stop());
 
@@ -117,8 +132,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         SUPABASE_ANON_KEY: anonKey,
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
         SUPABASE_DB_URL: pgServer.url,
-        HCP_JWT_SECRET: opts.jwtSecret,
+        ...functionsJwtEnv(opts.jwtSecret),
         ALLOW_DEV_LOGIN: 'true',
+        HCP_SCHEDULER_SECRET: schedulerSecret(),
         ...standIns.env,
         ...provincial?.env,
         ...(opts.functionJobs ? LOCAL_REMINDER_TEMPLATES : {}),
@@ -135,18 +151,23 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       anonKey,
       serviceRoleKey,
       jwtSecret: opts.jwtSecret,
+      noVerifyJwt: noVerifyJwtFunctions(readFileSync(path.join(repoRoot, 'supabase', 'config.toml'), 'utf8')),
     });
     stops.push(() => closeServer(gateway));
 
-    const jobs = [...(opts.jobs ?? JOBS), ...(opts.functionJobs
-      ? [functionJob('report-upstream', apiUrl, serviceRoleKey, 60_000), functionJob('send-reminders', apiUrl, serviceRoleKey, 60_000)]
-      : [])];
-    const scheduler = startScheduler({ dbUrl: pgServer.url, jobs, log });
+    // The one schedule is cron.job, declared by the migrations; function jobs are those that go
+    // through pg_net (app.call_scheduled_function).
+    const scheduler = startScheduler({
+      dbUrl: pgServer.url,
+      only: opts.jobs ?? ((job) => opts.functionJobs === true || !job.command.includes('call_scheduled_function')),
+      gatewayApiKey: anonKey,
+      log,
+    });
     stops.push(() => scheduler.stop());
 
     let h5Url: string | undefined;
     if (opts.serveH5) {
-      const h5 = await startStaticH5({ root: h5DistDir, port: ports.h5, config: { apiUrl, anonKey, idpUrl: standIns.env.IDP_BASE_URL } });
+      const h5 = await startStaticH5({ root: h5DistDir, port: ports.h5, config: { apiUrl, anonKey, idpUrl: standIns.env.IDP_BASE_URL }, ready: opts.h5Ready });
       stops.push(() => closeServer(h5));
       h5Url = `http://127.0.0.1:${ports.h5}`;
     }
@@ -162,7 +183,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       migrations,
       identityEnv: standIns.env,
       scheduler,
-      resetDatabase: () => resetDatabase(pgServer.url),
+      schedulerSecret: schedulerSecret(),
+      resetDatabase: () => resetDatabase(pgServer.url, apiUrl),
       async restart(service, restartOpts) {
         const kill = restartOpts?.kill ?? false;
         if (service === 'postgres') {

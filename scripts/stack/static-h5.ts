@@ -34,12 +34,41 @@ export function injectConfig(html: string, config: H5Config): string {
   return html.includes('<head>') ? html.replace('<head>', `<head>${tag}`) : tag + html;
 }
 
-export function startStaticH5(opts: { root: string; port: number; config: H5Config }): Promise<http.Server> {
+/**
+ * What the H5 port answers while `npm start` builds the app in the background: 503 with
+ * Retry-After, and a page that reloads itself, so a browser opened early lands on the app.
+ */
+export function buildingPage(failed: string | null): string {
+  const body = failed === null
+    ? '<h1>正在构建 H5 应用…</h1><p>首次启动需要约一分钟；接口（API）已可使用。本页每 3 秒自动刷新。</p>'
+    : `<h1>H5 应用构建失败</h1><p>接口（API）仍在运行。请查看 .local/stack.log 并修正后重新执行 npm start。</p><pre>${failed.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</pre>`;
+  return '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">' +
+    (failed === null ? '<meta http-equiv="refresh" content="3">' : '') +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>好差评 · 正在构建</title></head>' +
+    `<body style="font-family: sans-serif; margin: 2em; color: #1f2329">${body}</body></html>`;
+}
+
+/**
+ * `ready`: the build this server waits for (npm start's background build); until it settles
+ * every request gets buildingPage(), and a failed build keeps answering with the reason.
+ */
+export function startStaticH5(opts: { root: string; port: number; config: H5Config; ready?: Promise<void> }): Promise<http.Server> {
   const root = path.resolve(opts.root);
-  if (!existsSync(path.join(root, 'index.html'))) {
+  let state: { building: boolean; failed: string | null } = { building: opts.ready !== undefined, failed: null };
+  if (opts.ready) {
+    opts.ready.then(
+      () => { state = { building: false, failed: null }; },
+      (err: Error) => { state = { building: false, failed: err.message }; },
+    );
+  } else if (!existsSync(path.join(root, 'index.html'))) {
     throw new Error(`no H5 build at ${root} (run: npm run build:h5)`);
   }
   const server = http.createServer(async (req, res) => {
+    if (state.building || state.failed !== null) {
+      res.writeHead(state.building ? 503 : 500, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store', ...(state.building ? { 'retry-after': '3' } : {}) });
+      res.end(buildingPage(state.failed));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://h5');
     let file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
     if (!file.startsWith(root)) {

@@ -15,7 +15,8 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { jwtSecret } from '../../scripts/stack/config.ts';
+import { signJwt } from '../../scripts/stack/keys.ts';
+import { jwtSecret } from '../../scripts/stack/local-keys.ts';
 import { freePorts } from '../../scripts/stack/ports.ts';
 import { startStack, type RunningStack } from '../../scripts/stack/stack.ts';
 import { PERSONA_IDS } from '../support/db.ts';
@@ -60,12 +61,10 @@ async function tearDown(): Promise<void> {
 /** A token for a seeded persona, minted like auth-dev does. */
 async function tokenFor(userId: string): Promise<string> {
   const { SignJWT } = await import('jose');
-  return new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  return signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
     .setSubject(userId)
     .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+    .setExpirationTime('2h'), stack.jwtSecret);
 }
 
 /** Finished 办件 of 临翔区's hall for citizen-a: `n` for the citizen, `m` more for the hall's 评价器. */

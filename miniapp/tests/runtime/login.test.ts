@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { SessionResponse } from '../../../shared/auth.ts';
 import { DevLoginResponse } from '../../../shared/schemas.ts';
 import { login } from '../../../tests/support/api.ts';
+import { signJwt } from '../../../scripts/stack/keys.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
 import { assertBuiltFor, BAKED_API_URL, PLATFORMS } from './harness.ts';
 import {
@@ -43,12 +44,10 @@ beforeAll(async () => {
 /** A token the gateway's secret signed, but whose `exp` has passed. */
 async function expiredToken(userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  return signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
     .setSubject(userId)
     .setIssuedAt(now - 7200)
-    .setExpirationTime(now - 3600)
-    .sign(new TextEncoder().encode(stackEnv.jwtSecret));
+    .setExpirationTime(now - 3600), stackEnv.jwtSecret);
 }
 
 describe.each(PLATFORMS)('the %s bundle: login', (platform) => {

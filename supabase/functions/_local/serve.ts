@@ -4,7 +4,7 @@
  * Functions are found by folder (every folder not starting with `_` that has a handler.ts), so
  * adding a function needs no change here.
  */
-import { errorBody } from '../../../shared/errors.ts';
+import { errorBody } from '../_shared/contract/errors.ts';
 import { json } from '../_shared/http.ts';
 
 type Handler = (req: Request) => Promise<Response>;

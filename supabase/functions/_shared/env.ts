@@ -12,9 +12,63 @@ function required(name: string): string {
 export const supabaseUrl = required('SUPABASE_URL');
 export const serviceRoleKey = required('SUPABASE_SERVICE_ROLE_KEY');
 
-/** The project's JWT secret (`supabase secrets set HCP_JWT_SECRET=…`), used to mint user tokens. */
-export const jwtSecret = required('HCP_JWT_SECRET');
-if (jwtSecret.length < 32) throw new Error('HCP_JWT_SECRET must be at least 32 characters (HS256)');
+/** An EC P-256 private key as a JSON Web Key, with the `kid` its tokens carry. */
+export interface EcPrivateJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  d: string;
+  kid: string;
+}
+
+/**
+ * How user access tokens are signed and checked (README "Tokens"). By default ES256: the
+ * private key `HCP_JWT_SIGNING_KEY` (a JWK with its `kid`, e.g. from `supabase gen signing-key
+ * --algorithm ES256`), whose public half is published by auth-jwks and given to PostgREST —
+ * hosted Supabase has moved projects to asymmetric keys and is retiring the shared secret. The
+ * switch for a self-hosted stack that still shares one HS256 secret: leave HCP_JWT_SIGNING_KEY
+ * unset and set `HCP_JWT_SECRET` (≥ 32 characters). With the key set, the secret is ignored, so
+ * an HS256 token is never accepted next to ES256 ones.
+ */
+export type JwtSetting = { alg: 'ES256'; jwk: EcPrivateJwk } | { alg: 'HS256'; secret: string };
+
+const JWK_SHAPE = 'an EC P-256 private JSON Web Key with "kty", "crv", "x", "y", "d" and a non-empty "kid"';
+
+/** Checks a signing key's shape once, at load: a wrong key stops the function at start. */
+export function parseSigningJwk(raw: string, name = 'HCP_JWT_SIGNING_KEY'): EcPrivateJwk {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(raw);
+  } catch {
+    throw new Error(`${name} must be ${JWK_SHAPE} (JSON)`);
+  }
+  const text = (k: string) => typeof jwk?.[k] === 'string' && jwk[k] !== '';
+  if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !['x', 'y', 'd', 'kid'].every(text)) {
+    throw new Error(`${name} must be ${JWK_SHAPE}`);
+  }
+  if (jwk.alg !== undefined && jwk.alg !== 'ES256') throw new Error(`${name} is for alg ${String(jwk.alg)}; ES256 is required`);
+  return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string, d: jwk.d as string, kid: jwk.kid as string };
+}
+
+export function readJwtSetting(get: (name: string) => string | undefined = (n) => Deno.env.get(n)): JwtSetting {
+  const key = get('HCP_JWT_SIGNING_KEY');
+  if (key) return { alg: 'ES256', jwk: parseSigningJwk(key) };
+  const secret = get('HCP_JWT_SECRET');
+  if (secret) {
+    if (secret.length < 32) throw new Error('HCP_JWT_SECRET must be at least 32 characters (HS256)');
+    return { alg: 'HS256', secret };
+  }
+  throw new Error(
+    'environment variable HCP_JWT_SIGNING_KEY (an ES256 private JWK with its kid) is required; ' +
+      'a self-hosted stack that still signs with a shared HS256 secret sets HCP_JWT_SECRET instead',
+  );
+}
+
+export const jwtSetting: JwtSetting = readJwtSetting();
+
+/** The HS256 secret under the legacy switch, '' under ES256 (an empty key verifies nothing). */
+export const jwtSecret = jwtSetting.alg === 'HS256' ? jwtSetting.secret : '';
 
 /** Demo logins exist only where this is exactly "true" (the local stack); production never sets it. */
 export const allowDevLogin = Deno.env.get('ALLOW_DEV_LOGIN') === 'true';

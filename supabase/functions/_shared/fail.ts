@@ -1,5 +1,5 @@
 /** An HttpError whose status is the one shared/errors.ts gives its code. */
-import { ERRORS, type ErrorCode } from '../../../shared/errors.ts';
+import { ERRORS, type ErrorCode } from './contract/errors.ts';
 import { HttpError } from './http.ts';
 
 export function fail(code: ErrorCode, details?: unknown): HttpError {

@@ -17,11 +17,11 @@
  * as the batch (app.ingest_begin): see the ingest RPCs.
  */
 import type { z } from 'zod';
-import { ERRORS, isErrorCode } from '../../../shared/errors.ts';
+import { ERRORS, isErrorCode } from './contract/errors.ts';
 import {
   INGEST_HEADERS, IngestBatch, IngestItemResult, type IngestResponse, ItemStatus, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
   signingInput, TIMESTAMP_TOLERANCE_S,
-} from '../../../shared/ingest.ts';
+} from './contract/ingest.ts';
 import { serviceClient } from './clients.ts';
 import { HttpError, json, readBodyCapped } from './http.ts';
 

@@ -3,7 +3,7 @@
  * messages from shared/errors.ts), anything unexpected logged with context and answered 500.
  */
 import type { z } from 'zod';
-import { errorBody, type ErrorCode } from '../../../shared/errors.ts';
+import { errorBody, type ErrorCode } from './contract/errors.ts';
 
 export const corsHeaders: Record<string, string> = {
   'access-control-allow-origin': '*',

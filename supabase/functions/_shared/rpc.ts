@@ -3,7 +3,7 @@
  * reach the caller as the same 4xx code; anything else is a fault (500, logged by `handle`).
  */
 import type { z } from 'zod';
-import { isErrorCode } from '../../../shared/errors.ts';
+import { isErrorCode } from './contract/errors.ts';
 import { serviceClient } from './clients.ts';
 import { fail } from './fail.ts';
 

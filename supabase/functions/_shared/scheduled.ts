@@ -1,28 +1,43 @@
 /**
- * What the scheduled functions (report-upstream, send-reminders) share: pg_cron + pg_net in
- * production, or the local scheduler, calls them with the service role; nobody else may. Their
+ * What the scheduled functions (report-upstream, send-reminders) share. Only the scheduler may
+ * call them: pg_cron + pg_net on a project, the local stack's scheduler locally, both from the
+ * one schedule in the migrations (20261204050200_one_schedule.sql). It authenticates with the
+ * scheduler secret — Vault `scheduler_secret` on the database side, env HCP_SCHEDULER_SECRET
+ * here — sent as the header `x-hcp-scheduler-secret`, not with a service_role JWT (config.toml:
+ * verify_jwt = false for both; the legacy JWT secret is being retired on hosted projects). Their
  * body is optional JSON options, checked against the function's own schema.
  */
-import { jwtVerify } from 'jose';
 import type { z } from 'zod';
-import { jwtSecret, serviceRoleKey } from './env.ts';
 import { HttpError, parseJson } from './http.ts';
 
-const secretKey = new TextEncoder().encode(jwtSecret);
+export const SCHEDULER_SECRET_HEADER = 'x-hcp-scheduler-secret';
 
-/** The caller must be the scheduler: the service role key, or a JWT with role service_role. */
-export async function requireServiceRole(req: Request, fn: string): Promise<void> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
-  if (!m) throw new HttpError(401, 'unauthorized');
-  const token = m[1]!;
-  if (token === serviceRoleKey) return;
-  let role: unknown;
-  try {
-    ({ payload: { role } } = await jwtVerify(token, secretKey, { algorithms: ['HS256'] }));
-  } catch {
-    throw new HttpError(401, 'unauthorized');
+function schedulerSecret(): string {
+  const secret = Deno.env.get('HCP_SCHEDULER_SECRET') ?? '';
+  // Checked when the function loads: a deployment without it fails at start, loudly.
+  if (secret.length < 32) throw new Error('environment variable HCP_SCHEDULER_SECRET is required (>= 32 characters; the Vault secret scheduler_secret)');
+  return secret;
+}
+const expected = await sha256(schedulerSecret());
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** Constant-time: both sides hashed to 32 bytes, every byte compared, whatever differs first. */
+async function matches(given: string): Promise<boolean> {
+  const got = await sha256(given);
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ got[i]!;
+  return diff === 0;
+}
+
+/** The caller must be the scheduler: the scheduler secret in its header, else 401. */
+export async function requireScheduler(req: Request, fn: string): Promise<void> {
+  const given = req.headers.get(SCHEDULER_SECRET_HEADER);
+  if (given === null || given === '' || !(await matches(given))) {
+    throw new HttpError(401, 'unauthorized', `${fn} runs for the scheduler only (header ${SCHEDULER_SECRET_HEADER})`);
   }
-  if (role !== 'service_role') throw new HttpError(403, 'forbidden', `${fn} runs as the service role (the scheduler) only`);
 }
 
 /** The run's options: an empty body means the defaults. */

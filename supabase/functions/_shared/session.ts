@@ -3,7 +3,7 @@
  * PostgREST accepts plus the refresh token the database issued for the user.
  */
 import { z } from 'zod';
-import type { SessionResponse } from '../../../shared/auth.ts';
+import type { SessionResponse } from './contract/auth.ts';
 import { ACCESS_TOKEN_TTL_S, mintAccessToken } from './tokens.ts';
 
 /** What the login RPCs (platform_login, rotate_refresh_token, bind_realname) answer for a session. */

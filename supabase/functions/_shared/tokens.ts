@@ -1,16 +1,15 @@
-/** Access tokens for signed-in users: what PostgREST accepts (role authenticated, sub = user id). */
+/**
+ * Access tokens for signed-in users: what PostgREST accepts (role authenticated, sub = user id),
+ * signed ES256 with the signing key's kid (or HS256 under the legacy switch; see env.ts).
+ */
 import { SignJWT } from 'jose';
-import { jwtSecret } from './env.ts';
+import { signJwt } from './jwt.ts';
 
 export const ACCESS_TOKEN_TTL_S = 3600;
 
-const key = new TextEncoder().encode(jwtSecret);
-
 export function mintAccessToken(userId: string): Promise<string> {
-  return new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  return signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
     .setSubject(userId)
     .setIssuedAt()
-    .setExpirationTime(`${ACCESS_TOKEN_TTL_S}s`)
-    .sign(key);
+    .setExpirationTime(`${ACCESS_TOKEN_TTL_S}s`));
 }

@@ -7,8 +7,8 @@
  * ALIPAY_PRIVATE_KEY (the app's PKCS#8 private key, PEM or bare base64 — Alipay's "PKCS8(JAVA适用)"),
  * ALIPAY_PUBLIC_KEY (支付宝公钥, SPKI, PEM or bare base64), ALIPAY_TIMEOUT_MS (default 8000).
  */
-import { AlipayError, AlipayOauthToken } from '../../../shared/identity.ts';
-import type { ErrorCode } from '../../../shared/errors.ts';
+import { AlipayError, AlipayOauthToken } from '../_shared/contract/identity.ts';
+import type { ErrorCode } from '../_shared/contract/errors.ts';
 import { fail } from '../_shared/fail.ts';
 import { importAlipayPrivateKey, importAlipayPublicKey, rawNode, signedParams, verifyAlipaySign } from '../_shared/alipay.ts';
 import { intEnv, pemEnv, requiredEnv } from '../_shared/settings.ts';

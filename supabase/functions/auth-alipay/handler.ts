@@ -4,7 +4,7 @@
  * account, found or created → SessionResponse (shared/auth.ts). Alipay's refusals become
  * 400 login_code_invalid, 503 login_platform_busy / login_unavailable. verify_jwt = false.
  */
-import { PlatformLoginRequest } from '../../../shared/auth.ts';
+import { PlatformLoginRequest } from '../_shared/contract/auth.ts';
 import { handle, HttpError, json, readJson } from '../_shared/http.ts';
 import { serviceRpc } from '../_shared/rpc.ts';
 import { sessionResponse, SessionRow } from '../_shared/session.ts';

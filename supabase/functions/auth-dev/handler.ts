@@ -3,7 +3,7 @@
  * `POST { persona }` answers `{ access_token, token_type, expires_in, user }`.
  * Exists only where ALLOW_DEV_LOGIN=true; elsewhere every request is a 404.
  */
-import { DevLoginRequest, Persona, type DevLoginResponse } from '../../../shared/schemas.ts';
+import { DevLoginRequest, Persona, type DevLoginResponse } from '../_shared/contract/schemas.ts';
 import { serviceClient } from '../_shared/clients.ts';
 import { allowDevLogin } from '../_shared/env.ts';
 import { handle, HttpError, json, readJson } from '../_shared/http.ts';

@@ -7,7 +7,7 @@
  * verify_jwt = false: the access token may well have expired when this is called.
  */
 import { z } from 'zod';
-import { RefreshRequest } from '../../../shared/auth.ts';
+import { RefreshRequest } from '../_shared/contract/auth.ts';
 import { fail } from '../_shared/fail.ts';
 import { corsHeaders, handle, HttpError, json, readJson } from '../_shared/http.ts';
 import { serviceRpc } from '../_shared/rpc.ts';

@@ -5,7 +5,7 @@
  * refusals become 400 login_code_invalid, 429 login_rate_limited, 403 login_risky_user,
  * 503 login_platform_busy / login_unavailable. Callers have no token yet (verify_jwt = false).
  */
-import { PlatformLoginRequest } from '../../../shared/auth.ts';
+import { PlatformLoginRequest } from '../_shared/contract/auth.ts';
 import { handle, HttpError, json, readJson } from '../_shared/http.ts';
 import { serviceRpc } from '../_shared/rpc.ts';
 import { sessionResponse, SessionRow } from '../_shared/session.ts';

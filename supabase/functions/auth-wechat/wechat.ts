@@ -4,7 +4,7 @@
  * WECHAT_API_BASE (https://api.weixin.qq.com; locally the stand-in), WECHAT_APPID,
  * WECHAT_SECRET, WECHAT_TIMEOUT_MS (default 8000).
  */
-import { WechatCode2Session } from '../../../shared/identity.ts';
+import { WechatCode2Session } from '../_shared/contract/identity.ts';
 import { fail } from '../_shared/fail.ts';
 import { intEnv, requiredEnv } from '../_shared/settings.ts';
 

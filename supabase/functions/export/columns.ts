@@ -2,7 +2,7 @@
  * The columns of each export: a Chinese header and how a row of the export RPC becomes a cell.
  * No column names or identifies a rater (R13): the RPCs return none, and nothing here adds one.
  */
-import { nationalSatisfaction, SATISFACTION_NAMES } from '../../../shared/upstream.ts';
+import { nationalSatisfaction, SATISFACTION_NAMES } from '../_shared/contract/upstream.ts';
 
 export type Cell = string | number | null;
 export type Row = Record<string, unknown>;

@@ -8,9 +8,9 @@
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
-import { ERRORS, isErrorCode } from '../../../shared/errors.ts';
-import { UPSTREAM_ERRORS } from '../../../shared/error-codes/upstream.ts';
-import { CONTENT_TYPES, exportDays, exportFileName, ExportQuery, MAX_EXPORT_DAYS } from '../../../shared/export.ts';
+import { ERRORS, isErrorCode } from '../_shared/contract/errors.ts';
+import { UPSTREAM_ERRORS } from '../_shared/contract/error-codes/upstream.ts';
+import { CONTENT_TYPES, exportDays, exportFileName, ExportQuery, MAX_EXPORT_DAYS } from '../_shared/contract/export.ts';
 import { callerUserId } from '../_shared/caller.ts';
 import { serviceRoleKey, supabaseUrl } from '../_shared/env.ts';
 import { corsHeaders, handle, HttpError } from '../_shared/http.ts';

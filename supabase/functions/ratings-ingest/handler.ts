@@ -8,7 +8,7 @@
  * external_id, status: created|replayed|rejected, id?, is_bad?, code?, message?, details? }],
  * summary }`; a request refused as a whole is a 4xx and writes nothing.
  */
-import { RatingItem } from '../../../shared/ingest.ts';
+import { RatingItem } from '../_shared/contract/ingest.ts';
 import { ingestBatch } from '../_shared/hmac.ts';
 import { handle } from '../_shared/http.ts';
 

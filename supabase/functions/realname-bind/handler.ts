@@ -13,7 +13,7 @@
  * Tampered or foreign tickets: 400 ticket_invalid; expired: 400 ticket_expired.
  */
 import { z } from 'zod';
-import { RealnameBindRequest, type RealnameBindResponse } from '../../../shared/identity.ts';
+import { RealnameBindRequest, type RealnameBindResponse } from '../_shared/contract/identity.ts';
 import { callerUserId } from '../_shared/caller.ts';
 import { fail } from '../_shared/fail.ts';
 import { handle, HttpError, json, readJson } from '../_shared/http.ts';

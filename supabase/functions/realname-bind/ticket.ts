@@ -5,7 +5,7 @@
  * all check out; its claims are then parsed with shared/identity.ts.
  */
 import { errors, importSPKI, jwtVerify, type CryptoKey } from 'jose';
-import { IdentityTicketClaims } from '../../../shared/identity.ts';
+import { IdentityTicketClaims } from '../_shared/contract/identity.ts';
 import { fail } from '../_shared/fail.ts';
 import { pemEnv, requiredEnv } from '../_shared/settings.ts';
 

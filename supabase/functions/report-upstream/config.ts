@@ -8,7 +8,7 @@
  *   UPSTREAM_MAX_BATCHES     requests per run (default 20)
  */
 import { intEnv } from '../_shared/settings.ts';
-import { MAX_UPSTREAM_ITEMS } from '../../../shared/upstream.ts';
+import { MAX_UPSTREAM_ITEMS } from '../_shared/contract/upstream.ts';
 
 export interface ProvincialEndpoint {
   url: string;

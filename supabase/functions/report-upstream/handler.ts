@@ -1,12 +1,12 @@
 /**
  * report-upstream (R16, scheduled): drains the outbox into the provincial platform.
  *
- *   POST /functions/v1/report-upstream   Authorization: Bearer <service role key or JWT>
+ *   POST /functions/v1/report-upstream   x-hcp-scheduler-secret: <scheduler secret>
  *   body (optional): { batch_size?, max_batches? }
  *   → 200 { batches, claimed, delivered, failed, dead, endpoint_error }
  *
- * Only the scheduler may call it: the bearer must be the service role key itself or a JWT of
- * the project's secret with role service_role (anything else 401/403). Each round claims a batch
+ * Only the scheduler may call it: the scheduler secret (_shared/scheduled.ts; anything else
+ * 401). Each round claims a batch
  * (claim_upstream_batch: SKIP LOCKED, so runs side by side never send the same message), posts
  * it with a timeout, and records each item's outcome (record_upstream_results). An item is
  * delivered only when the platform's answer acknowledges that very item; a timeout, a non-2xx
@@ -16,13 +16,13 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
-import { UPSTREAM_ERRORS } from '../../../shared/error-codes/upstream.ts';
+import { UPSTREAM_ERRORS } from '../_shared/contract/error-codes/upstream.ts';
 import {
   idempotencyKey, ReportUpstreamRequest, type ReportUpstreamResponse, type UpstreamItem, UpstreamResponse,
-} from '../../../shared/upstream.ts';
+} from '../_shared/contract/upstream.ts';
 import { serviceClient } from '../_shared/clients.ts';
 import { corsHeaders, handle, HttpError, json } from '../_shared/http.ts';
-import { readOptions, requireServiceRole } from '../_shared/scheduled.ts';
+import { readOptions, requireScheduler } from '../_shared/scheduled.ts';
 import { configFromEnv, type ProvincialEndpoint, type ReportUpstreamConfig } from './config.ts';
 
 const ClaimedRow = z.object({
@@ -106,7 +106,7 @@ export function createHandler(config: ReportUpstreamConfig, deps: ReportUpstream
 
   return handle('report-upstream', async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed');
-    await requireServiceRole(req, 'report-upstream');
+    await requireScheduler(req, 'report-upstream');
     const options = await readOptions(req, ReportUpstreamRequest);
     const endpoint = config.endpoint;
     if (!endpoint) {

@@ -20,7 +20,7 @@
  */
 import {
   DEFAULT_ALIPAY_KEYS, DEFAULT_WECHAT_KEYS, type KeyMapping, parseKeyMapping, REMINDER_KINDS, type ReminderKind,
-} from '../../../shared/reminders.ts';
+} from '../_shared/contract/reminders.ts';
 import { intEnv } from '../_shared/settings.ts';
 import { importAlipayPrivateKey, importAlipayPublicKey } from '../_shared/alipay.ts';
 

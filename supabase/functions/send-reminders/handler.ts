@@ -3,11 +3,11 @@
  * reminder on the last working day before the default, and the notice that a 差评 got a reply —
  * as WeChat subscribe messages or Alipay template messages.
  *
- *   POST /functions/v1/send-reminders   Authorization: Bearer <service role key or JWT>
+ *   POST /functions/v1/send-reminders   x-hcp-scheduler-secret: <scheduler secret>
  *   body (optional): { limit? }
  *   → 200 { claimed, sent, retry, failed, no_recipient, unrecorded }
  *
- * Only the scheduler may call it (anything else 401/403). due_reminders(p_now) claims the
+ * Only the scheduler may call it (the scheduler secret; anything else 401). due_reminders(p_now) claims the
  * messages (at most one per person per day, only against an unused subscription, never the same
  * thing twice); reminder_recipients gives each its platform recipient (a person with no link is
  * failed as no_recipient there); every message's fields are checked against the template limits
@@ -17,13 +17,13 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
-import { REMINDER_ERRORS } from '../../../shared/error-codes/reminders.ts';
+import { REMINDER_ERRORS } from '../_shared/contract/error-codes/reminders.ts';
 import {
   DueReminder, reminderPage, SendRemindersRequest, type SendRemindersResponse, templateData,
-} from '../../../shared/reminders.ts';
+} from '../_shared/contract/reminders.ts';
 import { serviceClient } from '../_shared/clients.ts';
 import { corsHeaders, handle, HttpError, json } from '../_shared/http.ts';
-import { readOptions, requireServiceRole } from '../_shared/scheduled.ts';
+import { readOptions, requireScheduler } from '../_shared/scheduled.ts';
 import { configFromEnv, type SendRemindersConfig } from './config.ts';
 import { type Message, sendAlipay, WechatClient } from './platforms.ts';
 
@@ -52,7 +52,7 @@ export function createHandler(config: SendRemindersConfig, deps: SendRemindersDe
 
   return handle('send-reminders', async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed');
-    await requireServiceRole(req, 'send-reminders');
+    await requireScheduler(req, 'send-reminders');
     const options = await readOptions(req, SendRemindersRequest);
     if (!config.wechat && !config.alipay) {
       const { status, message } = REMINDER_ERRORS.reminders_not_configured;

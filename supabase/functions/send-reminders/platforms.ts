@@ -14,7 +14,7 @@
  * 20000 (服务暂不可用) is booked as '-1' (busy, retried).
  */
 import { z } from 'zod';
-import type { TemplateData } from '../../../shared/reminders.ts';
+import type { TemplateData } from '../_shared/contract/reminders.ts';
 import { rawNode, signedParams, verifyAlipaySign } from '../_shared/alipay.ts';
 import type { AlipaySender, WechatSender } from './config.ts';
 

@@ -6,7 +6,7 @@
  * `{ results: [{ index, project_no, status: created|updated|ignored|replayed|rejected, id?, code?,
  * message?, details? }], summary }`; a request refused as a whole is a 4xx and writes nothing.
  */
-import { TransactionItem } from '../../../shared/ingest.ts';
+import { TransactionItem } from '../_shared/contract/ingest.ts';
 import { ingestBatch } from '../_shared/hmac.ts';
 import { handle } from '../_shared/http.ts';
 

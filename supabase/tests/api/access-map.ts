@@ -103,6 +103,7 @@ export const FUNCTION_ACCESS: Record<string, Grant> = {
   apply_default_ratings: 'service',
   bind_realname: 'service',
   claim_upstream_batch: 'service',
+  deploy_status: 'service',
   dev_personas: 'service',
   due_reminders: 'service',
   escalate_overdue: 'service',

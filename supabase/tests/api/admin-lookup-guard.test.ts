@@ -60,9 +60,9 @@ async function throwaway(role: 'unit_admin' | 'supervisor', where: string): Prom
     `insert into app.staff_roles (user_id, role, unit_id, scope_region_code) values ($1, $2, $3, $4)`,
     [id, role, role === 'unit_admin' ? where : null, role === 'supervisor' ? where : null]);
   const { SignJWT } = await import('jose');
-  const token = await new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(id).setIssuedAt().setExpirationTime('1h')
-    .sign(new TextEncoder().encode(stackEnv.jwtSecret));
+  const { signJwt } = await import('../../../scripts/stack/keys.ts');
+  const token = await signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
+    .setSubject(id).setIssuedAt().setExpirationTime('1h'), stackEnv.jwtSecret);
   return { id, api: client(token) };
 }
 

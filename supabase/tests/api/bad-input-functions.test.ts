@@ -93,10 +93,10 @@ test('every function × bad body × caller: 4xx with a code and a message, never
 
 test('expired and tampered user tokens get 401 from every function that needs a user', async () => {
   const { SignJWT } = await import('jose');
-  const expired = await new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-4000-8000-000000000a01')
-    .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-    .sign(new TextEncoder().encode(stackEnv.jwtSecret));
+  const { signJwt } = await import('../../../scripts/stack/keys.ts');
+  const expired = await signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
+    .setSubject('00000000-0000-4000-8000-000000000a01')
+    .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600), stackEnv.jwtSecret);
   const tampered = citizenToken.slice(0, -4) + (citizenToken.endsWith('AAAA') ? 'BBBB' : 'AAAA');
   for (const name of ['realname-bind', 'export']) {
     for (const token of [expired, tampered]) {

@@ -132,10 +132,9 @@ test('forged and expired tokens are refused with 401 before any RPC runs', async
 async function expiredToken(): Promise<string> {
   const { SignJWT } = await import('jose');
   const { stackEnv } = await import('../../../tests/support/env.ts');
-  return new SignJWT({ role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256' })
+  const { signJwt } = await import('../../../scripts/stack/keys.ts');
+  return signJwt(new SignJWT({ role: 'authenticated', aud: 'authenticated' })
     .setSubject(PERSONA_IDS['citizen-a'])
     .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-    .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-    .sign(new TextEncoder().encode(stackEnv.jwtSecret));
+    .setExpirationTime(Math.floor(Date.now() / 1000) - 3600), stackEnv.jwtSecret);
 }

@@ -3,10 +3,9 @@
  * Requests, reading personas from the running stack through the gateway.
  */
 import { assertEquals, assertMatch } from './assert.ts';
-import { jwtVerify } from 'jose';
+import { verifyAccessToken } from './jwt-support.ts';
 import { authDev, handler } from '../../functions/auth-dev/handler.ts';
 
-const secret = new TextEncoder().encode(Deno.env.get('HCP_JWT_SECRET')!);
 const url = 'http://functions.local/auth-dev';
 const post = (body: string) => new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
@@ -26,7 +25,7 @@ Deno.test('POST a persona mints a token PostgREST accepts for that user', async 
   const body = await res.json();
   assertEquals(body.token_type, 'bearer');
   assertEquals(body.user.key, 'citizen-a');
-  const { payload } = await jwtVerify(body.access_token, secret);
+  const payload = await verifyAccessToken(body.access_token);
   assertEquals(payload.sub, body.user.user_id);
   assertEquals(payload.role, 'authenticated');
   assertEquals((payload.exp ?? 0) - (payload.iat ?? 0), body.expires_in);

@@ -3,15 +3,14 @@
  * presented again revokes its whole login (family) and nothing else, expired and unknown tokens
  * are refused with their own codes, logout revokes, and only hashes are stored.
  */
-import { jwtVerify } from 'jose';
+import { verifyAccessToken } from './jwt-support.ts';
 import { SessionResponse } from '../../../shared/auth.ts';
 import { handler as refresh } from '../../functions/auth-refresh/handler.ts';
 import { handler as wechatLogin } from '../../functions/auth-wechat/handler.ts';
 import { assertEquals, assertMatch } from './assert.ts';
-import { assertRefusal, call, control, env, post, sql, unique, wechatBase } from './identity-support.ts';
+import { assertRefusal, call, control, post, sql, unique, wechatBase } from './identity-support.ts';
 
 const url = 'http://functions.local/auth-refresh';
-const secret = new TextEncoder().encode(env('HCP_JWT_SECRET'));
 const rotate = (token: string) => call(refresh, post(url, { refresh_token: token }));
 
 async function newLogin(openid = unique('o')): Promise<SessionResponse> {
@@ -34,7 +33,7 @@ Deno.test('a refresh token is traded for a new session of the same person; the n
   assertEquals(next.user, login.user);
   assertEquals(next.refresh_token === login.refresh_token, false);
   assertMatch(next.refresh_token, /^hcp_rt_[A-Za-z0-9_-]{43}$/);
-  const { payload } = await jwtVerify(next.access_token, secret);
+  const payload = await verifyAccessToken(next.access_token);
   assertEquals([payload.sub, payload.role], [login.user.id, 'authenticated']);
   // 30 days, give or take the seconds this test took.
   assertEquals(Math.abs((next.refresh_expires_in ?? 0) - 30 * 86400) < 60, true);

@@ -4,7 +4,8 @@
  * the unionid is kept and leads a new openid to the same person, and every WeChat refusal
  * becomes its own 4xx/503 code with nothing written.
  */
-import { jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
+import { publishedJwks, verifyAccessToken } from './jwt-support.ts';
 import { SessionResponse } from '../../../shared/auth.ts';
 import { authWechat, handler } from '../../functions/auth-wechat/handler.ts';
 import { wechatConfig } from '../../functions/auth-wechat/wechat.ts';
@@ -12,7 +13,6 @@ import { assertEquals, assertMatch } from './assert.ts';
 import { assertRefusal, call, control, env, post, received, sql, unique, wechatBase, whoami } from './identity-support.ts';
 
 const url = 'http://functions.local/auth-wechat';
-const secret = new TextEncoder().encode(env('HCP_JWT_SECRET'));
 const login = (code: string, h = handler) => call(h, post(url, { code }));
 const register = (setup: Record<string, unknown>) => control(wechatBase(), 'codes', setup);
 const linkCount = async () => (await sql<{ n: number }>('select count(*)::int as n from app.user_platform_links'))[0]!.n;
@@ -26,7 +26,11 @@ Deno.test('a first login creates the person; the access token is one PostgREST a
   const session = SessionResponse.parse(res.body);
   assertEquals(session.user.masked_name, '微信用户');
   assertEquals(session.user.realname_verified, false);
-  const { payload } = await jwtVerify(session.access_token, secret);
+  const payload = await verifyAccessToken(session.access_token);
+  // Signed with the published key: ES256 with its kid (HS256 without one under the legacy switch).
+  const header = decodeProtectedHeader(session.access_token);
+  const [published] = (await publishedJwks()).keys;
+  assertEquals([header.alg, header.kid], published ? ['ES256', published.kid] : ['HS256', undefined]);
   assertEquals([payload.sub, payload.role], [session.user.id, 'authenticated']);
   assertEquals((payload.exp ?? 0) - (payload.iat ?? 0), session.expires_in);
   assertMatch(session.refresh_token, /^hcp_rt_[A-Za-z0-9_-]{43}$/);

@@ -11,6 +11,7 @@ import { handler as refresh } from '../../functions/auth-refresh/handler.ts';
 import { handler } from '../../functions/realname-bind/handler.ts';
 import { mintAccessToken } from '../../functions/_shared/tokens.ts';
 import { assertEquals } from './assert.ts';
+import { signTestToken } from './jwt-support.ts';
 import { assertRefusal, call, env, post, sql, whoami } from './identity-support.ts';
 import { alipayUser, bind, identityChecksum, identityCounts, newIdNumber as idNumber, ticketAs, verifiedTicket as ticketFor, wechatUser } from './realname-support.ts';
 
@@ -121,8 +122,8 @@ Deno.test('only a signed-in user: no token, the anon key, or an expired token â†
   assertRefusal(await call(handler, post(url, { ticket })), 401, 'unauthorized');
   assertRefusal(await bind(env('SUPABASE_SERVICE_ROLE_KEY'), ticket), 401, 'unauthorized');
   const { SignJWT } = await import('jose');
-  const expired = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(crypto.randomUUID())
-    .setIssuedAt(1_700_000_000).setExpirationTime(1_700_003_600).sign(new TextEncoder().encode(env('HCP_JWT_SECRET')));
+  const expired = await signTestToken(new SignJWT({ role: 'authenticated' }).setSubject(crypto.randomUUID())
+    .setIssuedAt(1_700_000_000).setExpirationTime(1_700_003_600));
   assertRefusal(await bind(expired, ticket), 401, 'unauthorized');
   // A well-signed token of a user that does not exist binds nothing.
   assertRefusal(await bind(await mintAccessToken(crypto.randomUUID()), ticket), 401, 'unauthorized');

@@ -22,6 +22,7 @@ const db: Db = await connectDb();
 const provincial = startProvincial();
 const linxiang = await seededIds(db, '530902');
 const serviceKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')!;
+const schedulerSecret = Deno.env.get('HCP_SCHEDULER_SECRET')!;
 const anonKey = Deno.env.get('ANON_KEY')!;
 const SUPERVISOR_CITY = '00000000-0000-4000-8000-000000000c01';
 const SUPERVISOR_FENGQING = '00000000-0000-4000-8000-000000000c02';
@@ -41,9 +42,10 @@ const config = (over: Partial<ReportUpstreamConfig> = {}): ReportUpstreamConfig 
   ...over,
 });
 
-const post = (body?: unknown, token = serviceKey) => new Request('http://local/report-upstream', {
+/** As the scheduler calls it: the scheduler secret in its header (or `secret`, null for none). */
+const post = (body?: unknown, secret: string | null = schedulerSecret, headers: Record<string, string> = {}) => new Request('http://local/report-upstream', {
   method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  headers: { ...(secret === null ? {} : { 'x-hcp-scheduler-secret': secret }), 'content-type': 'application/json', ...headers },
   body: body === undefined ? undefined : JSON.stringify(body),
 });
 
@@ -391,23 +393,44 @@ test('concurrent runs never send the same message twice (SKIP LOCKED)', async ()
   for (const m of made) assertEquals([m.key, state.accepted.filter((a) => a.key === m.key).length], [m.key, 1]);
 });
 
-test('only the scheduler (service role) may run it; bad bodies are 400; unconfigured is 503', async () => {
+test('only the scheduler (its secret, not a service_role JWT) may run it; nothing is claimed when refused; bad bodies are 400; unconfigured is 503', async () => {
   const handler = createHandler(config(), { now });
   const call = async (req: Request) => {
     const res = await handler(req);
     const body = await res.json();
     return { status: res.status, code: body.code, chinese: CHINESE.test(body.message ?? '') };
   };
-  assertEquals(await call(new Request('http://local/report-upstream', { method: 'POST' })), { status: 401, code: 'unauthorized', chinese: true });
-  assertEquals(await call(post(undefined, 'not-a-token')), { status: 401, code: 'unauthorized', chinese: true });
-  assertEquals(await call(post(undefined, anonKey)), { status: 403, code: 'forbidden', chinese: true });
+  const due = await rating();
+  const before = JSON.stringify(await outbox(due.id));
   const { access_token } = await (await fetch(`${Deno.env.get('API_URL')}/functions/v1/auth-dev`, {
     method: 'POST', headers: { apikey: anonKey, 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'supervisor-city' }),
   })).json();
-  assertEquals(await call(post(undefined, access_token)), { status: 403, code: 'forbidden', chinese: true });
+  const refused = { status: 401, code: 'unauthorized', chinese: true };
+  assertEquals(await call(new Request('http://local/report-upstream', { method: 'POST' })), refused);
+  assertEquals(await call(post(undefined, 'not-the-secret')), refused);
+  assertEquals(await call(post(undefined, schedulerSecret.slice(0, -1))), refused);
+  assertEquals(await call(post(undefined, schedulerSecret + 'x')), refused);
+  assertEquals(await call(post(undefined, schedulerSecret.toUpperCase() === schedulerSecret ? schedulerSecret.toLowerCase() : schedulerSecret.toUpperCase())), refused);
+  // What it used to accept: the service role key and a service_role JWT are no longer enough.
+  assertEquals(await call(post(undefined, null, { authorization: `Bearer ${serviceKey}` })), refused);
+  assertEquals(await call(post(undefined, serviceKey)), refused);
+  assertEquals(await call(post(undefined, null, { authorization: `Bearer ${anonKey}` })), refused);
+  assertEquals(await call(post(undefined, null, { authorization: `Bearer ${access_token}` })), refused);
+  // Through the gateway as deployed (verify_jwt = false): a user's token is refused, the secret
+  // is let in (503 here: the test stack configures no provincial endpoint).
+  const viaGateway = async (headers: Record<string, string>) => {
+    const res = await fetch(`${Deno.env.get('API_URL')}/functions/v1/report-upstream`, {
+      method: 'POST', headers: { apikey: anonKey, 'content-type': 'application/json', ...headers }, body: '{}',
+    });
+    return [res.status, (await res.json()).code];
+  };
+  assertEquals(await viaGateway({ authorization: `Bearer ${access_token}` }), [401, 'unauthorized']);
+  assertEquals(await viaGateway({ authorization: `Bearer ${serviceKey}` }), [401, 'unauthorized']);
+  assertEquals(await viaGateway({ 'x-hcp-scheduler-secret': schedulerSecret }), [503, 'upstream_not_configured']);
+  assertEquals(JSON.stringify(await outbox(due.id)), before);
   assertEquals(await call(new Request('http://local/report-upstream', { method: 'GET', headers: { authorization: `Bearer ${serviceKey}` } })),
     { status: 405, code: 'method_not_allowed', chinese: true });
-  const bad = (text: string) => new Request('http://local/report-upstream', { method: 'POST', headers: { authorization: `Bearer ${serviceKey}` }, body: text });
+  const bad = (text: string) => new Request('http://local/report-upstream', { method: 'POST', headers: { 'x-hcp-scheduler-secret': schedulerSecret }, body: text });
   assertEquals(await call(bad('{')), { status: 400, code: 'invalid_json', chinese: true });
   assertEquals(await call(bad('{"batch_size": 0}')), { status: 400, code: 'invalid_input', chinese: true });
   assertEquals(await call(bad('{"surprise": 1}')), { status: 400, code: 'invalid_input', chinese: true });

@@ -24,6 +24,7 @@ import { alipayBase, control, env, received, wechatBase } from './identity-suppo
 
 const db: Db = await connectDb();
 const serviceKey = env('SUPABASE_SERVICE_ROLE_KEY');
+const schedulerSecret = env('HCP_SCHEDULER_SECRET');
 const anonKey = env('ANON_KEY');
 const CHINESE = /[\u4e00-\u9fff]/;
 const run = crypto.randomUUID().slice(0, 8);
@@ -56,9 +57,10 @@ const config: SendRemindersConfig = { wechat, alipay, timeoutMs: 1500, batchLimi
 /** One WeChat client for the file, as one function instance keeps it between scheduled runs. */
 const wechatClient = new WechatClient(wechat, config.timeoutMs);
 
-const post = (body?: unknown, token: string | null = serviceKey) => new Request('http://local/send-reminders', {
+/** As the scheduler calls it: the scheduler secret in its header (or `secret`, null for none). */
+const post = (body?: unknown, secret: string | null = schedulerSecret, headers: Record<string, string> = {}) => new Request('http://local/send-reminders', {
   method: 'POST',
-  headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), 'content-type': 'application/json' },
+  headers: { ...(secret === null ? {} : { 'x-hcp-scheduler-secret': secret }), 'content-type': 'application/json', ...headers },
   body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 });
 
@@ -402,7 +404,7 @@ test('the stand-ins refuse what WeChat refuses: bad token 40001, bad openid 4000
   assertEquals(bad.errcode, 40125);
 });
 
-test('only the scheduler (service role) may run it; bad bodies are 400; nothing claimed when refused; 503 when not configured', async () => {
+test('only the scheduler (its secret, not a service_role JWT) may run it; bad bodies are 400; nothing claimed when refused; 503 when not configured', async () => {
   await drain();
   const p = await citizen('weapp');
   await subscribe(p.id, ['invite']);
@@ -413,14 +415,19 @@ test('only the scheduler (service role) may run it; bad bodies are 400; nothing 
     const body = await res.json();
     return { status: res.status, code: body.code, chinese: CHINESE.test(body.message ?? '') };
   };
-  assertEquals(await call(post(undefined, null)), { status: 401, code: 'unauthorized', chinese: true });
-  assertEquals(await call(post(undefined, 'not-a-token')), { status: 401, code: 'unauthorized', chinese: true });
-  assertEquals(await call(post(undefined, anonKey)), { status: 403, code: 'forbidden', chinese: true });
+  const refused = { status: 401, code: 'unauthorized', chinese: true };
+  assertEquals(await call(post(undefined, null)), refused);
+  assertEquals(await call(post(undefined, 'not-the-secret')), refused);
+  assertEquals(await call(post(undefined, schedulerSecret.slice(1))), refused);
+  assertEquals(await call(post(undefined, schedulerSecret.slice(0, -1) + (schedulerSecret.endsWith('0') ? '1' : '0'))), refused);
   const { access_token } = await (await fetch(`${env('API_URL')}/functions/v1/auth-dev`, {
     method: 'POST', headers: { apikey: anonKey, 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'citizen-b' }),
   })).json();
-  assertEquals(await call(post(undefined, access_token)), { status: 403, code: 'forbidden', chinese: true });
-  assertEquals(await call(new Request('http://local/send-reminders', { method: 'GET', headers: { authorization: `Bearer ${serviceKey}` } })),
+  // What it used to accept (the service role key, a service_role JWT) is no longer enough.
+  for (const token of [serviceKey, anonKey, access_token]) {
+    assertEquals(await call(post(undefined, null, { authorization: `Bearer ${token}` })), refused);
+  }
+  assertEquals(await call(new Request('http://local/send-reminders', { method: 'GET', headers: { 'x-hcp-scheduler-secret': schedulerSecret } })),
     { status: 405, code: 'method_not_allowed', chinese: true });
   assertEquals(await call(post('{')), { status: 400, code: 'invalid_json', chinese: true });
   assertEquals(await call(post({ limit: 0 })), { status: 400, code: 'invalid_input', chinese: true });
@@ -430,12 +437,19 @@ test('only the scheduler (service role) may run it; bad bodies are 400; nothing 
   assertEquals(await logOf(p.id), []);
   assertEquals(await wxMessages(p.subject), []);
 
-  // Through the gateway as deployed: a citizen's token never reaches the job.
-  const viaGateway = await fetch(`${env('API_URL')}/functions/v1/send-reminders`, {
-    method: 'POST', headers: { apikey: anonKey, authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: '{}',
-  });
-  assertEquals([viaGateway.status, (await viaGateway.json()).code], [403, 'forbidden']);
+  // Through the gateway as deployed (verify_jwt = false): a citizen's token never reaches the
+  // job; the secret does (503 here: the test stack configures no templates).
+  const viaGateway = async (headers: Record<string, string>) => {
+    const res = await fetch(`${env('API_URL')}/functions/v1/send-reminders`, {
+      method: 'POST', headers: { apikey: anonKey, 'content-type': 'application/json', ...headers }, body: '{}',
+    });
+    return [res.status, (await res.json()).code];
+  };
+  assertEquals(await viaGateway({ authorization: `Bearer ${access_token}` }), [401, 'unauthorized']);
+  assertEquals(await viaGateway({ authorization: `Bearer ${serviceKey}` }), [401, 'unauthorized']);
+  assertEquals(await viaGateway({ 'x-hcp-scheduler-secret': schedulerSecret }), [503, 'reminders_not_configured']);
   assertEquals(await logOf(p.id), []);
+  assertEquals(await wxMessages(p.subject), []);
 
   // With WeChat only, an Alipay message cannot go out: failed as not_configured.
   const q = await citizen('alipay');
