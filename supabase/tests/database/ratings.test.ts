@@ -173,8 +173,15 @@ describe('stranger', () => {
   });
 
   test('nobody reads another person’s ratings from the table', async () => {
-    const rows = await as(db, citizenB, async (q) => (await q('select rater_user_id from app.ratings')).rows);
-    expect(rows.every((r) => r.rater_user_id === PERSONA_IDS['citizen-b'])).toBe(true);
+    const windowId = (await db.query(`select id from app.windows order by id limit 1`)).rows[0].id;
+    const rows = await as(db, citizenB, async (q) => {
+      // One rating of citizen-b's own (rolled back), so that the list cannot pass by being empty.
+      await q(`select * from public.submit_visit_rating($1, null, 5, '{}', null, false, 'own-row-visible')`, [windowId]);
+      return (await q('select rater_user_id from app.ratings')).rows;
+    });
+    // Not vacuous: citizen-b's own rating is there (RLS lets it through), and only citizen-b's.
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.rater_user_id !== PERSONA_IDS['citizen-b'])).toEqual([]);
   });
 });
 
