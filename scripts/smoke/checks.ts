@@ -5,9 +5,9 @@
  *   - an edge function is deployed and answers with our own error body (a login without a code);
  *   - with the service (secret) key: every scheduled job the migrations declare is in cron.job and
  *     active, none's last run failed, and the Vault entries the system needs exist.
- * Each check answers ok or what is wrong; nothing is written.
+ * Each check answers ok or what is wrong; nothing is written. Plain HTTP with the headers
+ * supabase-js sends (`apikey` and the key as bearer), so the check needs nothing but fetch.
  */
-import { createClient } from '@supabase/supabase-js';
 
 /** The jobs the migrations schedule (supabase/migrations/*_one_schedule.sql). */
 export const EXPECTED_JOBS = ['apply-default-ratings', 'escalate-overdue', 'purge-identity-tokens', 'report-upstream', 'send-reminders'] as const;
@@ -22,7 +22,15 @@ interface DeployStatus {
   vault_secrets: string[];
 }
 
-const options = { auth: { persistSession: false, autoRefreshToken: false } } as const;
+/** POST /rest/v1/rpc/<fn> with `key`: the status and the parsed body. */
+async function rpc(url: string, key: string, fn: string, args: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${url.replace(/\/$/, '')}/rest/v1/rpc/${fn}`, {
+    method: 'POST',
+    headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
 
 export async function smoke(target: SmokeTarget): Promise<SmokeResult[]> {
   const results: SmokeResult[] = [];
@@ -33,12 +41,10 @@ export async function smoke(target: SmokeTarget): Promise<SmokeResult[]> {
       results.push({ name, ok: false, detail: err instanceof Error ? err.message : String(err) });
     }
   };
-  const anon = createClient(target.url, target.key, options);
-
   await check('a public read RPC as anon (published_periods)', async () => {
-    const { data, error, status } = await anon.rpc('published_periods', { p_region_code: '530900' });
-    if (error || !Array.isArray(data)) throw new Error(`answered ${status} ${JSON.stringify(error)}`);
-    return `${status}, ${data.length} published months`;
+    const { status, body } = await rpc(target.url, target.key, 'published_periods', { p_region_code: '530900' });
+    if (status !== 200 || !Array.isArray(body)) throw new Error(`answered ${status} ${JSON.stringify(body)}`);
+    return `${status}, ${body.length} published months`;
   });
 
   await check('an edge function (auth-wechat refuses a login without a code)', async () => {
@@ -56,12 +62,11 @@ export async function smoke(target: SmokeTarget): Promise<SmokeResult[]> {
     results.push({ name: 'scheduled jobs and Vault entries', ok: false, detail: 'needs --service-key (the service role / secret key)' });
     return results;
   }
-  const service = createClient(target.url, target.serviceKey, options);
-  const { data, error, status } = await service.rpc('deploy_status');
-  const deployed = data as DeployStatus | null;
+  const { status, body } = await rpc(target.url, target.serviceKey, 'deploy_status', {});
+  const deployed = status === 200 ? body as DeployStatus : null;
 
   await check('every scheduled job is in cron.job, active, and its last run did not fail', async () => {
-    if (error || !deployed) throw new Error(`deploy_status answered ${status} ${JSON.stringify(error)}`);
+    if (!deployed) throw new Error(`deploy_status answered ${status} ${JSON.stringify(body)}`);
     const missing = EXPECTED_JOBS.filter((j) => !deployed.jobs.some((d) => d.name === j && d.active));
     const failed = deployed.jobs.filter((d) => d.last_status === 'failed').map((d) => d.name);
     if (missing.length || failed.length) throw new Error(`missing or inactive: ${missing.join(', ') || '—'}; last run failed: ${failed.join(', ') || '—'}`);
@@ -69,7 +74,7 @@ export async function smoke(target: SmokeTarget): Promise<SmokeResult[]> {
   });
 
   await check('the Vault entries exist (names only)', async () => {
-    if (error || !deployed) throw new Error(`deploy_status answered ${status} ${JSON.stringify(error)}`);
+    if (!deployed) throw new Error(`deploy_status answered ${status} ${JSON.stringify(body)}`);
     const missing = EXPECTED_SECRETS.filter((s) => !deployed.vault_secrets.includes(s));
     if (missing.length) throw new Error(`missing from Vault: ${missing.join(', ')}`);
     return EXPECTED_SECRETS.join(', ');
