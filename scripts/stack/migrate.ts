@@ -56,26 +56,34 @@ export interface MigrateOptions {
 }
 
 /**
+ * What a Supabase project has before its first migration: the platform bootstrap, the platform
+ * extensions' stand-ins and the Vault entries. Also used on its own for a database built from
+ * supabase/schemas/ (scripts/db-diff.ts), so both kinds start from the same platform.
+ */
+export async function preparePlatform(client: pg.Client, opts: Pick<MigrateOptions, 'projectUrl'>): Promise<void> {
+  await client.query(await readFile(bootstrapFile, 'utf8'));
+  await client.query(`alter role authenticator with login password '${AUTHENTICATOR_PASSWORD}'`);
+  // pg_cron, pg_net and Vault as stand-ins with the real signatures (embedded PostgreSQL has
+  // none), so the migrations that require them run here unchanged.
+  await installPlatformStandIns(client);
+  // The Vault entries an operator creates on a project before `db push` (README, Deploy): the
+  // identity key (kept: data is encrypted with it; .local/keys/pii.key, so a kept data
+  // directory stays decryptable), the URL the scheduled jobs call the functions at and the
+  // secret they authenticate with (both follow this stack).
+  await putVaultSecret(client, { name: 'hcp_pii_key', value: piiKey(), description: '好差评: master key of the encrypted identity fields (local)', replace: false });
+  await putVaultSecret(client, { name: 'project_url', value: opts.projectUrl, description: '好差评: where scheduled jobs reach the functions (local gateway)', replace: true });
+  await putVaultSecret(client, { name: 'scheduler_secret', value: schedulerSecret(), description: '好差评: secret of the scheduled function calls (local)', replace: true });
+}
+
+/**
  * Applies the bootstrap, every migration not yet recorded, and (when `seed` is set) the seed.
  * Each migration runs in its own transaction: a failing one leaves the ones before it applied.
  */
-
 export async function migrate(connectionString: string, opts: MigrateOptions): Promise<MigrateResult> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await client.query(await readFile(bootstrapFile, 'utf8'));
-    await client.query(`alter role authenticator with login password '${AUTHENTICATOR_PASSWORD}'`);
-    // pg_cron, pg_net and Vault as stand-ins with the real signatures (embedded PostgreSQL has
-    // none), so the migrations that require them run here unchanged.
-    await installPlatformStandIns(client);
-    // The Vault entries an operator creates on a project before `db push` (README, Deploy): the
-    // identity key (kept: data is encrypted with it; .local/keys/pii.key, so a kept data
-    // directory stays decryptable), the URL the scheduled jobs call the functions at and the
-    // secret they authenticate with (both follow this stack).
-    await putVaultSecret(client, { name: 'hcp_pii_key', value: piiKey(), description: '好差评: master key of the encrypted identity fields (local)', replace: false });
-    await putVaultSecret(client, { name: 'project_url', value: opts.projectUrl, description: '好差评: where scheduled jobs reach the functions (local gateway)', replace: true });
-    await putVaultSecret(client, { name: 'scheduler_secret', value: schedulerSecret(), description: '好差评: secret of the scheduled function calls (local)', replace: true });
+    await preparePlatform(client, opts);
     const done = new Set(
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations'))
         .rows.map((r) => r.version),
