@@ -456,8 +456,14 @@ begin
   if p_platform is null or p_platform not in ('wechat', 'alipay') then
     perform app.raise_error('invalid_input', 'p_platform');
   end if;
-  if nullif(btrim(p_app_id), '') is null then
+  -- The caller's own app id (WeChat wx + 16 hex, Alipay 16 digits, or a local stand-in's):
+  -- a short token, never free text.
+  if p_app_id is null or p_app_id !~ '^[A-Za-z0-9_-]{1,64}$' then
     perform app.raise_error('invalid_input', 'p_app_id');
+  end if;
+  -- WeChat's unionid is 28 characters; anything far longer is not one.
+  if length(p_unionid) > 128 then
+    perform app.raise_error('invalid_input', 'p_unionid');
   end if;
   if nullif(btrim(p_subject), '') is null or length(p_subject) > 128 then
     perform app.raise_error('invalid_input', 'p_subject');
@@ -568,6 +574,11 @@ begin
   end if;
   if p_ticket_expires_at is null or p_ticket_expires_at <= p_now then
     perform app.raise_error('ticket_expired', 'exp');
+  end if;
+  -- A ticket lives minutes (TICKET_TTL_S); an expiry days ahead, or infinite, is no ticket the
+  -- identity platform signed for a person at a counter.
+  if p_ticket_expires_at > p_now + interval '1 day' then
+    perform app.raise_error('invalid_input', 'p_ticket_expires_at');
   end if;
 
   select * into v_caller from app.users u where u.id = p_user_id for update;
