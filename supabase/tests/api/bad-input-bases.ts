@@ -164,7 +164,16 @@ export async function makeFixtures(db: Db, clients: Record<string, SupabaseClien
   await ok(cA, 'request_rereview', { p_work_order_id: rereview.wo, p_reason: '我就是在这个窗口办的' });
 
   // Another unit's work order, someone else's rating, citizen-b's comment: other people's ids.
-  const { woFQ } = await one<{ woFQ: string }>(db, `select w.id as "woFQ" from app.work_orders w where w.unit_id = $1 order by w.id limit 1`, [unitFQ]);
+  // Someone else's order for every caller here: of 凤庆's unit (outside 临翔's staff and admin), and
+  // neither rated nor applied for by citizen-a (other test files may have citizen-a rate 凤庆 too;
+  // an order of theirs would be citizen-a's own, and picking by uuid order made that a matter of chance).
+  const { woFQ } = await one<{ woFQ: string }>(db, `
+    select w.id as "woFQ" from app.work_orders w
+    join app.ratings r on r.id = w.rating_id
+    left join app.transactions t on t.id = w.transaction_id
+    where w.unit_id = $1 and r.rater_user_id is distinct from $2
+      and t.applicant_user_id is distinct from $2 and t.agent_user_id is distinct from $2
+    order by w.opened_at, w.id limit 1`, [unitFQ, PERSONA_IDS['citizen-a']]);
   const { ratingB } = await one<{ ratingB: string }>(db, `select id as "ratingB" from app.ratings where rater_user_id <> $1 order by id limit 1`, [PERSONA_IDS['citizen-a']]);
   const [cb] = await ok<Array<{ id: string }>>(clients['citizen-b']!, 'submit_comment', { p_kind: 'suggestion', p_content: '希望增加周末窗口', p_unit_id: null, p_contact: null });
   const [received] = await ok<Array<{ id: string }>>(cA, 'submit_comment', { p_kind: 'complaint', p_content: '午休无人值守', p_unit_id: null, p_contact: '13987655678' });
