@@ -47,27 +47,27 @@ declare
   v_id uuid;
 begin
   perform app.require_region_supervisor(p_region_code);
-  if p_name is null or char_length(btrim(p_name)) not between 2 and 100 then
+  if p_name is null or char_length(app.trim_ws(p_name)) not between 2 and 100 then
     perform app.raise_error('invalid_input', 'p_name');
   end if;
   if p_credit_code is not null and p_credit_code !~ '^[0-9A-HJ-NPQRTUWXY]{18}$' then
     perform app.raise_error('invalid_input', 'p_credit_code');
   end if;
-  if exists (select 1 from app.units u where u.region_code = p_region_code and u.name = btrim(p_name) and u.id is distinct from p_id)
+  if exists (select 1 from app.units u where u.region_code = p_region_code and u.name = app.trim_ws(p_name) and u.id is distinct from p_id)
      or exists (select 1 from app.units u where u.credit_code = p_credit_code and u.id is distinct from p_id) then
     perform app.raise_error('invalid_input', 'duplicate');
   end if;
   if p_id is null then
-    insert into app.units (region_code, name, credit_code) values (p_region_code, btrim(p_name), p_credit_code) returning app.units.id into v_id;
+    insert into app.units (region_code, name, credit_code) values (p_region_code, app.trim_ws(p_name), p_credit_code) returning app.units.id into v_id;
   else
-    update app.units u set name = btrim(p_name), credit_code = p_credit_code
+    update app.units u set name = app.trim_ws(p_name), credit_code = p_credit_code
     where u.id = p_id and u.region_code = p_region_code returning u.id into v_id;
     if v_id is null then
       perform app.raise_error('not_found', 'p_id');
     end if;
   end if;
   perform app.audit('admin', v_id, 'unit_saved', p_region_code, null, null, null, null, null,
-                    jsonb_build_object('name', btrim(p_name), 'credit_code', p_credit_code));
+                    jsonb_build_object('name', app.trim_ws(p_name), 'credit_code', p_credit_code));
   return query select v_id;
 end;
 $function$;
@@ -93,29 +93,29 @@ declare
   v_id uuid;
 begin
   perform app.require_region_supervisor(p_region_code);
-  if p_name is null or char_length(btrim(p_name)) not between 2 and 100 then
+  if p_name is null or char_length(app.trim_ws(p_name)) not between 2 and 100 then
     perform app.raise_error('invalid_input', 'p_name');
   end if;
   if p_kind is null or p_kind not in ('center', 'hall', 'station') then
     perform app.raise_error('invalid_input', 'p_kind');
   end if;
-  if char_length(p_address) > 200 then
+  if char_length(app.trim_ws(p_address)) > 200 then
     perform app.raise_error('invalid_input', 'p_address');
   end if;
-  if exists (select 1 from app.halls h where h.region_code = p_region_code and h.name = btrim(p_name) and h.id is distinct from p_id) then
+  if exists (select 1 from app.halls h where h.region_code = p_region_code and h.name = app.trim_ws(p_name) and h.id is distinct from p_id) then
     perform app.raise_error('invalid_input', 'duplicate');
   end if;
   if p_id is null then
-    insert into app.halls (region_code, name, kind, address) values (p_region_code, btrim(p_name), p_kind, p_address) returning app.halls.id into v_id;
+    insert into app.halls (region_code, name, kind, address) values (p_region_code, app.trim_ws(p_name), p_kind, p_address) returning app.halls.id into v_id;
   else
-    update app.halls h set name = btrim(p_name), kind = p_kind, address = p_address
+    update app.halls h set name = app.trim_ws(p_name), kind = p_kind, address = p_address
     where h.id = p_id and h.region_code = p_region_code returning h.id into v_id;
     if v_id is null then
       perform app.raise_error('not_found', 'p_id');
     end if;
   end if;
   perform app.audit('admin', v_id, 'hall_saved', p_region_code, null, null, null, null, null,
-                    jsonb_build_object('name', btrim(p_name), 'kind', p_kind, 'address', p_address));
+                    jsonb_build_object('name', app.trim_ws(p_name), 'kind', p_kind, 'address', p_address));
   return query select v_id;
 end;
 $function$;
@@ -146,23 +146,23 @@ begin
   if not exists (select 1 from app.units u where u.id = p_unit_id and app.is_region_supervisor(u.region_code)) then
     perform app.raise_error('not_found', 'p_unit_id');
   end if;
-  if p_name is null or char_length(btrim(p_name)) not between 1 and 60 then
+  if p_name is null or char_length(app.trim_ws(p_name)) not between 1 and 60 then
     perform app.raise_error('invalid_input', 'p_name');
   end if;
-  if exists (select 1 from app.windows w where w.hall_id = p_hall_id and w.name = btrim(p_name) and w.id is distinct from p_id) then
+  if exists (select 1 from app.windows w where w.hall_id = p_hall_id and w.name = app.trim_ws(p_name) and w.id is distinct from p_id) then
     perform app.raise_error('invalid_input', 'duplicate');
   end if;
   if p_id is null then
-    insert into app.windows (hall_id, unit_id, name) values (p_hall_id, p_unit_id, btrim(p_name)) returning app.windows.id into v_id;
+    insert into app.windows (hall_id, unit_id, name) values (p_hall_id, p_unit_id, app.trim_ws(p_name)) returning app.windows.id into v_id;
   else
-    update app.windows w set unit_id = p_unit_id, name = btrim(p_name)
+    update app.windows w set unit_id = p_unit_id, name = app.trim_ws(p_name)
     where w.id = p_id and w.hall_id = p_hall_id returning w.id into v_id;
     if v_id is null then
       perform app.raise_error('not_found', 'p_id');
     end if;
   end if;
   perform app.audit('admin', v_id, 'window_saved', v_region, null, null, null, null, null,
-                    jsonb_build_object('hall_id', p_hall_id, 'unit_id', p_unit_id, 'name', btrim(p_name)));
+                    jsonb_build_object('hall_id', p_hall_id, 'unit_id', p_unit_id, 'name', app.trim_ws(p_name)));
   return query select v_id;
 end;
 $function$;
@@ -441,7 +441,7 @@ begin
   if p_code is null or p_code !~ '^[0-9A-Za-z-]{4,40}$' then
     perform app.raise_error('invalid_input', 'p_code');
   end if;
-  if p_name is null or char_length(btrim(p_name)) not between 2 and 100 then
+  if p_name is null or char_length(app.trim_ws(p_name)) not between 2 and 100 then
     perform app.raise_error('invalid_input', 'p_name');
   end if;
   if p_promised_working_days is not null and p_promised_working_days not between 0 and 365 then
@@ -456,16 +456,16 @@ begin
   end if;
   if p_id is null then
     insert into app.matters (code, name, unit_id, rating_channels, promised_working_days)
-    values (p_code, btrim(p_name), p_unit_id, p_rating_channels, p_promised_working_days) returning app.matters.id into v_id;
+    values (p_code, app.trim_ws(p_name), p_unit_id, p_rating_channels, p_promised_working_days) returning app.matters.id into v_id;
   else
-    update app.matters m set code = p_code, name = btrim(p_name), rating_channels = p_rating_channels, promised_working_days = p_promised_working_days
+    update app.matters m set code = p_code, name = app.trim_ws(p_name), rating_channels = p_rating_channels, promised_working_days = p_promised_working_days
     where m.id = p_id and m.unit_id = p_unit_id returning m.id into v_id;
     if v_id is null then
       perform app.raise_error('not_found', 'p_id');
     end if;
   end if;
   perform app.audit('admin', v_id, 'matter_saved', v_region, null, null, null, null, null,
-                    jsonb_build_object('code', p_code, 'name', btrim(p_name), 'channels', p_rating_channels));
+                    jsonb_build_object('code', p_code, 'name', app.trim_ws(p_name), 'channels', p_rating_channels));
   return query select v_id;
 end;
 $function$;
