@@ -100,3 +100,26 @@ export async function appFingerprint(db: Db, except: readonly string[] = []): Pr
 
 const pgIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const pgLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Holds the stack's scheduler off until the returned connection rolls back or ends: it locks
+ * cron.job, which the scheduler reads before starting any job (scripts/stack/scheduler.ts), so
+ * no job starts meanwhile, and waits for a run already going to finish. Tests that checksum
+ * every app table (appFingerprint) take it so that a scheduled job's writes never show.
+ */
+export async function holdScheduler(): Promise<Db> {
+  const c = await connect();
+  await c.query(`set lock_timeout = '30s'`);
+  await c.query('begin');
+  await c.query('lock table cron.job in access exclusive mode');
+  // A tick that read cron.job just before the lock may be starting its job: let it book the run.
+  await new Promise((r) => setTimeout(r, 1500));
+  for (let i = 0; ; i++) {
+    // Each statement reads committed state afresh (read committed), inside the lock's transaction too.
+    const { rows } = await c.query<{ n: number }>(`select count(*)::int as n from cron.job_run_details where status = 'running'`);
+    if (rows[0]!.n === 0) break;
+    if (i > 120) throw new Error('a scheduled job has been running for over a minute');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return c;
+}

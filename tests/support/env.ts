@@ -18,4 +18,6 @@ export const stackEnv = {
   get serviceRoleKey() { return need('SERVICE_ROLE_KEY'); },
   get jwtSecret() { return need('JWT_SECRET'); },
   get h5Url() { return need('H5_URL'); },
+  /** The identity platform stand-in (its public realname endpoint hands out tickets). */
+  get idpUrl() { return need('IDP_BASE_URL'); },
 };

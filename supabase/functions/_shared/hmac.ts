@@ -23,7 +23,7 @@ import {
   signingInput, TIMESTAMP_TOLERANCE_S,
 } from './contract/ingest.ts';
 import { serviceClient } from './clients.ts';
-import { HttpError, json, readBodyCapped } from './http.ts';
+import { HttpError, json, readBodyCapped, unstorableIssue, unstorableText } from './http.ts';
 
 const encoder = new TextEncoder();
 
@@ -162,18 +162,22 @@ export async function ingestBatch(req: Request, spec: BatchSpec): Promise<Respon
   const valid: Array<Record<string, unknown>> = [];
   envelope.data.items.forEach((raw, index) => {
     const parsed = spec.item.safeParse(raw);
-    if (parsed.success) {
+    // Text the database cannot store (NUL, a lone surrogate) is this item's invalid_input, not a 500.
+    const unstorable = parsed.success ? unstorableText(parsed.data) : null;
+    if (parsed.success && unstorable === null) {
       valid.push({ ...compact(parsed.data as Record<string, unknown>), index });
       return;
     }
     const echoed = (raw as Record<string, unknown> | null)?.[spec.idField];
     results[index] = {
       index,
-      [spec.idField]: typeof echoed === 'string' ? echoed : null,
+      [spec.idField]: typeof echoed === 'string' && unstorableText(echoed) === null ? echoed : null,
       status: 'rejected',
       code: 'invalid_input',
       message: ERRORS.invalid_input.message,
-      details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      details: parsed.success
+        ? [unstorableIssue(unstorable!)]
+        : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     };
   });
 

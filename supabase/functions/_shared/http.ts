@@ -73,6 +73,32 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
   return parseJson(new TextDecoder().decode(bytes), schema);
 }
 
+/**
+ * Where a parsed JSON value holds text Postgres cannot store — a NUL (`\u0000`) or a lone UTF-16
+ * surrogate, both valid JSON — as the path of the first such string or key; null when none. The
+ * database refuses such text with a raw error (22P05 / 22021) that would surface as a 500.
+ */
+export function unstorableText(value: unknown, path: Array<string | number> = []): string | null {
+  const bad = (s: string) => s.includes('\u0000') || !s.isWellFormed();
+  if (typeof value === 'string') return bad(value) ? path.join('.') : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = unstorableText(value[i], [...path, i]);
+      if (at !== null) return at;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (bad(k)) return [...path, k].join('.');
+      const at = unstorableText(v, [...path, k]);
+      if (at !== null) return at;
+    }
+  }
+  return null;
+}
+
+/** The invalid_input detail of unstorableText's finding. */
+export const unstorableIssue = (path: string) => ({ path, message: 'contains a NUL character or an unpaired surrogate' });
+
 /** Parses and validates JSON text: invalid_json or invalid_input (with the fields) as a 400. */
 export function parseJson<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
   let raw: unknown;
@@ -81,6 +107,8 @@ export function parseJson<T extends z.ZodType>(text: string, schema: T): z.infer
   } catch {
     throw new HttpError(400, 'invalid_json');
   }
+  const unstorable = unstorableText(raw);
+  if (unstorable !== null) throw new HttpError(400, 'invalid_input', [unstorableIssue(unstorable)]);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new HttpError(400, 'invalid_input', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));

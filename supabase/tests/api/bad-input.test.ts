@@ -22,7 +22,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { PERSONA_KEYS } from '../../../shared/personas.ts';
 import { client, login } from '../../../tests/support/api.ts';
-import { anon, appFingerprint, as, connect, PERSONA_IDS, serviceRole, user, type Actor, type Db } from '../../../tests/support/db.ts';
+import { anon, appFingerprint, as, connect, holdScheduler, PERSONA_IDS, serviceRole, user, type Actor, type Db } from '../../../tests/support/db.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
 import { FUNCTION_ACCESS } from './access-map.ts';
 import { bases, HUGE_MARK, makeFixtures, NO_BASE, undoFixtures, type Base, type BaseCaller, type Ctx } from './bad-input-bases.ts';
@@ -76,26 +76,6 @@ afterAll(async () => {
   if (ctx) await undoFixtures(ctx);
   await db?.end();
 });
-
-/**
- * Locks cron.job until this connection ends: the scheduler reads it (every minute, before it
- * starts a job), so no job starts meanwhile. A run already going is waited for.
- */
-async function holdScheduler(): Promise<Db> {
-  const c = await connect();
-  await c.query(`set lock_timeout = '30s'`);
-  await c.query('begin');
-  await c.query('lock table cron.job in access exclusive mode');
-  // A tick that read cron.job just before the lock may be starting its job: let it book the run.
-  await new Promise((r) => setTimeout(r, 1500));
-  for (let i = 0; ; i++) {
-    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from cron.job_run_details where status = 'running'`);
-    if (rows[0]!.n === 0) break;
-    if (i > 120) throw new Error('a scheduled job has been running for over a minute');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return c;
-}
 
 const HUGE = '好'.repeat(20_000);
 const NUL = 'a\u0000b';
