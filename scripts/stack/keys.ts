@@ -19,6 +19,10 @@
  */
 import { createHmac, createPrivateKey, sign } from 'node:crypto';
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { parseSigningJwk, type EcPrivateJwk } from '../../supabase/functions/_shared/signing-jwk.ts';
+
+// One check of the signing key's shape for the stack and the functions.
+export { parseSigningJwk, type EcPrivateJwk };
 
 const TEN_YEARS_S = 10 * 365 * 24 * 3600;
 /** Fixed issue time so that the same secret always yields the same keys. */
@@ -26,39 +30,9 @@ const ISSUED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
 
 export type ApiRole = 'anon' | 'service_role';
 
-/** An EC P-256 private key as a JSON Web Key, with the `kid` its tokens carry. */
-export interface EcPrivateJwk {
-  kty: 'EC';
-  crv: 'P-256';
-  x: string;
-  y: string;
-  d: string;
-  kid: string;
-  alg?: 'ES256';
-  use?: 'sig';
-}
-
-const JWK_SHAPE = 'an EC P-256 private JSON Web Key with "kty", "crv", "x", "y", "d" and a non-empty "kid"';
-
 /** True when the signing secret is a JWK (ES256), false for an HS256 shared secret. */
 export function isJwkSecret(secret: string): boolean {
   return secret.trimStart().startsWith('{');
-}
-
-/** The signing key of the ES256 scheme, checked: a wrong key stops the stack at start. */
-export function parseSigningJwk(raw: string, name = 'HCP_JWT_SIGNING_KEY'): EcPrivateJwk {
-  let jwk: Record<string, unknown>;
-  try {
-    jwk = JSON.parse(raw) as Record<string, unknown>;
-  } catch {
-    throw new Error(`${name} must be ${JWK_SHAPE} (JSON)`);
-  }
-  const text = (k: string) => typeof jwk?.[k] === 'string' && jwk[k] !== '';
-  if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !['x', 'y', 'd', 'kid'].every(text)) {
-    throw new Error(`${name} must be ${JWK_SHAPE}`);
-  }
-  if (jwk.alg !== undefined && jwk.alg !== 'ES256') throw new Error(`${name} is for alg ${String(jwk.alg)}; ES256 is required`);
-  return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string, d: jwk.d as string, kid: jwk.kid as string };
 }
 
 /** Checks a signing secret of either scheme; answers it unchanged. */

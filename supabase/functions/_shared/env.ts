@@ -2,6 +2,10 @@
  * Environment, read and checked once when a function module loads: a missing setting stops
  * the function at start instead of failing a citizen's request later.
  */
+import { parseSigningJwk, type EcPrivateJwk } from './signing-jwk.ts';
+
+export { parseSigningJwk, type EcPrivateJwk };
+
 function required(name: string): string {
   const value = Deno.env.get(name);
   if (value === undefined || value === '') throw new Error(`environment variable ${name} is required`);
@@ -11,16 +15,6 @@ function required(name: string): string {
 /** Injected by Supabase into every function (locally by the stack). */
 export const supabaseUrl = required('SUPABASE_URL');
 export const serviceRoleKey = required('SUPABASE_SERVICE_ROLE_KEY');
-
-/** An EC P-256 private key as a JSON Web Key, with the `kid` its tokens carry. */
-export interface EcPrivateJwk {
-  kty: 'EC';
-  crv: 'P-256';
-  x: string;
-  y: string;
-  d: string;
-  kid: string;
-}
 
 /**
  * How user access tokens are signed and checked (README "Tokens"). By default ES256: the
@@ -32,24 +26,6 @@ export interface EcPrivateJwk {
  * an HS256 token is never accepted next to ES256 ones.
  */
 export type JwtSetting = { alg: 'ES256'; jwk: EcPrivateJwk } | { alg: 'HS256'; secret: string };
-
-const JWK_SHAPE = 'an EC P-256 private JSON Web Key with "kty", "crv", "x", "y", "d" and a non-empty "kid"';
-
-/** Checks a signing key's shape once, at load: a wrong key stops the function at start. */
-export function parseSigningJwk(raw: string, name = 'HCP_JWT_SIGNING_KEY'): EcPrivateJwk {
-  let jwk: Record<string, unknown>;
-  try {
-    jwk = JSON.parse(raw);
-  } catch {
-    throw new Error(`${name} must be ${JWK_SHAPE} (JSON)`);
-  }
-  const text = (k: string) => typeof jwk?.[k] === 'string' && jwk[k] !== '';
-  if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !['x', 'y', 'd', 'kid'].every(text)) {
-    throw new Error(`${name} must be ${JWK_SHAPE}`);
-  }
-  if (jwk.alg !== undefined && jwk.alg !== 'ES256') throw new Error(`${name} is for alg ${String(jwk.alg)}; ES256 is required`);
-  return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string, d: jwk.d as string, kid: jwk.kid as string };
-}
 
 export function readJwtSetting(get: (name: string) => string | undefined = (n) => Deno.env.get(n)): JwtSetting {
   const key = get('HCP_JWT_SIGNING_KEY');
