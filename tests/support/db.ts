@@ -79,10 +79,13 @@ export const PERSONA_IDS = {
  * the stack's scheduled jobs (the default rating, escalation) may write elsewhere meanwhile.
  */
 export async function rowsFingerprint(db: Db, sql: string, params: unknown[] = []): Promise<string> {
-  const { rows } = await db.query<{ sum: string; n: number }>(
-    `select md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as sum, count(*)::int as n from (${sql}) t`, params);
-  return `${rows[0]!.n}:${rows[0]!.sum}`;
+  const { rows } = await db.query<{ sum: string }>(`select ${fingerprintOf('t')} as sum from (${sql}) t`, params);
+  return rows[0]!.sum;
 }
+
+/** SQL: `<count>:<md5 of the rows as text in a stable order>` of the rows aliased `alias`. */
+const fingerprintOf = (alias: string) =>
+  `count(*)::int || ':' || md5(coalesce(string_agg(${alias}::text, E'\\n' order by ${alias}::text), ''))`;
 
 /**
  * rowsFingerprint of every table of the app schema (all rows, in a stable order), by table, in
@@ -93,7 +96,7 @@ export async function appFingerprint(db: Db, except: readonly string[] = []): Pr
   const { rows: tables } = await db.query<{ t: string }>(
     `select c.relname as t from pg_class c where c.relnamespace = 'app'::regnamespace and c.relkind in ('r', 'p') order by 1`);
   const parts = tables.filter(({ t }) => !except.includes(t)).map(({ t }) =>
-    `select ${pgLiteral(t)} as t, count(*)::int || ':' || md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as sum from app.${pgIdent(t)} x`);
+    `select ${pgLiteral(t)} as t, ${fingerprintOf('x')} as sum from app.${pgIdent(t)} x`);
   const { rows } = await db.query<{ t: string; sum: string }>(parts.join(' union all '));
   return Object.fromEntries(rows.map((r) => [r.t, r.sum]));
 }
