@@ -1,7 +1,7 @@
 /**
  * Administration of what is rated (issue 7, R2): the rows of admin_halls, admin_windows,
  * admin_matters and window_qr_codes, the id answers of admin_save_unit/hall/window/matter, and
- * the limits those RPCs check (supabase/migrations/*_admin_api.sql, *_admin_staff_api.sql), so a
+ * the limits those RPCs check (supabase/schemas/11_administration.sql), so a
  * form can say what is wrong before it sends.
  */
 import { z } from 'zod';

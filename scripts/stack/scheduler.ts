@@ -1,6 +1,6 @@
 /**
  * The local stack's pg_cron. The schedule is declared once, in the migrations
- * (supabase/migrations/20261204050200_one_schedule.sql), into cron.job — pg_cron's table on a
+ * (part 5 of supabase/migrations/20261204183000_baseline.sql), into cron.job — pg_cron's table on a
  * project, the stand-in's here (scripts/stack/platform/cron.sql). This scheduler reads cron.job
  * and runs each job's command as SQL when its schedule is due (UTC, as pg_cron), booking every
  * run in cron.job_run_details. Function jobs call net.http_post, which (the pg_net stand-in)

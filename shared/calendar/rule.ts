@@ -1,5 +1,5 @@
 /**
- * R6 working days, the TypeScript twin of supabase/migrations/20261129170000_working_day_calendar.sql
+ * R6 working days, the TypeScript twin of supabase/schemas/02_calendar.sql
  * (a database test compares the two over thousands of dates).
  *
  * A day is a working day when it is Monday–Friday, unless the calendar lists it as an exception

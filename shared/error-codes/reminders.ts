@@ -1,6 +1,6 @@
 /**
  * Errors of send-reminders (R17). Twins of rows in app.error_codes once wired
- * (supabase/migrations/20261129250900_reminder_error_codes.sql). The RPCs use core codes
+ * (the reference rows of supabase/migrations/20261204183000_baseline.sql). The RPCs use core codes
  * (invalid_input, not_found); outcomes of single messages are recorded, never answered.
  */
 import type { ErrorTable } from './table.ts';

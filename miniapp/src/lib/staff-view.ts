@@ -1,7 +1,7 @@
 /**
  * What the 工作台 and the 监督台 show, decided from rows (pure; no Taro, no I/O). The database
  * decides every action; this only decides what to offer, so that a button never promises what
- * the state machine (supabase/migrations/…_work_orders.sql) refuses.
+ * the state machine (supabase/schemas/06_work_orders_appeals.sql) refuses.
  */
 import { addDays } from '../../../shared/calendar/days.ts'
 import { loopRates, metricRates } from '../../../shared/metrics.ts'

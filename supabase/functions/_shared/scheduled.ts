@@ -1,7 +1,7 @@
 /**
  * What the scheduled functions (report-upstream, send-reminders) share. Only the scheduler may
  * call them: pg_cron + pg_net on a project, the local stack's scheduler locally, both from the
- * one schedule in the migrations (20261204050200_one_schedule.sql). It authenticates with the
+ * one schedule in the migrations (part 5 of 20261204183000_baseline.sql). It authenticates with the
  * scheduler secret — Vault `scheduler_secret` on the database side, env HCP_SCHEDULER_SECRET
  * here — sent as the header `x-hcp-scheduler-secret`, not with a service_role JWT (config.toml:
  * verify_jwt = false for both; the legacy JWT secret is being retired on hosted projects). Their

@@ -4,12 +4,17 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
 import { as, connect, type Db, user } from '../../../tests/support/db.ts';
+import { stackEnv } from '../../../tests/support/env.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
 afterAll(async () => { await db.end(); });
 
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const someone = '11111111-2222-4333-8444-555555555555';
 
 describe('auth helpers with Supabase semantics', () => {
@@ -59,5 +64,37 @@ describe('migration bookkeeping', () => {
     );
     expect(rows.map((r) => `${r.version}_${r.name}.sql`)).toEqual(files);
     for (const r of rows) expect(r.n).toBeGreaterThan(0);
+  });
+
+  test('a database brought up by the migrations the baseline replaced is refused, with what to do, and nothing is applied', async () => {
+    const name = `hcp_pre_baseline_${process.pid}`;
+    const url = new URL(stackEnv.dbUrl);
+    url.pathname = `/${name}`;
+    await db.query(`create database ${name}`);
+    try {
+      const old = new pg.Client({ connectionString: url.toString() });
+      await old.connect();
+      try {
+        // What a data directory from before the baseline has: the platform, and the first of the
+        // 103 migrations recorded (here without its objects: the refusal must come first).
+        await old.query(await readFile(path.join(repoRoot, 'scripts', 'stack', 'platform-bootstrap.sql'), 'utf8'));
+        await old.query(`insert into supabase_migrations.schema_migrations (version, name, statements) values ('20261129160000', 'api_privileges', '{select 1}')`);
+        // What `npm start` runs on a kept data directory (scripts/stack/migrate.ts is ESM: a child).
+        const output = await new Promise<string>((resolve) => {
+          execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+            `import { migrate } from './scripts/stack/migrate.ts';
+             await migrate(${JSON.stringify(url.toString())}, { seed: false, projectUrl: 'http://127.0.0.1:54321' })
+               .then(() => console.log('migrated'), (err) => console.log(err.message));`],
+          { cwd: repoRoot }, (_err, stdout, stderr) => resolve(`${stdout}${stderr}`));
+        });
+        expect(output).toMatch(/recorded 1 migration\(s\) that supabase\/migrations no longer has \(first 20261129160000\).*fresh data directory/);
+        const { rows } = await old.query(`select (select count(*)::int from supabase_migrations.schema_migrations) as recorded, to_regnamespace('app') is not null as has_app`);
+        expect(rows[0]).toEqual({ recorded: 1, has_app: false });
+      } finally {
+        await old.end();
+      }
+    } finally {
+      await db.query(`drop database if exists ${name} with (force)`);
+    }
   });
 });
