@@ -5,26 +5,29 @@
  * `npm run bench -- --quick` is a small smoke run; see scripts/bench/options.ts.
  */
 import { execSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import pg from 'pg';
 import { benchJob, type JobResult } from './bench/job.ts';
 import { fmt, ratio, table } from './bench/measure.ts';
-import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts';
+import { parseOptions, recordName, USAGE, type BenchOptions } from './bench/options.ts';
 import { createDueTransactions, createHistory, createOpenTransactions, prepareBenchSchema } from './bench/data.ts';
 import { benchStats, explainStats, QUERIES, type StatsRow } from './bench/rollups.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
 import { benchIngest, INGEST_BATCH, INGEST_SINGLE_CONCURRENCY, type IngestResult } from './bench/ingest.ts';
 import { benchSubmit, CONCURRENCY, OpenPool, type SubmitRow } from './bench/submit.ts';
+import { disagreements } from './bench/verdict.ts';
 import { repoRoot } from './stack/config.ts';
 import { jwtSecret } from './stack/local-keys.ts';
 import { freePorts } from './stack/ports.ts';
 import { startStack, type RunningStack } from './stack/stack.ts';
 
 const outDir = path.join(repoRoot, 'test-output', 'bench');
+/** Raw results of recorded runs (--record), kept with the code: BENCHMARKS.md quotes them. */
+const recordDir = path.join(repoRoot, 'benchmarks');
 
 let stack: RunningStack | undefined;
 let scratch: string | undefined;
@@ -165,6 +168,7 @@ async function main(): Promise<number> {
   // A reader that goes away (`npm run bench | head`) must not kill the run before it cleans up.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
   mkdirSync(outDir, { recursive: true });
   writeFileSync(stackLog, '');
   const results: Results = { command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), options, machine: machine(), loads: {}, errors: {} };
@@ -288,7 +292,16 @@ async function main(): Promise<number> {
   const jobPlan = results.job ? `#### one INSERT of default ratings over up to 100,000 due 办件: every statement it ran (auto_explain, nested, with triggers)\n\n\`\`\`\n${results.job.plan}\n\`\`\`` : '';
   writeFileSync(path.join(outDir, 'results.md'), `${md}\n\n${plans}\n\n${jobPlan}\n`);
   console.log(`\n${md}\n\n(written to ${path.relative(repoRoot, outDir)}/results.md and results.json)`);
-  return Object.keys(results.errors).length;
+  if (options.record) {
+    const base = path.join(recordDir, recordName(startedAt, options));
+    mkdirSync(recordDir, { recursive: true });
+    copyFileSync(path.join(outDir, 'results.json'), `${base}.json`);
+    copyFileSync(path.join(outDir, 'results.md'), `${base}.md`);
+    console.log(`(recorded as ${path.relative(repoRoot, base)}.{json,md})`);
+  }
+  const wrong = disagreements(results);
+  for (const line of wrong) console.error(`WRONG: ${line}`);
+  return Object.keys(results.errors).length + wrong.length;
 }
 
 main().then(

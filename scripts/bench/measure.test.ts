@@ -1,5 +1,5 @@
 import { fmt, percentile, ratio, runLoad, summarize, table } from './measure.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, recordName } from './options.ts';
 import { countsKey } from './rollups.ts';
 import { md5Uuid, OpenPool, ratingOf } from './submit.ts';
 import { weappSize } from './package-size.ts';
@@ -138,10 +138,16 @@ describe('options', () => {
     expect(o.submitCalls).toBe(200);
     expect(o.statsCalls).toBe(20);
     expect(parseOptions(['--allow-h5-build']).allowH5Build).toBe(true);
+    expect(parseOptions([]).record).toBe(false);
+    expect(parseOptions(['--record']).record).toBe(true);
   });
   test.each([['--scale=2'], ['--scale=0'], ['--scale=x'], ['--only=nope'], ['--fast'], ['--quick=1']])('refuses %s', (arg) => {
     expect(() => parseOptions([arg])).toThrow();
   });
+});
+
+test('--record names a run by its UTC start, scale and benchmarks', () => {
+  expect(recordName(new Date('2026-12-04T20:05:31Z'), { scale: 0.1, only: ['stats', 'job'] })).toBe('20261204T2005Z_scale-0.1_stats-job');
 });
 
 describe('data helpers', () => {

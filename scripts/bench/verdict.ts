@@ -1,0 +1,17 @@
+/**
+ * What makes a benchmark run wrong rather than slow: stats() and the direct aggregate of the same
+ * rows giving different numbers (issue 20.7). A fast answer that is not the count is no result, so
+ * `npm run bench` exits non-zero on any of these and prints them.
+ */
+export interface StatsComparison { name: string; same: boolean }
+
+export interface Verdictable {
+  stats?: { rows: ReadonlyArray<{ query: { name: string }; same: boolean }>; afterJob?: readonly StatsComparison[] };
+}
+
+export function disagreements(r: Verdictable): string[] {
+  const out: string[] = [];
+  for (const row of r.stats?.rows ?? []) if (!row.same) out.push(`stats ${row.query.name}: stats() and the direct aggregate disagree`);
+  for (const row of r.stats?.afterJob ?? []) if (!row.same) out.push(`stats ${row.name} after the default job: stats() and the direct aggregate disagree`);
+  return out;
+}
