@@ -130,6 +130,7 @@ export function report(r: Results): string {
       t.error ? `failed after ${fmt(t.ms / 1000)} s: ${t.error}` : `${perS(rate(t))} (${t.rows.toLocaleString('en-US')} rows in ${fmt(t.ms / 1000)} s)`;
     out.push(table(['figure', 'value', 'baseline', 'ratio'], [
       ['apply_default_ratings, rows/s', shown(j.job), `one INSERT … SELECT: ${shown(j.baseline)}`, x(ratio(rate(j.job), rate(j.baseline)))],
+      ['one INSERT … SELECT (办件 left rated through the queue), rows/s', shown(j.baseline), `the same INSERT, 办件 marked rated the old way (before issue 16.5): ${shown(j.oldMarker)}`, x(ratio(rate(j.baseline), rate(j.oldMarker)))],
       ['job with citizens rating alongside, rows/s', perS(rate(j.jobUnderLoad)), `job alone: ${perS(rate(j.job))}`, x(ratio(rate(j.jobUnderLoad), rate(j.job)))],
       [`submit_rating ×${j.concurrency} (API, ${j.pauseMs} ms pause between a client's calls) p99 during the job`, `${ms(j.submitDuringJob.p99)} (p50 ${ms(j.submitDuringJob.p50)}, ${j.submitDuringJob.n} calls)`, `without the job: ${ms(j.submitAlone.p99)} (p50 ${ms(j.submitAlone.p50)})`, x(ratio(j.submitDuringJob.p99, j.submitAlone.p99))],
       [`submit_rating ×${j.concurrency} (API) ratings/s during the job`, perS(j.submitDuringJob.perSecond), `without: ${perS(j.submitAlone.perSecond)}`, x(ratio(j.submitDuringJob.perSecond, j.submitAlone.perSecond))],

@@ -26,6 +26,11 @@ export async function buildTarget(target: Target): Promise<boolean> {
       NODE_ENV: 'production',
       TARO_APP_API_URL: process.env.TARO_APP_API_URL ?? `http://127.0.0.1:${startPorts().gateway}`,
       TARO_APP_ANON_KEY: process.env.TARO_APP_ANON_KEY ?? (await apiKey('anon', jwtSecret())),
+      // Subscription templates, so that the runtime tier drives 消息订阅 on both platforms (any
+      // id: the stand-ins accept what the functions send; the same names as send-reminders').
+      TARO_APP_TEMPLATE_INVITE: process.env.TARO_APP_TEMPLATE_INVITE ?? 'local-tmpl-invite',
+      TARO_APP_TEMPLATE_REMINDER: process.env.TARO_APP_TEMPLATE_REMINDER ?? 'local-tmpl-reminder',
+      TARO_APP_TEMPLATE_REPLY: process.env.TARO_APP_TEMPLATE_REPLY ?? 'local-tmpl-reply',
     },
   });
   if (code !== 0) {
@@ -74,6 +79,33 @@ export async function releaseRefusesHttp(target: 'weapp' | 'alipay'): Promise<bo
   }
 }
 
+/**
+ * What must never reach an upload (issue 15.2), searched in every file of a release output: the
+ * demo accounts (the auth-dev function, the persona panel's words), "unfinished" copy, and the
+ * local gateway. Answers one problem per finding (file and what).
+ */
+export const RELEASE_FORBIDDEN: ReadonlyArray<{ what: string; pattern: RegExp }> = [
+  { what: 'a call to auth-dev', pattern: /auth-dev/ },
+  { what: 'the demo-persona panel', pattern: /演示账号|演示环境|persona-list/ },
+  { what: '"unfinished" copy', pattern: /暂未接入|未配置消息模板|本版本未|当前版本暂/ },
+];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+}
+
+export function releaseLeftovers(out: string): string[] {
+  const problems: string[] = [];
+  for (const file of filesUnder(out)) {
+    if (!/\.(js|json|wxml|axml|wxss|acss|sjs|wxs)$/.test(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const { what, pattern } of RELEASE_FORBIDDEN) {
+      if (pattern.test(text)) problems.push(`${what} in ${path.relative(out, file)}`);
+    }
+  }
+  return problems;
+}
+
 /** With https and an appid it builds, the URL baked in and the appid in the output's project file. */
 export async function releaseBuildsWithHttps(target: 'weapp' | 'alipay'): Promise<boolean> {
   const { code, output, out } = await releaseBuild(target, {});
@@ -90,6 +122,7 @@ export async function releaseBuildsWithHttps(target: 'weapp' | 'alipay'): Promis
     if (project.appid !== appid || project.miniprogramRoot !== './') problems.push(`${PROJECT_FILE[target]} has appid ${project.appid}, root ${project.miniprogramRoot}`);
     const js = readdirSync(out).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(out, f), 'utf8')).join('\n');
     if (!js.includes(RELEASE_ENV.TARO_APP_API_URL)) problems.push('the API URL is not in the bundle');
+    problems.push(...releaseLeftovers(out));
     if (problems.length > 0) console.error(`  ${target} release build: ${problems.join('; ')}`);
     return problems.length === 0;
   } finally {

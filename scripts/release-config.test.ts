@@ -66,3 +66,10 @@ test('the output’s project file carries the release appid, rooted in the outpu
     json: { format: 2, compileType: 'mini', appid: '2021000123456789', miniprogramRoot: './' },
   });
 });
+
+test('the repository project.config.json does not let DevTools compile Taro output a second time (issue 15.2)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const project = JSON.parse(readFileSync(require('node:path').join(__dirname, '../project.config.json'), 'utf8')) as { setting: Record<string, unknown>; libVersion?: string };
+  expect(project.setting).toMatchObject({ es6: false, enhance: false, postcss: false, minified: false });
+  expect(project.libVersion).toBe('2.32.3');
+});

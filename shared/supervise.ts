@@ -109,5 +109,8 @@ export const KeySupervisionRow = z.object({
 });
 export type KeySupervisionRow = z.infer<typeof KeySupervisionRow>;
 
+/** urge_work_order (督办, issue 21.2). */
+export const UrgeResult = z.object({ id: DbId, status: WorkOrderStatus, escalated_at: z.string().nullable(), escalation_reason: z.string().nullable() });
+
 /** repush_upstream. */
 export const RepushResult = z.object({ id: Num, status: z.string(), attempts: Num, next_attempt_at: z.string().nullable(), repush_count: Num });

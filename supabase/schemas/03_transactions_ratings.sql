@@ -45,7 +45,6 @@ create table app.transactions (
   finished_at            timestamp with time zone,
   rating_due_at          timestamp with time zone,
   rating_due_provisional boolean,
-  first_rating_id        uuid,
   created_at             timestamp with time zone not null default now(),
   constraint transactions_applicant_type_check check ((applicant_type = any (array[1, 2, 3, 4, 5, 6, 9]))),
   constraint transactions_channel_check
@@ -78,22 +77,16 @@ alter table app.transactions
   add constraint transactions_window_id_fkey foreign key (window_id) references app.windows(id);
 create index transactions_agent_user_id_idx on app.transactions using btree (agent_user_id);
 create index transactions_applicant_user_id_idx on app.transactions using btree (applicant_user_id);
-create index transactions_awaiting_rating_idx on app.transactions using btree (id) include (rating_due_at)
-  where ((status = 'finished'::text) and (first_rating_id is null));
 create index transactions_finished_at_idx on app.transactions using btree (finished_at)
   where (status = 'finished'::text);
-create index transactions_first_rating_id_idx on app.transactions using btree (first_rating_id);
 create index transactions_hall_id_idx on app.transactions using btree (hall_id);
 create index transactions_matter_id_idx on app.transactions using btree (matter_id);
 create index transactions_platform_id_idx on app.transactions using btree (platform_id);
-create index transactions_rating_due_unrated_idx on app.transactions using btree (rating_due_at)
-  where ((status = 'finished'::text) and (first_rating_id is null));
 create index transactions_region_code_idx on app.transactions using btree (region_code);
 create index transactions_staff_user_id_idx on app.transactions using btree (staff_user_id);
 create index transactions_unit_id_idx on app.transactions using btree (unit_id);
 create index transactions_window_id_idx on app.transactions using btree (window_id);
 comment on table app.transactions is '办件. project_no is the 办件编号 (unique across systems). applicant_type is userProp (SPEC §6).';
-comment on column app.transactions.first_rating_id is 'The rating with assess_number 1, once there is one (kept by a trigger on app.ratings).';
 comment on column app.transactions.rating_due_at is 'R5: the instant the rating window closes (end of the 5th working day after the finish day, Asia/Shanghai). Null until 办结.';
 comment on column app.transactions.rating_due_provisional is 'R6: the deadline was computed on a provisional (not yet announced) calendar year.';
 grant select on table app.transactions to authenticated;
@@ -194,6 +187,7 @@ create table app.ratings (
   rated_at        timestamp with time zone not null default now(),
   created_at      timestamp with time zone not null default now(),
   comment_public  boolean                  not null default false,
+  supersedes_rating_id uuid,
   constraint ratings_assess_number_check check ((assess_number = any (array[1, 2]))),
   constraint ratings_channel_check
     check ((channel = any (array['pc'::text, 'mobile'::text, 'qrcode'::text, 'hall_pad'::text, 'hall_terminal'::text, 'phone'::text, 'sms'::text, 'default'::text]))),
@@ -205,7 +199,7 @@ create table app.ratings (
   constraint ratings_idempotency_key_check check (((char_length(idempotency_key) >= 8) and (char_length(idempotency_key) <= 100))),
   constraint ratings_level_check check (((level >= 1) and (level <= 5))),
   constraint ratings_pkey primary key (id),
-  constraint ratings_validity_check check ((validity = any (array['valid'::text, 'invalid'::text])))
+  constraint ratings_validity_check check ((validity = any (array['valid'::text, 'invalid'::text, 'superseded'::text])))
 );
 alter table app.ratings
   enable row level security;
@@ -227,10 +221,14 @@ alter table app.ratings
   add constraint ratings_staff_user_id_fkey foreign key (staff_user_id) references app.users(id);
 alter table app.ratings
   add constraint ratings_window_id_fkey foreign key (window_id) references app.windows(id);
+alter table app.ratings
+  add constraint ratings_supersedes_rating_id_fkey foreign key (supersedes_rating_id) references app.ratings(id);
 create unique index ratings_idempotency on app.ratings using btree (rater_user_id, idempotency_key)
   where (idempotency_key is not null);
 create unique index ratings_one_per_transaction on app.ratings using btree (transaction_id, assess_number)
-  where (transaction_id is not null);
+  where ((transaction_id is not null) and (validity <> 'superseded'::text));
+create unique index ratings_supersedes_rating_id_key on app.ratings using btree (supersedes_rating_id)
+  where (supersedes_rating_id is not null);
 create unique index ratings_one_visit_per_day on app.ratings using btree (rater_user_id, window_id, visit_day)
   where (visit_day is not null);
 create index ratings_hall_id_idx on app.ratings using btree (hall_id);
@@ -247,16 +245,67 @@ create index ratings_staff_user_id_idx on app.ratings using btree (staff_user_id
 create index ratings_unit_id_idx on app.ratings using btree (unit_id);
 create index ratings_unit_rated_at_idx on app.ratings using btree (unit_id, rated_at);
 create index ratings_window_id_idx on app.ratings using btree (window_id);
-comment on table app.ratings is 'Ratings. level 5 非常满意 … 1 非常不满意 (R1); is_bad = 差评. validity invalid = excluded from every metric after an approved appeal (R11).';
+comment on table app.ratings is 'Ratings. level 5 非常满意 … 1 非常不满意 (R1); is_bad = 差评. validity invalid = excluded from every metric after an approved appeal (R11); superseded = a default replaced by an active rating made in time (issue 19.4), excluded likewise.';
 comment on column app.ratings.assess_number is '1 = the rating of the service; 2 = the rater''s rating of a 差评''s rectification (R12).';
 comment on column app.ratings.comment_public is 'R15: the rater allowed their comment to appear on the public 差评 board. Off unless they turn it on.';
 comment on column app.ratings.rater_user_id is 'Who rated; never shown to staff (R13). Null for defaults and device ratings without a known person.';
+comment on column app.ratings.supersedes_rating_id is 'Issue 19.4: the default 基本满意 this rating replaced. A device or terminal rating buffered offline, made (rated_at) inside the 办件''s rating window but arriving after the default was applied, takes the default''s place; the default stays, with validity superseded (excluded from every metric, never deleted).';
 comment on column app.ratings.visit_day is '一次一评: the Asia/Shanghai day of a window visit rated by QR without a 办件.';
 grant select on table app.ratings to authenticated;
 grant insert, select, update on table app.ratings to service_role;
--- Foreign keys of tables defined earlier that point here.
-alter table app.transactions
-  add constraint transactions_first_rating_id_fkey foreign key (first_rating_id) references app.ratings(id);
+-- 办件 awaiting their first rating (R5). Apart from app.transactions on purpose (issue 16.5): when
+-- the 办件 row itself carried "rated", every rating rewrote that row, never as a HOT update (the
+-- marker was indexed and in partial indexes' predicates), so all of the 办件 table's indexes were
+-- written again: the default job's largest cost. Here rating a 办件 deletes one narrow row.
+create table app.rating_pending (
+  transaction_id uuid                     not null,
+  rating_due_at  timestamp with time zone not null,
+  constraint rating_pending_pkey primary key (transaction_id)
+);
+alter table app.rating_pending
+  enable row level security;
+alter table app.rating_pending
+  add constraint rating_pending_transaction_id_fkey foreign key (transaction_id) references app.transactions(id) on delete cascade;
+create index rating_pending_due_idx on app.rating_pending using btree (rating_due_at, transaction_id);
+create policy rating_pending_select on app.rating_pending
+  for select
+  to service_role
+  using (true);
+comment on table app.rating_pending is 'Finished 办件 without a first rating (assess_number 1, not superseded), with their deadline: what the default job, the reminders and the pending lists read. Kept by triggers on app.transactions and app.ratings.';
+grant select on table app.rating_pending to service_role;
+
+-- The first rating of a 办件: assess_number 1 and not a superseded default (one at most, by
+-- ratings_one_per_transaction).
+create or replace function app.is_rated(p_transaction_id uuid)
+  returns boolean
+  language sql
+  stable
+  set search_path to ''
+  as $function$
+  select exists (
+    select 1 from app.ratings r
+    where r.transaction_id = p_transaction_id and r.assess_number = 1 and r.validity <> 'superseded');
+$function$;
+comment on function app.is_rated(uuid) is 'Whether the 办件 has its first rating (assess_number 1, not superseded).';
+revoke all on function app.is_rated(uuid) from public;
+
+-- A finished 办件 waits for its rating; one that is rated, or not (or no longer) finished, does not.
+create or replace function app.keep_rating_pending()
+  returns trigger
+  language plpgsql
+  set search_path to ''
+  as $function$
+begin
+  if new.status = 'finished' and new.rating_due_at is not null and not app.is_rated(new.id) then
+    insert into app.rating_pending as p (transaction_id, rating_due_at) values (new.id, new.rating_due_at)
+    on conflict (transaction_id) do update set rating_due_at = excluded.rating_due_at
+      where p.rating_due_at is distinct from excluded.rating_due_at;
+  elsif tg_op = 'UPDATE' then
+    delete from app.rating_pending p where p.transaction_id = new.id;
+  end if;
+  return null;
+end;
+$function$;
 
 create or replace function app.mark_transactions_rated()
   returns trigger
@@ -264,9 +313,27 @@ create or replace function app.mark_transactions_rated()
   set search_path to ''
   as $function$
 begin
-  update app.transactions t set first_rating_id = n.id
-  from new_ratings n
-  where n.transaction_id = t.id and n.assess_number = 1 and t.first_rating_id is null;
+  -- A rating that replaces a superseded default (issue 19.4) finds its 办件 already out of the queue.
+  delete from app.rating_pending p
+  using new_ratings n
+  where p.transaction_id = n.transaction_id and n.assess_number = 1 and n.validity <> 'superseded';
+  return null;
+end;
+$function$;
+
+-- A first rating removed (only ever by hand: ratings are archive material) puts its 办件 back.
+create or replace function app.unmark_transactions_rated()
+  returns trigger
+  language plpgsql
+  set search_path to ''
+  as $function$
+begin
+  insert into app.rating_pending (transaction_id, rating_due_at)
+  select t.id, t.rating_due_at
+  from app.transactions t
+  where t.id in (select o.transaction_id from old_ratings o where o.assess_number = 1)
+    and t.status = 'finished' and t.rating_due_at is not null and not app.is_rated(t.id)
+  on conflict (transaction_id) do nothing;
   return null;
 end;
 $function$;
@@ -376,7 +443,7 @@ create or replace function public.my_pending_ratings()
   left join app.users s on s.id = t.staff_user_id
   where (t.applicant_user_id = (select auth.uid()) or t.agent_user_id = (select auth.uid()))
     and t.status = 'finished'
-    and t.first_rating_id is null
+    and exists (select 1 from app.rating_pending p where p.transaction_id = t.id)
     and t.rating_due_at > now()
     and t.staff_user_id is distinct from (select auth.uid())
   order by t.rating_due_at, t.finished_at;
@@ -465,7 +532,7 @@ begin
   if v_t.status <> 'finished' then
     perform app.raise_error('not_finished');
   end if;
-  if v_t.first_rating_id is not null then
+  if app.is_rated(v_t.id) then
     perform app.raise_error('already_rated');
   end if;
   if now() >= v_t.rating_due_at then
@@ -560,7 +627,8 @@ create or replace function public.my_ratings()
   left join app.windows w on w.id = r.window_id
   left join app.work_orders wo on wo.rating_id = r.id and wo.status <> 'rerouted'
   where r.rater_user_id = (select auth.uid())
-     or (r.is_default and (t.applicant_user_id = (select auth.uid()) or t.agent_user_id = (select auth.uid())))
+     or (r.is_default and r.validity <> 'superseded'
+         and (t.applicant_user_id = (select auth.uid()) or t.agent_user_id = (select auth.uid())))
   order by r.rated_at desc;
 $function$;
 comment on function public.my_ratings() is 'The caller''s ratings, and the defaults applied to their 办件 (R5), newest first, each 差评 with its work order''s state and whether its comment may be published.';
@@ -613,21 +681,20 @@ create or replace function public.apply_default_ratings (
   as $function$
 declare
   v_batch constant int := 10000;
-  v_last uuid := '00000000-0000-0000-0000-000000000000';
   v_ids uuid[];
   v_applied int := 0;
   v_n int;
 begin
   loop
-    select array_agg(id order by id) into v_ids
+    -- Due and still waiting, straight from the narrow table's deadline index.
+    select array_agg(transaction_id) into v_ids
     from (
-      select t.id from app.transactions t
-      where t.status = 'finished' and t.first_rating_id is null and t.id > v_last
-      order by t.id
+      select p.transaction_id from app.rating_pending p
+      where p.rating_due_at <= p_now
+      order by p.rating_due_at, p.transaction_id
       limit v_batch
     ) b;
     exit when v_ids is null;
-    v_last := v_ids[cardinality(v_ids)];
 
     insert into app.ratings (
       transaction_id, assess_number, level, channel, is_default, unit_id, region_code,
@@ -636,10 +703,13 @@ begin
     select t.id, 1, 3, 'default', true, t.unit_id, t.region_code,
            t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
     from app.transactions t
-    where t.id = any (v_ids) and t.rating_due_at <= p_now and t.first_rating_id is null
+    where t.id = any (v_ids)
     on conflict do nothing;
     get diagnostics v_n = row_count;
     v_applied := v_applied + v_n;
+    -- The inserted ones left the queue through the trigger; one a citizen rated in between (the
+    -- unique index refused the default) leaves here, so the loop cannot pick it again.
+    delete from app.rating_pending p where p.transaction_id = any (v_ids);
   end loop;
   return v_applied;
 end;
@@ -810,10 +880,20 @@ create trigger transactions_rating_deadline
   for each row
   execute function app.set_rating_deadline();
 
+create trigger transactions_keep_rating_pending
+  after insert or update of status, finished_at, rating_due_at on app.transactions
+  for each row
+  execute function app.keep_rating_pending();
+
 create trigger ratings_mark_transactions_rated
   after insert on app.ratings referencing new table as new_ratings
   for each statement
   execute function app.mark_transactions_rated();
+
+create trigger ratings_unmark_transactions_rated
+  after delete on app.ratings referencing old table as old_ratings
+  for each statement
+  execute function app.unmark_transactions_rated();
 
 create trigger ratings_audit_validity
   after update on app.ratings referencing old table as old_rows new table as new_rows

@@ -26,7 +26,7 @@ alter table app.rating_daily
   enable row level security;
 create index rating_daily_unit_day_idx on app.rating_daily using btree (unit_id, day);
 comment on table app.rating_daily is 'Valid first ratings (assess_number 1) counted per day and rated object. Invalid ratings (approved appeals) are not counted (SPEC §3).';
-comment on column app.rating_daily.is_visit is 'A 一次一评 window visit (no 办件): counted in satisfaction, not in 主动评价率 (ratings of 办件 / finished 办件).';
+comment on column app.rating_daily.is_visit is 'A 一次一评 window visit (no 办件): counted in satisfaction, never in 主动评价率 (a cohort of finished 办件, app.finished_daily.active_count).';
 grant select on table app.rating_daily to service_role;
 
 create table app.finished_daily (
@@ -39,13 +39,15 @@ create table app.finished_daily (
   matter_id      uuid,
   channel        text   not null,
   finished_count bigint not null default 0,
+  active_count   bigint not null default 0,
   constraint finished_daily_day_region_code_unit_id_window_id_staff_user_key unique nulls not distinct (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel),
   constraint finished_daily_pkey primary key (id)
 );
 alter table app.finished_daily
   enable row level security;
 create index finished_daily_unit_day_idx on app.finished_daily using btree (unit_id, day);
-comment on table app.finished_daily is 'Finished 办件 per day and object: the denominator of 主动评价率.';
+comment on table app.finished_daily is 'Finished 办件 per finish day and object (the 办件''s own): the cohort of 主动评价率.';
+comment on column app.finished_daily.active_count is '主动评价率''s numerator: of the finished_count 办件, those whose valid first rating (assess_number 1) is not a default, whenever it was given. A subset of finished_count, so the rate never exceeds 100 % (SPEC §3: a cohort). Kept by app.rollup_finished (the 办件 moves) and app.rollup_cohort (its rating changes).';
 grant select on table app.finished_daily to service_role;
 
 create or replace function app.metric_rows (
@@ -77,24 +79,26 @@ create or replace function app.metric_rows (
   as $function$
   with scope as (select app.region_and_below(p_region_code) as code),
   -- Ratings and finished 办件 side by side (a finished row has no level and counts no rating).
+  -- 主动评价率 is a cohort (SPEC §3): of the 办件 finished in the period, those that got an active
+  -- rating, by the 办件's finish day and object; ratings given in the period are not its numerator.
   facts as (
     select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint as finished_count
+           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint as finished_count, 0::bigint as active_count
     from app.rating_daily d
     where p_unit_id is null and d.day between p_from and p_to and d.region_code in (select code from scope)
     union all
     select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint
+           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint, 0::bigint
     from app.rating_daily d
     where d.unit_id = p_unit_id and d.day between p_from and p_to and d.region_code in (select code from scope)
     union all
     select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           null, null, null, 0, d.finished_count
+           null, null, null, 0, d.finished_count, d.active_count
     from app.finished_daily d
     where p_unit_id is null and d.day between p_from and p_to and d.region_code in (select code from scope)
     union all
     select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           null, null, null, 0, d.finished_count
+           null, null, null, 0, d.finished_count, d.active_count
     from app.finished_daily d
     where d.unit_id = p_unit_id and d.day between p_from and p_to and d.region_code in (select code from scope)
   ),
@@ -109,7 +113,7 @@ create or replace function app.metric_rows (
            coalesce(sum(f.rating_count) filter (where f.level = 3 and (p_include_default or not f.is_default)), 0)::bigint as n_neutral,
            coalesce(sum(f.rating_count) filter (where f.level <= 2), 0)::bigint as n_bad,
            coalesce(sum(f.finished_count), 0)::bigint as n_finished,
-           coalesce(sum(f.rating_count) filter (where not f.is_default and not f.is_visit), 0)::bigint as n_active
+           coalesce(sum(f.active_count), 0)::bigint as n_active
     from facts f
     group by 1
   )
@@ -235,7 +239,9 @@ create or replace function public.public_results (
     active_rate         numeric,
     substantiated_count bigint,
     rectified_count     bigint,
-    rectify_rate        numeric
+    rectify_rate        numeric,
+    finished_count      bigint,
+    active_count        bigint
   )
   language plpgsql
   stable
@@ -260,7 +266,8 @@ begin
          coalesce(m.rating_count, 0), coalesce(m.default_count, 0), coalesce(m.good_count, 0), coalesce(m.bad_count, 0),
          m.satisfaction_rate, m.good_rate, m.active_rate,
          coalesce(l.substantiated_count, 0), coalesce(l.rectified_count, 0),
-         round(l.rectified_count::numeric / nullif(l.substantiated_count, 0), 4)
+         round(l.rectified_count::numeric / nullif(l.substantiated_count, 0), 4),
+         coalesce(m.finished_count, 0), coalesce(m.active_count, 0)
   from app.units u
   join app.regions g on g.code = u.region_code
   left join app.metric_rows(v_from, v_to, 'unit', p_region_code, null, true) m on m.group_key = u.id::text
@@ -269,7 +276,7 @@ begin
   order by u.region_code, u.name;
 end;
 $function$;
-comment on function public.public_results(text, text) is 'R15: a month''s results per unit of a region (and the regions below it), with 差评数 and 整改率, for everyone.';
+comment on function public.public_results(text, text) is 'R15: a month''s results per unit of a region (and the regions below it), with 差评数 and 整改率, for everyone; every rate with the counts it divides (主动评价率: active_count of finished_count 办件 finished in the month), so a page shows the n beside it.';
 revoke all on function public.public_results(text, text) from public;
 grant execute on function public.public_results(text, text) to anon, authenticated, service_role;
 
@@ -349,10 +356,13 @@ begin
   v_from := to_date(p_period || '-01', 'YYYY-MM-DD');
   return query
   select w.id, w.rated_day, g.name, u.name, m.name, r.level, r.tags,
-         case when r.comment_public then r.comment end,
+         -- Issue 15.4: the comment only when its rater allowed it AND it passed WeChat's content
+         -- check and a supervisor approved exactly this text (app.comment_moderation).
+         case when r.comment_public and cm.status = 'approved' and cm.content_md5 = md5(r.comment) then r.comment end,
          w.status, w.rectified_at is not null, w.reply, (w.replied_at at time zone 'Asia/Shanghai')::date
   from app.work_orders w
   join app.ratings r on r.id = w.rating_id
+  left join app.comment_moderation cm on cm.rating_id = r.id
   join app.units u on u.id = w.unit_id
   join app.regions g on g.code = w.region_code
   left join app.matters m on m.id = w.matter_id
@@ -363,7 +373,7 @@ begin
   order by w.rated_day desc, w.opened_at desc;
 end;
 $function$;
-comment on function public.public_bad_review_board(text, text) is 'R15: a month''s 差评 with their rectification status and reply; no rater, officer or 办件 number, and the comment only where its rater allowed it.';
+comment on function public.public_bad_review_board(text, text) is 'R15: a month''s 差评 with their rectification status and reply; no rater, officer or 办件 number, and the comment only where its rater allowed it, WeChat''s content check passed and a supervisor approved it (issue 15.4).';
 revoke all on function public.public_bad_review_board(text, text) from public;
 grant execute on function public.public_bad_review_board(text, text) to anon, authenticated, service_role;
 
@@ -538,14 +548,18 @@ create or replace function app.finished_rollup_statement (
   set search_path to ''
   as $function$
   select format($f$
-    insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count)
+    insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
     select (t.finished_at at time zone 'Asia/Shanghai')::date, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-           t.channel, %s * count(*)
-    from %I t
-    where t.status = 'finished' %s
+           t.channel, %1$s * count(*),
+           %1$s * count(*) filter (where exists (
+             select 1 from app.ratings r
+             where r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid' and not r.is_default))
+    from %2$I t
+    where t.status = 'finished' %3$s
     group by 1, 2, 3, 4, 5, 6, 7
     on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
-    do update set finished_count = d.finished_count + excluded.finished_count$f$, p_sign, p_rows, p_filter);
+    do update set finished_count = d.finished_count + excluded.finished_count,
+                  active_count = d.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter);
 $function$;
 
 create or replace function app.rollup_finished()
@@ -571,6 +585,70 @@ begin
   return null;
 end;
 $function$;
+
+-- 主动评价率's numerator follows the rating: when a first rating of a finished 办件 becomes (or
+-- stops being) active and valid, the 办件's own bucket (its finish day and object) moves by one.
+-- One first rating per 办件 (ratings_one_per_transaction), so counting ratings counts 办件.
+create or replace function app.cohort_rollup_statement (
+  p_rows   text,
+  p_sign   integer,
+  p_filter text
+)
+  returns text
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select format($f$
+    insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
+    select (t.finished_at at time zone 'Asia/Shanghai')::date, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
+           t.channel, 0, %s * count(*)
+    from %I r
+    join app.transactions t on t.id = r.transaction_id
+    where r.assess_number = 1 and r.validity = 'valid' and not r.is_default and t.status = 'finished' %s
+    group by 1, 2, 3, 4, 5, 6, 7
+    on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
+    do update set active_count = d.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter);
+$function$;
+
+create or replace function app.rollup_cohort()
+  returns trigger
+  language plpgsql
+  set search_path to ''
+  as $function$
+declare
+  v_changed text := '';
+begin
+  if tg_op = 'UPDATE' then
+    v_changed := $c$ and r.id in (
+      select n.id from old_rows o join new_rows n on n.id = o.id
+      where (o.transaction_id, o.assess_number, o.validity, o.is_default)
+        is distinct from (n.transaction_id, n.assess_number, n.validity, n.is_default))$c$;
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') then
+    execute app.cohort_rollup_statement('old_rows', -1, v_changed);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    execute app.cohort_rollup_statement('new_rows', 1, v_changed);
+  end if;
+  return null;
+end;
+$function$;
+
+create trigger ratings_cohort_insert
+  after insert on app.ratings referencing new table as new_rows
+  for each statement
+  execute function app.rollup_cohort();
+
+create trigger ratings_cohort_update
+  after update on app.ratings referencing old table as old_rows new table as new_rows
+  for each statement
+  execute function app.rollup_cohort();
+
+create trigger ratings_cohort_delete
+  after delete on app.ratings referencing old table as old_rows
+  for each statement
+  execute function app.rollup_cohort();
 
 create trigger ratings_rollup_insert
   after insert on app.ratings referencing new table as new_rows

@@ -921,6 +921,8 @@ declare
   v_wo app.work_orders;
   v_new uuid;
   v_due date;
+  v_old app.ratings;
+  v_moved app.ratings;
 begin
   select * into v_a from app.appeals a where a.id = p_appeal_id for update;
   if not found then
@@ -964,6 +966,22 @@ begin
     perform app.audit('work_order', v_new, 'opened', (select u.region_code from app.units u where u.id = p_reroute_unit_id),
                       null, 'pending_verification', v_new, null,
                       (select w.verify_due_on from app.work_orders w where w.id = v_new), jsonb_build_object('rerouted_from', v_a.work_order_id));
+    -- Issue 19.5: the rating itself is the right unit's from now on, so stats, rankings and the
+    -- upward report (a rating_changed message) follow it, and the original unit's figures no longer
+    -- count it. The window and officer were the wrong unit's: dropped (a visit rating keeps its
+    -- window, its only object). The 办件 stays the business system's record.
+    select * into v_old from app.ratings r where r.id = v_wo.rating_id for update;
+    update app.ratings r
+    set unit_id = u.id, region_code = u.region_code,
+        window_id = case when r.transaction_id is null then r.window_id end,
+        staff_user_id = null
+    from app.units u
+    where u.id = p_reroute_unit_id and r.id = v_wo.rating_id
+    returning r.* into v_moved;
+    perform app.audit('rating', v_old.id, 'unit_moved', v_moved.region_code, v_old.unit_id::text, v_moved.unit_id::text, v_new,
+                      null, null, jsonb_build_object('appeal_id', p_appeal_id, 'from_unit_id', v_old.unit_id,
+                        'from_region_code', v_old.region_code, 'from_window_id', v_old.window_id,
+                        'from_staff_user_id', v_old.staff_user_id, 'to_unit_id', v_moved.unit_id));
   else
     v_wo := app.transition_work_order(v_a.work_order_id, 'approve_appeal', btrim(p_note));
     update app.ratings r set validity = 'invalid' where r.id = v_wo.rating_id;
@@ -978,7 +996,7 @@ begin
   return query select p_appeal_id, case when p_approve then 'approved' else 'rejected' end, v_wo.status, v_new;
 end;
 $function$;
-comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region approves (rating invalid; or, for 非本单位职责, rerouted to p_reroute_unit_id) or rejects (整改 due 15 working days later).';
+comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region approves (rating invalid; or, for 非本单位职责, the order rerouted to p_reroute_unit_id and the rating moved there, audited unit_moved, issue 19.5) or rejects (整改 due 15 working days later).';
 revoke all on function public.review_appeal(uuid, boolean, text, uuid) from public;
 grant execute on function public.review_appeal(uuid, boolean, text, uuid) to authenticated, service_role;
 
@@ -1309,6 +1327,49 @@ $function$;
 comment on function public.escalate_overdue(timestamp with time zone) is 'R10 job: orders past their 整改 day become overdue, orders past their 核实 day are escalated; returns how many.';
 revoke all on function public.escalate_overdue(timestamp with time zone) from public;
 grant execute on function public.escalate_overdue(timestamp with time zone) to service_role;
+
+create or replace function public.urge_work_order (
+  p_work_order_id uuid,
+  p_note          text
+)
+  returns table (
+    id                uuid,
+    status            text,
+    escalated_at      timestamp with time zone,
+    escalation_reason text
+  )
+  language plpgsql
+  security definer
+  set search_path to ''
+  as $function$
+#variable_conflict use_column
+declare
+  v_wo app.work_orders;
+begin
+  perform app.require_user();
+  if p_note is null or char_length(btrim(p_note)) < 2 or char_length(p_note) > 500 then
+    perform app.raise_error('invalid_input', 'p_note');
+  end if;
+  select * into v_wo from app.work_orders w where w.id = p_work_order_id for update;
+  -- Someone else's region answers as a missing order: its existence is not theirs to learn.
+  if v_wo.id is null or not app.is_region_supervisor(v_wo.region_code) then
+    perform app.raise_error('not_found', 'p_work_order_id');
+  end if;
+  if v_wo.status in ('closed', 'dismissed', 'rerouted') then
+    perform app.raise_error('invalid_transition', v_wo.status || ' -/-> urge');
+  end if;
+  update app.work_orders w
+  set escalated_at = coalesce(w.escalated_at, now()), escalation_reason = '督办：' || btrim(p_note)
+  where w.id = v_wo.id;
+  perform app.audit('work_order', v_wo.id, 'escalated', v_wo.region_code, v_wo.status, v_wo.status, v_wo.id, btrim(p_note), null,
+                    jsonb_build_object('reason', '监督员督办'));
+  return query
+  select w.id, w.status, w.escalated_at, w.escalation_reason from app.work_orders w where w.id = v_wo.id;
+end;
+$function$;
+comment on function public.urge_work_order(uuid, text) is 'R10 督办 (issue 21.2): a supervisor of the order''s region presses the unit on an open order from 超期预警, with a note (2–500 chars) that the unit sees as the escalation reason; written to the audit log as an escalation. Orders outside the caller''s regions are not_found.';
+revoke all on function public.urge_work_order(uuid, text) from public;
+grant execute on function public.urge_work_order(uuid, text) to authenticated, service_role;
 
 create or replace function public.overdue_work_orders()
   returns table (

@@ -145,13 +145,13 @@ begin
     where w.replied_at between p_now - interval '3 days' and p_now and r.rater_user_id is not null
     union all
     select 'reminder', t.id, t.applicant_user_id, 2
-    from app.transactions t
-    where t.status = 'finished' and t.first_rating_id is null and t.applicant_user_id is not null
+    from app.transactions t join app.rating_pending p on p.transaction_id = t.id
+    where t.status = 'finished' and t.applicant_user_id is not null
       and t.rating_due_at > p_now and t.rating_due_at - interval '15 hours' <= p_now
     union all
     select 'invite', t.id, t.applicant_user_id, 3
-    from app.transactions t
-    where t.status = 'finished' and t.first_rating_id is null and t.applicant_user_id is not null
+    from app.transactions t join app.rating_pending p on p.transaction_id = t.id
+    where t.status = 'finished' and t.applicant_user_id is not null
       and t.finished_at between p_now - interval '1 day' and p_now and t.rating_due_at > p_now
   ),
   eligible as (

@@ -52,12 +52,17 @@ create table app.rating_devices (
   revoked_by   uuid,
   revoked_at   timestamp with time zone,
   last_used_at timestamp with time zone,
-  secret_enc   bytea                    not null,
+  secret_enc   bytea,
+  window_id    uuid,
+  public_key   jsonb,
   constraint rating_devices_check1 check (((kind = any (array['hall_pad'::text, 'hall_terminal'::text])) = (hall_id is not null))),
   constraint rating_devices_check check (((status = 'revoked'::text) = (revoked_at is not null))),
   constraint rating_devices_key_id_check check ((key_id ~ '^dev_[0-9a-z_]{6,60}$'::text)),
   constraint rating_devices_key_id_key unique (key_id),
   constraint rating_devices_kind_check check ((kind = any (array['hall_pad'::text, 'hall_terminal'::text, 'phone'::text, 'sms'::text]))),
+  constraint rating_devices_key_material_check check (((secret_enc is null) <> (public_key is null))),
+  constraint rating_devices_public_key_check check (((public_key is null) or ((public_key ->> 'kty'::text) = 'EC'::text) and ((public_key ->> 'crv'::text) = 'P-256'::text) and ((public_key ->> 'x'::text) ~ '^[A-Za-z0-9_-]{43}$'::text) and ((public_key ->> 'y'::text) ~ '^[A-Za-z0-9_-]{43}$'::text))),
+  constraint rating_devices_window_check check (((window_id is null) or (kind = 'hall_pad'::text))),
   constraint rating_devices_name_check check (((char_length(btrim(name)) >= 1) and (char_length(btrim(name)) <= 100))),
   constraint rating_devices_pkey primary key (id),
   constraint rating_devices_status_check check ((status = any (array['active'::text, 'revoked'::text])))
@@ -72,14 +77,19 @@ alter table app.rating_devices
   add constraint rating_devices_created_by_fkey foreign key (created_by) references app.users(id);
 alter table app.rating_devices
   add constraint rating_devices_revoked_by_fkey foreign key (revoked_by) references app.users(id);
+alter table app.rating_devices
+  add constraint rating_devices_window_id_fkey foreign key (window_id) references app.windows(id);
 create index rating_devices_created_by_idx on app.rating_devices using btree (created_by);
 create index rating_devices_hall_id_idx on app.rating_devices using btree (hall_id);
 create index rating_devices_region_code_idx on app.rating_devices using btree (region_code);
 create index rating_devices_revoked_by_idx on app.rating_devices using btree (revoked_by);
+create index rating_devices_window_id_idx on app.rating_devices using btree (window_id);
 comment on table app.rating_devices is 'Sources of ratings for /functions/v1/ratings-ingest: 评价器 (hall_pad, channel 4) and 自助终端 (hall_terminal, 5) of one hall, the 12345 hotline (phone, 6) and the SMS gateway (sms, 7) of a region. kind is the channel of their ratings.';
 comment on column app.rating_devices.hall_id is 'R4: a hall device rates only 办件 and windows of this hall.';
 comment on column app.rating_devices.region_code is 'The hall''s region for hall devices; for phone and sms the region (and below) whose 办件 and windows they may rate.';
-comment on column app.rating_devices.secret_enc is 'HMAC-SHA256 secret (≥ 32 characters, used as its UTF-8 bytes), app.pii_encrypt. Decrypted only by ingest_key_secret() (service role); shown once by create_rating_device().';
+comment on column app.rating_devices.secret_enc is 'HMAC-SHA256 secret (≥ 32 characters, used as its UTF-8 bytes), app.pii_encrypt. Decrypted only by ingest_key_secret() (service role); shown once by create_rating_device(). Null for a device that signs with its own key pair (public_key).';
+comment on column app.rating_devices.window_id is 'A window 评价器 (issue 18, paired by kiosk_pair): rates only 办件 and visits of this window (device_other_window), besides the hall rule.';
+comment on column app.rating_devices.public_key is 'A paired tablet''s ECDSA P-256 public key (JWK: kty, crv, x, y). Its private key was made on the tablet, non-extractable, and never left it; requests are signed ECDSA-SHA256 over the same input as the HMAC scheme.';
 
 create or replace function app.new_ingest_secret()
   returns text
@@ -294,20 +304,23 @@ create or replace function public.ingest_key_secret (
     secret      text,
     status      text,
     region_code text,
-    hall_id     uuid
+    hall_id     uuid,
+    window_id   uuid,
+    public_key  jsonb
   )
   language sql
   stable
   security definer
   set search_path to ''
   as $function$
-  select 'business_system'::text, b.key_id, app.pii_decrypt(b.secret_enc), b.status, b.region_code, null::uuid
+  select 'business_system'::text, b.key_id, app.pii_decrypt(b.secret_enc), b.status, b.region_code, null::uuid, null::uuid, null::jsonb
   from app.business_systems b where b.key_id = p_key_id
   union all
-  select d.kind, d.key_id, app.pii_decrypt(d.secret_enc), d.status, d.region_code, d.hall_id
+  select d.kind, d.key_id, case when d.secret_enc is not null then app.pii_decrypt(d.secret_enc) end, d.status, d.region_code, d.hall_id,
+         d.window_id, d.public_key
   from app.rating_devices d where d.key_id = p_key_id;
 $function$;
-comment on function public.ingest_key_secret(text) is 'Service role only (the ingestion functions verify HMAC signatures with it): the key''s secret, decrypted here and nowhere else. kind is business_system or the device kind.';
+comment on function public.ingest_key_secret(text) is 'Service role only (the ingestion functions verify signatures with it): the key''s HMAC secret, decrypted here and nowhere else, or a paired tablet''s public key (secret null). kind is business_system or the device kind.';
 revoke all on function public.ingest_key_secret(text) from public;
 grant execute on function public.ingest_key_secret(text) to service_role;
 
@@ -317,12 +330,12 @@ create table app.ingest_signatures (
   request_ts timestamp with time zone not null,
   seen_at    timestamp with time zone not null default now(),
   constraint ingest_signatures_pkey primary key (signature),
-  constraint ingest_signatures_signature_check check ((signature ~ '^[0-9a-f]{64}$'::text))
+  constraint ingest_signatures_signature_check check ((signature ~ '^[0-9a-f]{64}([0-9a-f]{64})?$'::text))
 );
 alter table app.ingest_signatures
   enable row level security;
 create index ingest_signatures_seen_at_idx on app.ingest_signatures using btree (seen_at);
-comment on table app.ingest_signatures is 'Replay guard: HMAC signatures of accepted requests while their timestamp can still pass the ±300 s check (kept 15 minutes).';
+comment on table app.ingest_signatures is 'Replay guard: signatures (HMAC, or ECDSA with s normalised low so a flipped twin is the same entry) of accepted requests while their timestamp can still pass the ±300 s check (kept 15 minutes).';
 
 create table app.transaction_status_events (
   id             uuid                     not null default gen_random_uuid(),
@@ -396,7 +409,8 @@ begin
   if p_request_ts is null or abs(extract(epoch from p_now - p_request_ts)) > 300 then
     perform app.raise_error('timestamp_stale');
   end if;
-  if p_signature is null or p_signature !~ '^[0-9a-f]{64}$' then
+  -- 64 hex: HMAC-SHA256; 128 hex: an ECDSA P-256 signature (r‖s), low-s normalised by the function.
+  if p_signature is null or p_signature !~ '^[0-9a-f]{64}([0-9a-f]{64})?$' then
     perform app.raise_error('signature_invalid');
   end if;
 
@@ -688,6 +702,7 @@ declare
   v_day date;
   v_violation text;
   v_r app.ratings;
+  v_default app.ratings;
 begin
   if v_external_id is null or char_length(v_external_id) not between 1 and 100 then
     perform app.raise_error('invalid_input', 'external_id');
@@ -726,7 +741,8 @@ begin
 
   if v_project_no is not null then
     -- 一事一评: the first rating of a finished 办件.
-    select * into v_t from app.transactions t where t.project_no = v_project_no;
+    -- Locked: a default's replacement (below) and the default job decide on one 办件 one at a time.
+    select * into v_t from app.transactions t where t.project_no = v_project_no for update;
     if not found then
       perform app.raise_error('unknown_transaction', 'project_no');
     end if;
@@ -735,6 +751,9 @@ begin
     end if;
     if p_device.hall_id is null and v_t.region_code not in (select app.region_and_below(p_device.region_code)) then
       perform app.raise_error('out_of_region', 'project_no');
+    end if;
+    if p_device.window_id is not null and v_t.window_id is distinct from p_device.window_id then
+      perform app.raise_error('device_other_window', 'project_no');
     end if;
     if v_window_id is not null and v_window_id is distinct from v_t.window_id then
       perform app.raise_error('invalid_input', 'window_id');
@@ -751,16 +770,27 @@ begin
     if v_rated_at >= v_t.rating_due_at then
       perform app.raise_error('rating_window_closed', 'rated_at');
     end if;
-    if v_t.first_rating_id is not null then
-      perform app.raise_error('already_rated', 'project_no');
+    -- The 办件's first rating, if it has one (issue 16.5: read from the ratings, not the 办件 row).
+    select * into v_default from app.ratings r
+    where r.transaction_id = v_t.id and r.assess_number = 1 and r.validity <> 'superseded'
+    for update;
+    if found then
+      -- Issue 19.4: a rating made in time (rated_at inside the window, checked above) that was
+      -- buffered offline until after the default 基本满意 was applied replaces the default. The
+      -- default is kept, marked superseded (audited by its validity change, out of every metric);
+      -- an active first rating is never replaced.
+      if not (v_default.is_default and v_default.validity = 'valid') then
+        perform app.raise_error('already_rated', 'project_no');
+      end if;
+      update app.ratings r set validity = 'superseded' where r.id = v_default.id;
     end if;
 
     insert into app.ratings (
       transaction_id, assess_number, level, tags, comment, channel, is_anonymous, unit_id, region_code,
-      matter_id, hall_id, window_id, staff_user_id, platform_id, rated_at
+      matter_id, hall_id, window_id, staff_user_id, platform_id, rated_at, supersedes_rating_id
     ) values (
       v_t.id, 1, v_level, v_tags, v_comment, p_device.kind, v_anonymous, v_t.unit_id, v_t.region_code,
-      v_t.matter_id, v_t.hall_id, v_t.window_id, v_t.staff_user_id, v_t.platform_id, v_rated_at
+      v_t.matter_id, v_t.hall_id, v_t.window_id, v_t.staff_user_id, v_t.platform_id, v_rated_at, v_default.id
     )
     on conflict do nothing
     returning * into v_r;
@@ -785,6 +815,9 @@ begin
     end if;
     if p_device.hall_id is null and v_hall_region not in (select app.region_and_below(p_device.region_code)) then
       perform app.raise_error('out_of_region', 'window_id');
+    end if;
+    if p_device.window_id is not null and v_w.id <> p_device.window_id then
+      perform app.raise_error('device_other_window', 'window_id');
     end if;
     v_day := (v_rated_at at time zone 'Asia/Shanghai')::date;
     if p_now >= ((public.add_working_days(v_day, 5) + 1)::timestamp at time zone 'Asia/Shanghai') then

@@ -70,6 +70,32 @@ comment on column app.upstream_outbox.region_code is 'The rating''s region when 
 comment on column app.upstream_outbox.repushed_by is 'The supervisor (app.users.id) who last re-pushed the message by hand.';
 comment on column app.upstream_outbox.status is 'pending (waiting for next_attempt_at), sending (claimed by a run; next_attempt_at is then the end of its lease), delivered (the platform acknowledged this item), dead (max_attempts failures; repush_upstream puts it back).';
 
+create table app.upstream_purged_seq (
+  rating_id uuid    not null,
+  last_seq  integer not null,
+  constraint upstream_purged_seq_last_seq_check check ((last_seq >= 1)),
+  constraint upstream_purged_seq_pkey primary key (rating_id)
+);
+alter table app.upstream_purged_seq
+  enable row level security;
+comment on table app.upstream_purged_seq is 'Issue 19.3: the highest change_seq of a rating''s delivered messages that the retention purge deleted, so that a later change of the rating still goes out numbered after them (changeSeq never repeats for one 办件编号:评价次数). One narrow row per purged rating; no API role reads it.';
+grant select on table app.upstream_purged_seq to service_role;
+
+create or replace function app.upstream_next_seq (
+  p_rating_id uuid
+)
+  returns integer
+  language sql
+  stable
+  set search_path to ''
+  as $function$
+  select 1 + greatest(
+    coalesce((select max(x.change_seq) from app.upstream_outbox x where x.rating_id = p_rating_id), 0),
+    coalesce((select p.last_seq from app.upstream_purged_seq p where p.rating_id = p_rating_id), 0));
+$function$;
+comment on function app.upstream_next_seq(uuid) is 'R16: the next change_seq of a rating''s messages: after every message it had, purged ones included (app.upstream_purged_seq).';
+revoke all on function app.upstream_next_seq(uuid) from public;
+
 create or replace function app.upstream_items (
   p_rating_ids uuid[]
 )
@@ -127,8 +153,14 @@ create or replace function app.enqueue_upstream_created()
   set search_path to ''
   as $function$
 begin
+  -- A rating that replaces a superseded default (issue 19.4) is, to the platform, a change of the
+  -- same 办件编号:评价次数: it goes as rating_changed, numbered after the default's messages.
   insert into app.upstream_outbox (rating_id, change_seq, reason, region_code)
-  select n.id, 1, 'rating_created', n.region_code from new_ratings n;
+  select n.id,
+         case when n.supersedes_rating_id is null then 1 else app.upstream_next_seq(n.supersedes_rating_id) end,
+         case when n.supersedes_rating_id is null then 'rating_created' else 'rating_changed' end,
+         n.region_code
+  from new_ratings n;
   return null;
 end;
 $function$;
@@ -145,11 +177,11 @@ begin
   select n.id, q.seq, 'rating_changed', n.region_code
   from new_rows n
   join old_rows o on o.id = n.id
-  cross join lateral (
-    select coalesce(max(x.change_seq), 0) + 1 as seq from app.upstream_outbox x where x.rating_id = n.id
-  ) q
+  cross join lateral (select app.upstream_next_seq(n.id) as seq) q
   where (n.validity, n.level, n.tags, n.comment, n.unit_id, n.region_code, n.channel, n.rated_at, n.assess_number)
-        is distinct from (o.validity, o.level, o.tags, o.comment, o.unit_id, o.region_code, o.channel, o.rated_at, o.assess_number);
+        is distinct from (o.validity, o.level, o.tags, o.comment, o.unit_id, o.region_code, o.channel, o.rated_at, o.assess_number)
+    -- A superseded default is reported by its replacement's message (same key), not by its own.
+    and n.validity <> 'superseded';
   return null;
 end;
 $function$;
@@ -224,6 +256,11 @@ begin
       and not exists (
         select 1 from app.upstream_outbox e
         where e.rating_id = o.rating_id and e.change_seq < o.change_seq and e.status in ('pending', 'sending')
+      )
+      -- A default's replacement (issue 19.4) waits for the default's own messages: one key, in order.
+      and not exists (
+        select 1 from app.ratings p join app.upstream_outbox e on e.rating_id = p.supersedes_rating_id
+        where p.id = o.rating_id and e.status in ('pending', 'sending')
       )
       -- Never let a message without its rating hold a place in the batch (it could not be built).
       and exists (select 1 from app.ratings r where r.id = o.rating_id)
@@ -578,6 +615,37 @@ $function$;
 comment on function app.audit_upstream_repush() is 'R14/R16: writes a supervisor''s manual re-push of a provincial message to the audit log (against the rating; the message id and the error it had).';
 revoke all on function app.audit_upstream_repush() from public;
 
+create or replace function public.purge_upstream_outbox (
+  p_now timestamp with time zone default now()
+)
+  returns integer
+  language plpgsql
+  security definer
+  set search_path to ''
+  as $function$
+declare
+  v_days int := coalesce((select s.outbox_delivered_days from app.retention_settings s where s.id), 180);
+  v_n int;
+begin
+  -- Only delivered messages go; pending, sending and dead ones (dead letters, until a supervisor
+  -- re-pushes them and they are delivered) stay. Each rating's highest purged change_seq is kept.
+  with gone as (
+    delete from app.upstream_outbox o
+    where o.status = 'delivered' and o.delivered_at < p_now - make_interval(days => v_days)
+    returning o.rating_id, o.change_seq
+  ), seqs as (
+    insert into app.upstream_purged_seq as p (rating_id, last_seq)
+    select g.rating_id, max(g.change_seq) from gone g group by g.rating_id
+    on conflict (rating_id) do update set last_seq = greatest(p.last_seq, excluded.last_seq)
+  )
+  select count(*) into v_n from gone;
+  return v_n;
+end;
+$function$;
+comment on function public.purge_upstream_outbox(timestamp with time zone) is 'Retention job (issue 19.3, service role): deletes upstream messages delivered more than app.retention_settings.outbox_delivered_days (default 180) before p_now; dead letters and undelivered messages are kept. Returns how many were deleted. Ratings, work orders and the audit log are never purged.';
+revoke all on function public.purge_upstream_outbox(timestamp with time zone) from public;
+grant execute on function public.purge_upstream_outbox(timestamp with time zone) to service_role;
+
 create trigger ratings_enqueue_upstream_created
   after insert on app.ratings referencing new table as new_ratings
   for each statement
@@ -608,6 +676,11 @@ create trigger upstream_outbox_audit_repush
   for each row
   when ((new.repush_count is distinct from old.repush_count))
   execute function app.audit_upstream_repush();
+
+create policy upstream_purged_seq_select on app.upstream_purged_seq
+  for select
+  to service_role
+  using (true);
 
 create policy upstream_settings_select on app.upstream_settings
   for select

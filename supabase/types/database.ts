@@ -200,9 +200,19 @@ isOneToOne: false
               "handler_user_id": string,"id": string
             }[]
                            },
+"bad_review_topics":
+{ Args: { "p_from": string,"p_matter_id"?: string,"p_region_code"?: string,"p_to": string,"p_unit_id"?: string }; Returns: {
+              "body": string,"kind": string,"n": number,"period": string,"tag_code": string,"tag_name": string
+            }[]
+                           },
 "bind_realname":
 { Args: { "p_id_number": string,"p_name": string,"p_nonce": string,"p_now"?: string,"p_phone"?: string,"p_ticket_expires_at": string,"p_ticket_id": string,"p_user_id": string,"p_verify_method": string }; Returns: {
               "masked_name": string,"merged_from": string,"realname_verified": boolean,"refresh_expires_at": string,"refresh_token": string,"refused": string,"user_id": string
+            }[]
+                           },
+"claim_comment_checks":
+{ Args: { "p_limit"?: number,"p_now"?: string,"p_wechat_app_id": string }; Returns: {
+              "content": string,"content_md5": string,"id": string,"openid": string
             }[]
                            },
 "claim_upstream_batch":
@@ -220,9 +230,19 @@ isOneToOne: false
               "at": string,"event": string,"note": string,"status_from": string,"status_to": string,"unit_name": string
             }[]
                            },
+"comment_moderation_queue":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "check_suggest": string,"comment": string,"id": string,"level": number,"matter_name": string,"queued_at": string,"rated_on": string,"region_name": string,"tags": (string)[],"unit_name": string
+            }[]
+                           },
 "create_business_system":
 { Args: { "p_name": string,"p_region_code": string }; Returns: {
               "id": string,"key_id": string,"region_code": string,"secret": string
+            }[]
+                           },
+"create_kiosk_pairing":
+{ Args: { "p_window_id": string }; Returns: {
+              "code": string,"expires_at": string,"window_id": string,"window_name": string
             }[]
                            },
 "create_rating_device":
@@ -246,6 +266,11 @@ isOneToOne: false
 "due_reminders":
 { Args: { "p_limit"?: number,"p_now"?: string }; Returns: {
               "finished_at": string,"kind": string,"log_id": string,"matter_name": string,"note": string,"platform": string,"project_no": string,"rating_due_on": string,"status_phrase": string,"unit_name": string,"user_id": string
+            }[]
+                           },
+"early_warnings":
+{ Args: { "p_as_of"?: string,"p_region_code"?: string }; Returns: {
+              "baseline_bad": number,"baseline_count": number,"baseline_from": string,"baseline_rate": number,"baseline_to": string,"object_id": string,"object_name": string,"object_type": string,"p_value": number,"recent_bad": number,"recent_count": number,"recent_from": string,"recent_rate": number,"region_code": string,"unit_name": string,"window_days": number
             }[]
                            },
 "escalate_overdue":
@@ -278,7 +303,7 @@ isOneToOne: false
                            },
 "ingest_key_secret":
 { Args: { "p_key_id": string }; Returns: {
-              "hall_id": string,"key_id": string,"kind": string,"region_code": string,"secret": string,"status": string
+              "hall_id": string,"key_id": string,"kind": string,"public_key": Json,"region_code": string,"secret": string,"status": string,"window_id": string
             }[]
                            },
 "ingest_keys":
@@ -295,6 +320,27 @@ isOneToOne: false
 "key_supervision_list":
 { Args: Record<PropertyKey, never>; Returns: {
               "bad_count": number,"last_bad_at": string,"object_id": string,"object_name": string,"object_type": string,"rater_count": number,"region_code": string,"unit_name": string
+            }[]
+                           },
+"kiosk_devices":
+{ Args: { "p_window_id": string }; Returns: {
+              "created_at": string,"id": string,"key_id": string,"last_used_at": string,"name": string,"revoked_at": string,"status": string
+            }[]
+                           },
+"kiosk_feed":
+{ Args: { "p_key_id": string,"p_now"?: string }; Returns: Json
+                           },
+"kiosk_pair":
+{ Args: { "p_code": string,"p_now"?: string,"p_public_key": Json,"p_source": string }; Returns: Json
+                           },
+"kiosk_windows":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "active_devices": number,"hall_id": string,"hall_name": string,"last_used_at": string,"region_code": string,"unit_id": string,"unit_name": string,"window_id": string,"window_name": string
+            }[]
+                           },
+"moderate_comment":
+{ Args: { "p_approve": boolean,"p_id": string,"p_note"?: string }; Returns: {
+              "decided_at": string,"id": string,"status": string
             }[]
                            },
 "my_comments":
@@ -334,7 +380,7 @@ isOneToOne: false
                            },
 "public_results":
 { Args: { "p_period": string,"p_region_code"?: string }; Returns: {
-              "active_rate": number,"bad_count": number,"default_count": number,"good_count": number,"good_rate": number,"rating_count": number,"rectified_count": number,"rectify_rate": number,"region_code": string,"region_name": string,"satisfaction_rate": number,"substantiated_count": number,"unit_id": string,"unit_name": string
+              "active_count": number,"active_rate": number,"bad_count": number,"default_count": number,"finished_count": number,"good_count": number,"good_rate": number,"rating_count": number,"rectified_count": number,"rectify_rate": number,"region_code": string,"region_name": string,"satisfaction_rate": number,"substantiated_count": number,"unit_id": string,"unit_name": string
             }[]
                            },
 "publish_results":
@@ -352,6 +398,12 @@ isOneToOne: false
               "refresh_tokens_deleted": number,"tickets_deleted": number
             }[]
                            },
+"purge_retention":
+{ Args: { "p_now"?: string }; Returns: Json
+                           },
+"purge_upstream_outbox":
+{ Args: { "p_now"?: string }; Returns: number
+                           },
 "rate_rectification":
 { Args: { "p_comment"?: string,"p_level": number,"p_work_order_id": string }; Returns: {
               "id": string,"reopened": boolean,"status": string
@@ -366,6 +418,12 @@ isOneToOne: false
 { Args: { "p_contact"?: string,"p_content": string,"p_kind": string,"p_received_at"?: string,"p_region_code"?: string,"p_source": string,"p_unit_id"?: string }; Returns: {
               "close_note": string,"closed_at": string,"contact_masked": string,"content": string,"created_at": string,"id": string,"kind": string,"received_at": string,"region_code": string,"region_name": string,"replied_at": string,"reply": string,"routed_at": string,"source": string,"status": string,"unit_id": string,"unit_name": string
             }[]
+                           },
+"record_comment_check":
+{ Args: { "p_content_md5": string,"p_error"?: string,"p_id": string,"p_label"?: number,"p_now"?: string,"p_suggest": string,"p_trace_id"?: string }; Returns: string
+                           },
+"record_job_run":
+{ Args: { "p_detail"?: Json,"p_error"?: string,"p_job_name": string,"p_outcome": string,"p_rows"?: number,"p_started_at": string }; Returns: number
                            },
 "record_reminder_result":
 { Args: { "p_error_code"?: string,"p_log_id": string,"p_now"?: string,"p_ok": boolean }; Returns: string
@@ -394,6 +452,9 @@ isOneToOne: false
 { Args: { "p_claim_token": string,"p_now"?: string,"p_results": Json }; Returns: {
               "attempts": number,"id": number,"last_error": string,"next_attempt_at": string,"status": string
             }[]
+                           },
+"record_warning_digests":
+{ Args: { "p_now"?: string }; Returns: number
                            },
 "rectify_work_order":
 { Args: { "p_evidence"?: (string)[],"p_measures": string,"p_root_cause": string,"p_work_order_id": string }; Returns: {
@@ -458,6 +519,11 @@ isOneToOne: false
 "revoke_ingest_key":
 { Args: { "p_key_id": string }; Returns: {
               "key_id": string,"revoked_at": string,"status": string
+            }[]
+                           },
+"revoke_kiosk_device":
+{ Args: { "p_device_id": string }; Returns: {
+              "id": string,"revoked_at": string,"status": string
             }[]
                            },
 "revoke_refresh_token":
@@ -526,6 +592,9 @@ isOneToOne: false
               "close_note": string,"closed_at": string,"contact_masked": string,"content": string,"created_at": string,"id": string,"kind": string,"received_at": string,"region_code": string,"region_name": string,"replied_at": string,"reply": string,"routed_at": string,"source": string,"status": string,"unit_id": string,"unit_name": string
             }[]
                            },
+"system_status":
+{ Args: { "p_now"?: string }; Returns: Json
+                           },
 "third_party_assessments":
 { Args: { "p_region_code"?: string,"p_unit_id"?: string }; Returns: {
               "assessor_org": string,"attachment_ref": string,"created_at": string,"id": string,"period_from": string,"period_to": string,"region_code": string,"region_name": string,"score": number,"summary": string,"unit_id": string,"unit_name": string
@@ -553,6 +622,11 @@ isOneToOne: false
                            },
 "upstream_status":
 { Args: { "p_dead_limit"?: number,"p_region_code"?: string }; Returns: Json
+                           },
+"urge_work_order":
+{ Args: { "p_note": string,"p_work_order_id": string }; Returns: {
+              "escalated_at": string,"escalation_reason": string,"id": string,"status": string
+            }[]
                            },
 "verify_work_order":
 { Args: { "p_note"?: string,"p_work_order_id": string }; Returns: {

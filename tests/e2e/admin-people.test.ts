@@ -210,6 +210,8 @@ test('a rating device: the secret is shown once, works, and once revoked ratings
   await expectText(card.getByTestId('key-status'), '使用中');
   await expectText(card, name);
 
+  // Issue 21.2: a destructive action looks destructive before its confirmation.
+  expect(await card.getByTestId('revoke-key').getAttribute('class')).toContain('btn--destructive');
   await card.getByTestId('revoke-key').click();
   await expectText(card.getByTestId('revoke-key-confirm'), `确定停用“${name}”的密钥吗？`);
   await card.getByTestId('revoke-key-yes').click();

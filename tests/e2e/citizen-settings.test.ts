@@ -63,11 +63,13 @@ test('我的 without an identity platform explains, and 消息订阅 reads in pl
     const p = unconfigured.page;
     await loginAs(p, 'citizen-anon');
     await p.goto(url('me'));
-    await expectText(p.getByTestId('realname-unavailable-message'), '暂未接入统一身份认证平台');
+    // Issue 15.2: no "unfinished" copy; where it can be done instead, in a citizen's words.
+    await expectText(p.getByTestId('realname-unavailable-message'), '实名认证请在“一部手机办事通”中完成');
+    expect(await p.getByText(/暂未接入|未配置|本版本/).count()).toBe(0);
     await expectText(p.getByTestId('realname-unavailable'), '差评会有工作人员回访');
     expect(await p.getByTestId('realname-form').count()).toBe(0);
     const sub = p.getByTestId('subscription');
-    await expectText(sub.getByTestId('subscription-elsewhere'), '消息提醒需要在微信小程序中开启');
+    await expectText(sub.getByTestId('subscription-elsewhere'), '消息提醒可在微信或支付宝小程序中开启');
     await expectText(sub, /暂无可用的消息提醒|剩余 \d+ 次|已用完/);
     await checkedScreenshot(p, 'me-settings');
   } finally {
@@ -110,8 +112,27 @@ test('实名认证: the form checks its fields, and both refusals are shown with
 
     await page.locator('[data-testid=realname-id] input').fill(VALID_ID);
     await page.locator('[data-testid=realname-phone] input').fill('13800001111');
+    // Issue 15.1: the separate consent, unticked by default, says where the data goes; without
+    // it nothing is sent (no nonce, no request to the platform).
+    const consent = page.getByTestId('realname-consent');
+    await expectText(consent, '云南省政务服务统一身份认证平台');
+    expect(await consent.getAttribute('aria-checked')).toBe('false');
+    await expectText(consent, '☐');
     await page.getByTestId('realname-submit').click();
+    await expectText(page.getByTestId('realname-problem-consent'), '请先勾选同意');
+    expect(asked).toHaveLength(0);
+    await checkedScreenshot(page, 'realname-consent');
+    await consent.click();
+    await expectText(consent, '☑');
+    await page.getByTestId('realname-submit').click();
+    // The privacy guide's pop-up (first privacy step in this browser), then the platform.
+    const popup = page.getByTestId('privacy-consent');
+    await expectText(popup, '用户隐私保护指引');
+    expect(asked).toHaveLength(0);
+    await checkedScreenshot(page, 'privacy-consent');
+    await page.getByTestId('privacy-agree').click();
     await expectText(form.getByTestId('error'), '统一身份认证平台未通过核验');
+    expect(await popup.count()).toBe(0);
     // The app asked our backend for this session's nonce first and handed it to the platform.
     expect(asked).toEqual([{ name: '王拒绝', id_number: VALID_ID, phone: '13800001111', nonce: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
 
@@ -150,12 +171,33 @@ test('评价内容公开: a 差评 comment appears on the public 差评 board on
   const toggle = card.getByTestId('comment-public');
   await expectText(toggle.getByTestId('comment-public-state'), '未公开');
   await toggle.click();
+  // Issue 21.6: a preview and a warning before anything is published.
+  await expectText(card.getByTestId('comment-public-preview'), '请勿填写个人信息');
+  await expectText(card.getByTestId('comment-public-preview'), '公开后显示为');
+  await expectText(toggle.getByTestId('comment-public-state'), '未公开');
+  await checkedScreenshot(page, 'comment-public-preview');
+  await card.getByTestId('comment-public-confirm').click();
   await expectText(toggle.getByTestId('comment-public-state'), '已公开');
   await expect(toggle.getAttribute('data-on')).resolves.toBe('yes');
   await checkedScreenshot(page, 'comment-public');
   const mine = await api.rpc('my_ratings');
   expect((mine.data as Array<{ id: string; comment_public: boolean }>).find((r) => r.id === ratingId)?.comment_public).toBe(true);
 
+  // Issue 15.4: allowed is not yet shown. WeChat's content check first (booked here as the
+  // comment-check function books it), then a supervisor of the region approves it.
+  await page.goto(url('public'));
+  await page.getByTestId('board-item').first().waitFor();
+  expect(await page.getByTestId('board-item').filter({ hasText: `群众留言：${comment}` }).count()).toBe(0);
+  const db = await connect();
+  try {
+    const { rows: [m] } = await db.query<{ id: string }>('select id from app.comment_moderation where rating_id = $1', [ratingId]);
+    await db.query(`select public.record_comment_check($1, md5($2), 'pass', 100, 'e2e')`, [m!.id, comment]);
+    const supervisor = await login('supervisor-city');
+    const approved = await client(supervisor.access_token).rpc('moderate_comment', { p_id: m!.id, p_approve: true });
+    expect(approved.error).toBeNull();
+  } finally {
+    await db.end();
+  }
   await page.goto(url('public'));
   await expectText(page.getByTestId('board-item').filter({ hasText: comment }), `群众留言：${comment}`);
 });
@@ -179,7 +221,11 @@ test('实名认证 for real: the stack identity platform issues a ticket, realna
     await page.locator('[data-testid=realname-name] input').fill('赵实名');
     await page.locator('[data-testid=realname-id] input').fill(unusedIdNumber());
     await page.locator('[data-testid=realname-phone] input').fill('13900002222');
+    await page.getByTestId('realname-consent').click();
     await page.getByTestId('realname-submit').click();
+    // The privacy guide's pop-up, unless this browser agreed to it already in an earlier test.
+    const agree = page.getByTestId('privacy-agree');
+    await agree.waitFor({ timeout: 5_000 }).then(() => agree.click(), () => undefined);
     await expectText(page.getByTestId('realname-verified'), '已实名', 15_000);
     await checkedScreenshot(page, 'realname-bound');
     expect((await whoamiOfAnon()).realname_verified).toBe(true);

@@ -63,8 +63,9 @@ test('citizen-a logs in and sees 首页 and the pending 办件 with plain countd
   const card = page.getByTestId('pending-item').filter({ hasText: tx.projectNo });
   await card.waitFor();
   await expectText(card, tx.matterName);
-  await expectText(card, '经办人：杨*');
-  await expectText(card.getByTestId('countdown'), /^(即将到期)?(还有 [1-5] 个工作日|今天是最后一天)，逾期默认为基本满意$/);
+  // Issue 21.5: a short card — the last day with its weekday and the days left, not 24:00 or working days.
+  await expectText(card.getByTestId('countdown'), /^(即将到期)?(\d{1,2}月\d{1,2}日（周.）前可评（还剩\d+天）|今天是最后一天可评)$/);
+  expect(await card.innerText()).not.toMatch(/24:00|个工作日/);
   await checkedScreenshot(page, 'pending');
 });
 
@@ -100,7 +101,8 @@ test('a 差评 needs a tag; with tags and a comment it is sent once and shows in
   expect(workOrder).toEqual({ id: expect.any(String), status: 'pending_verification' });
   // submit_rating answers with that work order, and the page says what happens next.
   expect(answer[0]?.work_order_id).toBe(workOrder.id);
-  await expectText(page.getByTestId('work-order-opened'), '您的差评已转给办理单位核实整改，当前状态：待核实');
+  // Issue 21.4: what happens next and by when, in the citizen's words (never 待核实).
+  await expectText(page.getByTestId('work-order-opened'), /单位须在\d{1,2}月\d{1,2}日（周.）前核实，最迟\d{1,2}月\d{1,2}日（周.）前完成整改并答复您/);
   await checkedScreenshot(page, 'rate-bad-done');
   expect(await ratingCount(tx.id)).toBe(1);
 
@@ -111,10 +113,13 @@ test('a 差评 needs a tag; with tags and a comment it is sent once and shows in
   await expectText(item.getByTestId('rating-level'), '非常不满意');
   await expectText(item.getByTestId('rating-tags'), '服务态度差效率低、多头跑窗口和部门');
   await expectText(item.getByTestId('rating-identity'), '实名评价');
-  await expectText(item.getByTestId('work-order-status'), '待核实');
+  await expectText(item.getByTestId('work-order-status'), '单位核实中');
+  await expectText(item.getByTestId('work-order-next'), /单位须在\d{1,2}月\d{1,2}日（周.）前核实/);
   await item.getByTestId('toggle-timeline').click();
   await expectText(item.getByTestId('timeline-item'), '差评已转给办理单位');
-  await expectText(item.getByTestId('timeline-item'), /核实期限：\d{4}年\d{1,2}月\d{1,2}日/);
+  await expectText(item.getByTestId('timeline-item'), /须在\d{1,2}月\d{1,2}日（周.）前核实/);
+  // The workflow's own words never reach the citizen.
+  expect(await item.innerText()).not.toMatch(/待核实|申诉中|申诉成立|24:00/);
   await checkedScreenshot(page, 'my-ratings');
 });
 
@@ -124,7 +129,16 @@ test('the anonymous path: the choice says what it means, and the rating is store
   const sent = submits();
   await openRating(tx.projectNo);
   await page.getByTestId('level-4').click();
-  await expectText(page.getByTestId('identity-realname'), '差评时工作人员可通过平台回访您');
+  // Issue 21.6: what the unit sees of a real-name 差评, said as it is (R13).
+  await expectText(page.getByTestId('identity-realname'), '姓氏和部分手机号（如 张*、138****5678），仅用于回访');
+  // Issue 21.5: 4–5 stars fold the tags under 补充（可选）; 提交评价 stays in reach.
+  await page.getByTestId('more-toggle').waitFor();
+  expect(await page.getByTestId('tags').count()).toBe(0);
+  expect(await page.getByTestId('submit').getAttribute('class')).toContain('rating-form__submit--sticky');
+  // Issue 15.6: the levels are announced as one choice of five.
+  expect(await page.getByTestId('levels').getAttribute('role')).toBe('radiogroup');
+  expect(await page.getByTestId('level-4').getAttribute('aria-checked')).toBe('true');
+  expect(await page.getByTestId('level-3').getAttribute('role')).toBe('radio');
   await page.getByTestId('identity-anonymous').click();
   await expectText(page.getByTestId('identity-anonymous'), '◉ 匿名评价');
   await expectText(page.getByTestId('identity-anonymous'), '不会有人回访您');
@@ -267,7 +281,7 @@ test('the 差评 loop as the rater sees it: verified, rectified, replied in the 
 
   await page.goto(url('my-ratings'));
   const item = page.locator(`[data-rating="${ratingId}"]`);
-  await expectText(item.getByTestId('work-order-status'), '已回复');
+  await expectText(item.getByTestId('work-order-status'), '单位已答复您');
   await item.getByTestId('toggle-timeline').click();
   const timeline = item.getByTestId('timeline');
   for (const step of ['差评已转给办理单位', '单位已核实，开始整改', '单位已完成整改', '单位已答复', '已组织业务培训，感谢您的监督。']) await expectText(timeline, step);
@@ -278,7 +292,7 @@ test('the 差评 loop as the rater sees it: verified, rectified, replied in the 
   await item.getByTestId('fix-form').getByTestId('level-4').click();
   await item.getByTestId('fix-submit').click();
   await expectText(page.getByTestId('my-ratings-notice'), '已收到您对整改结果的评价，谢谢！');
-  await expectText(page.locator(`[data-rating="${ratingId}"]`).getByTestId('work-order-status'), '已回复');
+  await expectText(page.locator(`[data-rating="${ratingId}"]`).getByTestId('work-order-status'), '单位已答复您');
   expect(await page.locator(`[data-rating="${ratingId}"]`).getByTestId('rate-fix').count()).toBe(0);
 
   await page.goto(url('public'));
@@ -297,7 +311,9 @@ test('a dismissed 差评: the real-name rater asks once for a re-review', async 
 
   await page.goto(url('my-ratings'));
   const item = page.locator(`[data-rating="${ratingId}"]`);
-  await expectText(item.getByTestId('work-order-status'), '申诉成立，评价不计入');
+  await expectText(item.getByTestId('work-order-status'), '经审核不计入考核');
+  // An upheld appeal tells the citizen why (issue 21.4).
+  await expectText(item.getByTestId('work-order-next'), '理由：申诉理由成立');
   await item.getByTestId('rereview').click();
   await item.getByTestId('rereview-submit').click();
   await expectText(item.getByTestId('error'), '请写明申请复核的理由');

@@ -275,7 +275,16 @@ test('a unit admin appeals with evidence, a supervisor approves at the desk, and
   await appeal.locator('[data-testid=review-note] textarea').fill('经查监控，申诉理由成立');
   await appeal.scrollIntoViewIfNeeded();
   await screenshot(page, 'supervise-appeal');
+  // Issue 21.3: the two outcomes are equal buttons (neither primary nor danger), and the chosen one
+  // waits on a sheet that restates its consequence.
+  expect(await appeal.getByTestId('approve').getAttribute('class')).toContain('btn--choice');
+  expect(await appeal.getByTestId('reject').getAttribute('class')).toContain('btn--choice');
   await appeal.getByTestId('approve').click();
+  await expectText(appeal.getByTestId('decide-confirm'), '该差评标记为无效，不计入考核');
+  await screenshot(page, 'supervise-appeal-confirm');
+  await appeal.getByTestId('decide-no').click();
+  await appeal.getByTestId('approve').click();
+  await appeal.getByTestId('decide-yes').click();
   await expectText(page.getByTestId('review-done'), '申诉成立，该差评不计入考核');
 
   const after = await dashboardTotals();

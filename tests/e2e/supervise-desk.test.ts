@@ -192,7 +192,7 @@ test('re-review: a dismissed real-name 差评, the citizen asks, the city overtu
   await loginAs(page, 'citizen-a');
   await page.goto(url('my-ratings'));
   const item = page.locator(`[data-rating="${ratingId}"]`);
-  await expectText(item.getByTestId('work-order-status'), '申诉成立，评价不计入');
+  await expectText(item.getByTestId('work-order-status'), '经审核不计入考核');
   await item.getByTestId('rereview').click();
   await item.locator('[data-testid=rereview-reason] textarea').fill('我当天带齐了材料，窗口说系统故障让我改天再来。');
   await item.getByTestId('rereview-submit').click();
@@ -221,7 +221,12 @@ test('re-review: a dismissed real-name 差评, the citizen asks, the city overtu
   await card.locator('[data-testid=rereview-note] textarea').fill('群众提供的取号凭条证实当日到窗口办理，申诉结论不当，予以改判');
   await card.scrollIntoViewIfNeeded();
   await checkedScreenshot(page, 'supervise-rereview');
+  expect(await card.getByTestId('overturn').getAttribute('class')).toContain('btn--choice');
+  expect(await card.getByTestId('uphold').getAttribute('class')).toContain('btn--choice');
   await card.getByTestId('overturn').click();
+  await expectText(card.getByTestId('decide-confirm'), '复核结论为最终结论');
+  await checkedScreenshot(page, 'supervise-rereview-confirm');
+  await card.getByTestId('decide-yes').click();
   await expectText(page.getByTestId('rereview-done'), '已改判：差评恢复有效并计入考核');
   await expectText(page.getByTestId('rereview-done'), '整改中');
   await page.locator(`[data-testid=rereview][data-wo="${workOrderId}"]`).waitFor({ state: 'detached' });

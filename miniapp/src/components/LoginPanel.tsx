@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import type { PersonaKey } from '../../../shared/schemas.ts'
 import { devPersonas, loginAsPersona, loginWithPlatform, platformLogin } from '../lib/auth/login.ts'
 import { toAppError } from '../lib/errors.ts'
 import { flushOutbox } from '../lib/outbox.ts'
 import { takeExpiredNotice } from '../lib/session.ts'
 import { useAsync } from '../lib/useAsync.ts'
+import { DemoPersonas } from './DemoPersonas.tsx'
 import { ErrorBlock, Loading } from './StatusBlock.tsx'
 import './LoginPanel.scss'
 
@@ -60,22 +60,7 @@ export function LoginPanel({ reason }: { reason?: string }) {
         <Text className='hint'>请在微信或支付宝（一部手机办事通）中打开“好差评”小程序登录。</Text>
       ) : null}
       {personas.state.status === 'done' && personas.state.data !== null ? (
-        <View className='picker' data-testid='persona-list'>
-          <Text className='picker__title'>演示账号</Text>
-          <Text className='hint'>演示环境：点选一个身份即可登录，无需密码。</Text>
-          {personas.state.data.map((p) => (
-            <Button
-              key={p.key}
-              className={`btn btn--secondary picker__persona${busyClass}`}
-              data-testid={`persona-${p.key}`}
-              // Only while a login runs; `false` would still render a disabled="false" attribute on H5.
-              disabled={busy === null ? undefined : true}
-              onClick={() => void run(p.key, () => loginAsPersona(p.key as PersonaKey))}
-            >
-              {busy === p.key ? '登录中…' : p.label}
-            </Button>
-          ))}
-        </View>
+        <DemoPersonas personas={personas.state.data} busy={busy} onPick={(key) => void run(key, () => loginAsPersona(key))} />
       ) : null}
     </View>
   )

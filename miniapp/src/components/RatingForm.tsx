@@ -19,14 +19,28 @@ import type { Session } from '../lib/session.ts'
 import { RatingDone } from './RatingDone.tsx'
 import { ErrorBlock } from './StatusBlock.tsx'
 import './RatingForm.scss'
+import { PLACEHOLDER_STYLE } from '../lib/tokens.ts'
 
 export type RatingTarget =
   | { kind: 'transaction'; id: string; title: string }
   | { kind: 'visit'; id: string; staffId: string | null; title: string }
 
+/**
+ * Accessibility attributes for a choice: `role` + `aria-*` on H5 (the DOM), `aria-role` +
+ * `aria-*` on WeChat and Alipay, whose screen readers read those names.
+ */
+function a11y(role: 'radiogroup' | 'radio' | 'group' | 'checkbox', o: { checked?: boolean; label?: string }): Record<string, string> {
+  const out: Record<string, string> = process.env.TARO_ENV === 'h5' ? { role } : { 'aria-role': role }
+  if (o.checked !== undefined) out['aria-checked'] = o.checked ? 'true' : 'false'
+  if (o.label) out['aria-label'] = o.label
+  return out
+}
+
 export function LevelPicker({ value, onChange }: { value: Level | null; onChange: (l: Level) => void }) {
   return (
-    <View className='levels' data-testid='levels'>
+    // Announced as one choice of five by screen readers (issue 15.6): radiogroup / radio with
+    // aria-checked on H5, aria-role on the mini-programs (WeChat's and Alipay's accessibility names).
+    <View className='levels' data-testid='levels' {...a11y('radiogroup', { label: '满意程度，五选一' })}>
       {LEVEL_CHOICES.map((c) => {
         const selected = value === c.level
         return (
@@ -35,6 +49,7 @@ export function LevelPicker({ value, onChange }: { value: Level | null; onChange
             className={`level${selected ? ' level--selected' : ''}${c.kind === '差评' ? ' level--bad' : ''}`}
             data-testid={`level-${c.level}`}
             data-selected={selected ? 'yes' : 'no'}
+            {...a11y('radio', { checked: selected, label: `${c.name}${selected ? '，已选' : ''}` })}
             onClick={() => onChange(c.level)}
           >
             <Text className='level__face'>{c.face}</Text>
@@ -57,7 +72,7 @@ function TagPicker({ level, value, onToggle }: { level: Level; value: string[]; 
       <Text className='field-label'>
         {required ? '请选择不满意的原因（必选，可多选）' : '选择您的感受（可选，可多选）'}
       </Text>
-      <View className='tags'>
+      <View className='tags' {...a11y('group', { label: required ? '不满意的原因，可多选' : '感受，可多选' })}>
         {tagsForLevel(level).map((t) => {
           const on = value.includes(t.code)
           return (
@@ -66,6 +81,7 @@ function TagPicker({ level, value, onToggle }: { level: Level; value: string[]; 
               className={`tag${on ? ' tag--on' : ''}`}
               data-testid={`tag-${t.code}`}
               data-selected={on ? 'yes' : 'no'}
+              {...a11y('checkbox', { checked: on, label: t.name })}
               onClick={() => onToggle(t.code)}
             >
               <Text>{on ? `✓ ${t.name}` : t.name}</Text>
@@ -91,6 +107,7 @@ export function RatingForm({ session, target }: { session: Session; target: Rati
     setDraftState(change)
   }
   const [busy, setBusy] = useState(false)
+  const [more, setMore] = useState(false)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
   const [waiting, setWaiting] = useState<OutboxEntry | undefined>(() => outbox.pendingFor(session.user.id, target.kind, target.id))
 
@@ -181,8 +198,14 @@ export function RatingForm({ session, target }: { session: Session; target: Rati
     <View className='rating-form' data-testid='rating-form'>
       <Text className='field-label'>您对这次服务满意吗？（请点选一项）</Text>
       <LevelPicker value={draft.level} onChange={(l) => setDraft((d) => withLevel(d, l))} />
-      {draft.level !== null ? (
+      {draft.level !== null && (tagsRequired(draft.level) || draft.level < 4 || more) ? (
         <TagPicker level={draft.level} value={draft.tags} onToggle={(code) => setDraft((d) => toggleTag(d, code))} />
+      ) : null}
+      {/* 4–5 stars: nothing more is needed, so the tags wait under 补充（可选） (issue 21.5). */}
+      {draft.level !== null && draft.level >= 4 && !more ? (
+        <View className='more-toggle' data-testid='more-toggle' onClick={() => setMore(true)}>
+          <Text>补充（可选）：选择您的感受 ▾</Text>
+        </View>
       ) : null}
 
       <Text className='field-label'>想说的话（选填）</Text>
@@ -191,7 +214,7 @@ export function RatingForm({ session, target }: { session: Session; target: Rati
         data-testid='comment'
         value={draft.comment}
         maxlength={MAX_COMMENT_LENGTH}
-        placeholderStyle='color:#5b616b' placeholder='可以写下具体情况，最多 500 字'
+        placeholderStyle={PLACEHOLDER_STYLE} placeholder='可以写下具体情况，最多 500 字'
         autoHeight
         onInput={(e) => {
           const value = e.detail.value
@@ -225,7 +248,12 @@ export function RatingForm({ session, target }: { session: Session; target: Rati
       </View>
 
       {problem ? <ErrorBlock message={problem} /> : null}
-      <Button className={`btn btn--primary rating-form__submit${busy ? ' btn--busy' : ''}`} data-testid='submit' onClick={submit}>
+      {/* Once a level is chosen, 提交评价 stays in reach at the bottom of the screen (issue 21.5). */}
+      <Button
+        className={`btn btn--primary rating-form__submit${draft.level !== null ? ' rating-form__submit--sticky' : ''}${busy ? ' btn--busy' : ''}`}
+        data-testid='submit'
+        onClick={submit}
+      >
         {busy ? '正在提交…' : '提交评价'}
       </Button>
     </View>

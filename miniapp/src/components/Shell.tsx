@@ -2,6 +2,9 @@ import type { PropsWithChildren } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import { goHome } from '../lib/nav.ts'
 import { useSettings } from '../lib/settings.ts'
+import { PrivacyConsent } from './PrivacyConsent.tsx'
+import { consoleOf, DeskNav } from './DeskNav.tsx'
+import Taro from '@tarojs/taro'
 
 /**
  * Every page's frame: applies 大字模式 (one font size that every `em` below scales from) and,
@@ -9,10 +12,19 @@ import { useSettings } from '../lib/settings.ts'
  */
 export function Shell({ title, children, home = false }: PropsWithChildren<{ title?: string; home?: boolean }>) {
   const { largeText } = useSettings()
+  // Staff, supervisor and admin pages: the desk layout with a left navigation at ≥ 1024 px (issue 21.2).
+  const desk = process.env.TARO_ENV === 'h5' && consoleOf(Taro.getCurrentInstance().router?.path) !== null
   return (
-    <View className={`shell${largeText ? ' shell--large' : ''}`} data-testid='shell' data-large={largeText ? 'on' : 'off'}>
+    <View
+      className={`shell${largeText ? ' shell--large' : ''}${desk ? ' shell--desk' : ''}`}
+      data-testid='shell'
+      data-large={largeText ? 'on' : 'off'}
+    >
+      {desk ? <DeskNav /> : null}
       {title ? <Text className='page-title'>{title}</Text> : null}
       {children}
+      {/* The privacy pop-up, on whichever page needs the consent (issue 15.1). */}
+      <PrivacyConsent />
       {home ? null : (
         <View className='shell__home'>
           <Button className='btn btn--secondary' data-testid='go-home' onClick={goHome}>

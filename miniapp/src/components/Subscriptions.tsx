@@ -1,15 +1,17 @@
 /**
  * 我的 → 消息订阅: how many messages of each kind the server may still send this citizen
- * (my_subscriptions), and on WeChat a button that asks for more (one-time subscriptions, R17).
+ * (my_subscriptions), and on WeChat and Alipay a button that asks for more (one-time
+ * subscriptions, R17; Alipay since issue 15.3). A build without templates shows no button and
+ * no apology for it (issue 15.2): only where progress can be read instead.
  */
 import { useState } from 'react'
-import Taro from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { Empty, ErrorBlock, Loading } from './StatusBlock.tsx'
 import { buildValue } from '../lib/build-env.ts'
 import { toAppError } from '../lib/errors.ts'
 import { mySubscriptions, recordSubscriptions } from '../lib/settings-api.ts'
 import { KIND_LABELS, configuredTemplates, requestMoreSubscriptions, subscriptionLines } from '../lib/subscriptions.ts'
+import { SUBSCRIBE_PLATFORM, requestSubscribe } from '../lib/subscribe/request.ts'
 import { useAsync } from '../lib/useAsync.ts'
 import './Settings.scss'
 
@@ -19,7 +21,8 @@ const TEMPLATES = configuredTemplates({
   reply: buildValue(() => process.env.TARO_APP_TEMPLATE_REPLY),
 })
 
-const IS_WEAPP = process.env.TARO_ENV === 'weapp'
+/** The platform whose prompt this build can open, when templates are configured. */
+const PLATFORM = TEMPLATES.length > 0 ? SUBSCRIBE_PLATFORM : null
 
 export function Subscriptions() {
   const { state, reload } = useAsync(mySubscriptions)
@@ -28,19 +31,18 @@ export function Subscriptions() {
   const [error, setError] = useState<string | null>(null)
 
   const more = async () => {
-    if (busy) return
+    // The prompt must open synchronously inside this tap: nothing is awaited before it.
+    if (busy || PLATFORM === null) return
+    const platform = PLATFORM
     setBusy(true)
     setNotice(null)
     setError(null)
     try {
       const accepted = await requestMoreSubscriptions(
         TEMPLATES,
-        async (tmplIds) => {
-          const res: unknown = await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
-          return typeof res === 'object' && res !== null ? { ...res } : {}
-        },
+        requestSubscribe,
         async (kinds) => {
-          await recordSubscriptions('weapp', kinds)
+          await recordSubscriptions(platform, kinds)
         },
       )
       setNotice(accepted.length > 0 ? `已开启：${accepted.map((k) => KIND_LABELS[k]).join('、')}各增加 1 次` : '您没有同意接收消息，设置未改变')
@@ -69,7 +71,7 @@ export function Subscriptions() {
           ))}
         </View>
       ) : null}
-      {IS_WEAPP && TEMPLATES.length > 0 ? (
+      {PLATFORM !== null ? (
         <View>
           {notice ? <Text className='notice notice--ok' data-testid='subscription-notice'>{notice}</Text> : null}
           {error ? <ErrorBlock message={error} onRetry={() => void more()} /> : null}
@@ -79,7 +81,7 @@ export function Subscriptions() {
         </View>
       ) : (
         <Text className='card__line' data-testid='subscription-elsewhere'>
-          {IS_WEAPP ? '本版本未配置消息模板，暂不能开启提醒；整改进度请在“我的评价”中查看。' : '消息提醒需要在微信小程序中开启；整改进度请在“我的评价”中查看。'}
+          {SUBSCRIBE_PLATFORM === null ? '消息提醒可在微信或支付宝小程序中开启；整改进度请在“我的评价”中查看。' : '整改进度请在“我的评价”中查看。'}
         </Text>
       )}
     </View>

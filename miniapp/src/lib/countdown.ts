@@ -61,6 +61,13 @@ export function dayLabel(day: string): string {
   return `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日（周${WEEKDAYS[isoWeekday(day) - 1] ?? ''}）`
 }
 
+/** The card's one line about time: the last day with its weekday and the days left to it. */
+export function deadlineText(today: string, lastDay: string): string {
+  const days = Math.round((Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
+  if (days <= 0) return '今天是最后一天可评'
+  return `${dayLabel(lastDay)}前可评（还剩${days}天）`
+}
+
 export interface Countdown {
   /** The plain sentence shown on the card. */
   text: string

@@ -9,6 +9,9 @@ import { exportFileNameOf, exportUrl, type ExportRequest } from './desk-view.ts'
 import { AppError, fromErrorResponse } from './errors.ts'
 import { validToken } from './session.ts'
 
+/** An export streams up to a year of rows: longer than a request's 15 s, but never unbounded. */
+const DOWNLOAD_TIMEOUT_MS = 60_000
+
 function readText(path: string): Promise<string> {
   return new Promise((resolve) => {
     Taro.getFileSystemManager().readFile({ filePath: path, encoding: 'utf8', success: (r) => resolve(String(r.data)), fail: () => resolve('') })
@@ -22,7 +25,7 @@ export async function downloadExportMini(req: ExportRequest, canShareFile: boole
   if (!token) throw AppError.of('unauthorized')
   let res: Taro.downloadFile.FileSuccessCallbackResult
   try {
-    res = await Taro.downloadFile({ url: exportUrl(apiUrl, req), header: { apikey: anonKey, Authorization: `Bearer ${token}` } })
+    res = await Taro.downloadFile({ url: exportUrl(apiUrl, req), header: { apikey: anonKey, Authorization: `Bearer ${token}` }, timeout: DOWNLOAD_TIMEOUT_MS })
   } catch (err) {
     throw AppError.of('network_error', err)
   }

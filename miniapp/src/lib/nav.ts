@@ -23,6 +23,7 @@ export const ROUTES = {
   superviseComments: '/subpackages/supervise/pages/comments/index',
   supervisePublish: '/subpackages/supervise/pages/publish/index',
   superviseRereviews: '/subpackages/supervise/pages/rereviews/index',
+  superviseModeration: '/subpackages/supervise/pages/moderation/index',
   admin: '/subpackages/admin/pages/index/index',
   adminOrg: '/subpackages/admin/pages/org/index',
   adminQr: '/subpackages/admin/pages/qr/index',
@@ -30,6 +31,8 @@ export const ROUTES = {
   adminPeople: '/subpackages/admin/pages/people/index',
   adminKeys: '/subpackages/admin/pages/keys/index',
   adminCalendar: '/subpackages/admin/pages/calendar/index',
+  adminKiosk: '/subpackages/admin/pages/kiosk/index',
+  adminSystem: '/subpackages/admin/pages/system/index',
 } as const
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]
 

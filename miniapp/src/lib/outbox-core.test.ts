@@ -1,5 +1,5 @@
-import { AppError } from './errors.ts';
-import { Outbox, newIdempotencyKey, type NewEntry, type OutboxEntry } from './outbox-core.ts';
+import { AppError, fromErrorResponse } from './errors.ts';
+import { GAVE_UP_MESSAGE, MAX_SERVER_FAILURES, Outbox, backoffMs, newIdempotencyKey, type NewEntry, type OutboxEntry } from './outbox-core.ts';
 import type { SubmitResult } from './rows.ts';
 
 const USER = '00000000-0000-4000-8000-000000000a01';
@@ -161,4 +161,74 @@ test('idempotency keys: 8–100 characters as the server wants, different each t
     expect(k.length).toBeLessThanOrEqual(100);
   }
   expect(newIdempotencyKey(0, () => 0)).toBe('hcp-0-0000000000000000');
+});
+
+describe('back-off and stop (issue 15.3): no entry loops forever', () => {
+  test('a server failure backs off: the next flush before retry_at sends nothing, after it sends again', async () => {
+    const storage = memoryStorage();
+    let now = 1_000_000;
+    let calls = 0;
+    const box = new Outbox(storage, () => {
+      calls++;
+      return Promise.reject(AppError.of('internal_error'));
+    }, () => now);
+    box.enqueue(entry());
+    await box.flush(USER);
+    expect(calls).toBe(1);
+    expect(storage.value[0]).toMatchObject({ server_failures: 1, retry_at: now + backoffMs(1), failed: null });
+    await box.flush(USER);
+    expect(calls).toBe(1);
+    now += backoffMs(1);
+    await box.flush(USER);
+    expect(calls).toBe(2);
+    expect(storage.value[0]).toMatchObject({ server_failures: 2, retry_at: now + backoffMs(2) });
+    expect(backoffMs(2)).toBe(2 * backoffMs(1));
+    expect(backoffMs(40)).toBe(6 * 3600_000);
+  });
+
+  test(`after ${MAX_SERVER_FAILURES} server failures in a row it stops and is shown as failed`, async () => {
+    const storage = memoryStorage();
+    let now = 0;
+    let calls = 0;
+    const box = new Outbox(storage, () => {
+      calls++;
+      return Promise.reject(AppError.of('internal_error'));
+    }, () => now);
+    box.enqueue(entry());
+    for (let i = 0; i < MAX_SERVER_FAILURES + 5; i++) {
+      await box.flush(USER);
+      now += 7 * 3600_000;
+    }
+    expect(calls).toBe(MAX_SERVER_FAILURES);
+    expect(storage.value[0]).toMatchObject({ failed: { code: 'internal_error', message: GAVE_UP_MESSAGE } });
+  });
+
+  test('no network is no server failure: no back-off, tried again when the network returns', async () => {
+    const storage = memoryStorage();
+    let calls = 0;
+    const box = new Outbox(storage, () => {
+      calls++;
+      return Promise.reject(AppError.of('network_error'));
+    }, () => 5);
+    box.enqueue(entry());
+    await box.flush(USER);
+    await box.flush(USER);
+    expect(calls).toBe(2);
+    expect(storage.value[0]?.retry_at).toBeUndefined();
+  });
+
+  test('a refusal as Alipay reports it (fail, status 409, our body) stops at once', async () => {
+    const storage = memoryStorage();
+    let calls = 0;
+    const box = new Outbox(storage, async () => {
+      calls++;
+      // What the fetch shim now makes of my.request's fail { error: 19, status: 409, data }.
+      throw fromErrorResponse(409, JSON.stringify({ code: 'rating_window_closed', message: '评价期限已过' }));
+    });
+    box.enqueue(entry());
+    await box.flush(USER);
+    await box.flush(USER);
+    expect(calls).toBe(1);
+    expect(storage.value[0]?.failed?.code).toBe('rating_window_closed');
+  });
 });

@@ -30,6 +30,13 @@ export const OutboxEntry = z.object({
   attempts: z.number().int().min(0),
   /** Refused for good by the server while sent in the background: shown until dismissed, never re-sent. */
   failed: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /**
+   * Back-off (issue 15.3): how many times in a row the server (not the network) failed it, and
+   * the earliest time (epoch ms) a background flush may send it again. Absent on a fresh entry
+   * and on entries stored by older versions.
+   */
+  server_failures: z.number().int().min(0).optional(),
+  retry_at: z.number().optional(),
 })
 export type OutboxEntry = z.infer<typeof OutboxEntry>
 
@@ -53,6 +60,24 @@ export type Outcome =
 export function isRetryable(error: AppError): boolean {
   return error.code === 'network_error' || error.code === 'internal_error' || error.code === 'unauthorized' || error.code === 'config_error'
 }
+
+/**
+ * The back-off after the n-th server failure in a row: 30 s, 1 min, 2 min … capped at 6 hours.
+ * A failure of the network itself (no signal, a timeout) does not back off: it is tried again
+ * when the network returns or the app comes back, which is no loop.
+ */
+export function backoffMs(serverFailures: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, serverFailures - 1), 6 * 3600_000)
+}
+
+/**
+ * After this many server failures in a row (about two days of back-off) an entry stops being
+ * sent and is shown as failed: no entry is retried forever (issue 15.3).
+ */
+export const MAX_SERVER_FAILURES = 12
+
+/** Shown for an entry the outbox gave up on. */
+export const GAVE_UP_MESSAGE = '多次提交都没有成功，这条评价已停止发送。请删除后重新评价，或联系办理单位。'
 
 /** A fresh idempotency key: time + randomness; mini-programs have no crypto.randomUUID. */
 export function newIdempotencyKey(now = Date.now(), random: () => number = Math.random): string {
@@ -120,6 +145,8 @@ export class Outbox {
     const outcomes: Outcome[] = []
     for (const entry of this.entriesOf(userId)) {
       if (entry.failed !== null) continue
+      // Backing off after a server failure: not yet (the entry stays; later ones may go).
+      if (entry.retry_at !== undefined && entry.retry_at > this.now()) continue
       const outcome = await this.sendOnce(entry, 'background')
       outcomes.push(outcome)
       if (outcome.status === 'queued') break
@@ -147,7 +174,18 @@ export class Outbox {
         return { status: 'sent', result }
       } catch (err) {
         const error = toAppError(err)
-        if (isRetryable(error)) return { status: 'queued', error }
+        if (error.code === 'network_error') return { status: 'queued', error }
+        if (isRetryable(error)) {
+          // The server answered but could not take it (5xx, no valid login, …): back off, and
+          // after MAX_SERVER_FAILURES in a row stop and show it as failed.
+          const failures = (this.entries().find((e) => e.key === entry.key)?.server_failures ?? 0) + 1
+          if (failures >= MAX_SERVER_FAILURES) {
+            this.update(entry.key, (e) => ({ ...e, server_failures: failures, failed: { code: error.code, message: GAVE_UP_MESSAGE } }))
+            return { status: 'failed', error }
+          }
+          this.update(entry.key, (e) => ({ ...e, server_failures: failures, retry_at: this.now() + backoffMs(failures) }))
+          return { status: 'queued', error }
+        }
         if (mode === 'interactive') this.remove(entry.key)
         else this.update(entry.key, (e) => ({ ...e, failed: { code: error.code, message: error.message } }))
         return { status: 'failed', error }

@@ -3,8 +3,9 @@
  * same round trip; if they cannot be read, each card still shows its last day.
  */
 import { calendarRange, myPendingRatings } from './api.ts'
+import { shanghaiDate } from '../../../shared/calendar/shanghai.ts'
 import { instantLabel } from './format.ts'
-import { countdown, dayLabel, spanCalendar, spanOf, type Countdown, type SpanCalendar } from './countdown.ts'
+import { countdown, deadlineText, spanCalendar, spanOf, type Countdown, type SpanCalendar } from './countdown.ts'
 import type { PendingRow } from './rows.ts'
 
 export { instantLabel }
@@ -12,14 +13,16 @@ export { instantLabel }
 export interface PendingItem {
   row: PendingRow
   countdown: Countdown
-  lastDayLabel: string
+  /** '12月11日（周五）前可评（还剩5天）', or 今天是最后一天 (issue 21.5: a date, not 24:00 or working days). */
+  deadlineText: string
   finishedLabel: string
 }
+
 
 export function pendingItems(rows: readonly PendingRow[], now: Date, cal: SpanCalendar | null): PendingItem[] {
   return rows.map((row) => {
     const c = countdown(row, now, cal)
-    return { row, countdown: c, lastDayLabel: `${dayLabel(c.lastDay)} 24:00 前`, finishedLabel: instantLabel(row.finished_at) }
+    return { row, countdown: c, deadlineText: deadlineText(shanghaiDate(now), c.lastDay), finishedLabel: instantLabel(row.finished_at) }
   })
 }
 

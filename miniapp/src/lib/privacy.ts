@@ -41,3 +41,14 @@ export const PRIVACY_NOTICE: readonly PrivacySection[] = [
     ],
   },
 ]
+
+/**
+ * The privacy pop-up's short list (components/PrivacyConsent.tsx): what is collected and why,
+ * in the words of the guide (miniapp/PRIVACY-GUIDE.md), which lists every item in full.
+ */
+export const PRIVACY_SUMMARY: readonly string[] = [
+  '微信或支付宝账号标识：用于登录，保存您的评价；',
+  '实名认证时的姓名、身份证号码、手机号码：只在您另行同意后发送至云南省政务服务统一身份认证平台核验；',
+  '意见建议里选填的联系方式：只用于答复您，加密保存；',
+  '工作人员申诉时选择的图片或文件、复制的密钥（仅工作人员使用）。',
+]

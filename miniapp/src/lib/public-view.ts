@@ -1,5 +1,6 @@
 /** 评价结果公开 (R15): periods, regions and how rates read. Pure. */
 import { shanghaiDate } from '../../../shared/calendar/shanghai.ts'
+import { MIN_SAMPLE, rankWithTies, rate, rateWithCount } from '../../../shared/metrics.ts'
 import { CITY_CODE, REGIONS } from '../../../shared/regions.ts'
 
 /** 'YYYY-MM' of this month and the `count - 1` before it, newest first (Asia/Shanghai). */
@@ -47,4 +48,46 @@ export function publicationLine(
   return period >= current
     ? `${periodLabel(period)}尚未结束，以下为实时统计`
     : `${periodLabel(period)}结果尚未正式公布，以下为实时统计`
+}
+
+/** The counts of a 公开 row the rates divide. */
+export interface PublicCounts {
+  rating_count: number
+  default_count: number
+  good_count: number
+  bad_count: number
+  finished_count: number
+  active_count: number
+  substantiated_count?: number
+  rectified_count?: number
+}
+
+/**
+ * A unit's figures as the 公开 page prints them (issue 21.1): every rate with its count, 含默认 and
+ * 仅主动 side by side (defaults are always 基本满意, R5), 样本不足 below MIN_SAMPLE ratings.
+ */
+export function publicFigures(r: PublicCounts) {
+  const n = (v: number | undefined) => Number(v ?? 0)
+  const all = n(r.rating_count)
+  const defaults = n(r.default_count)
+  const good = n(r.good_count)
+  const bad = n(r.bad_count)
+  const neutral = all - good - bad
+  return {
+    satisfactionAll: rateWithCount(good + neutral, all),
+    satisfactionActive: rateWithCount(good + neutral - defaults, all - defaults),
+    goodAll: rateWithCount(good, all),
+    goodActive: rateWithCount(good, all - defaults),
+    active: rateWithCount(n(r.active_count), n(r.finished_count)),
+    rectify: n(r.substantiated_count) > 0 ? rateWithCount(n(r.rectified_count), n(r.substantiated_count)) : null,
+    /** 满意率 (含默认) as a fraction, for ranking. */
+    satisfaction: rate(good + neutral, all),
+    enough: all >= MIN_SAMPLE,
+  }
+}
+
+/** Units ranked by 满意率 (含默认), ties marked 并列, fewer than MIN_SAMPLE ratings unranked. */
+export function publicRanking<T extends PublicCounts & { unit_id: string }>(rows: readonly T[]): Map<string, { place: number; tied: boolean }> {
+  const { ranked } = rankWithTies(rows, (r) => publicFigures(r).satisfaction, (r) => Number(r.rating_count))
+  return new Map(ranked.map((x) => [x.item.unit_id, { place: x.place, tied: x.tied }]))
 }

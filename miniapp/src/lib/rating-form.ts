@@ -56,6 +56,7 @@ export function commentValue(comment: string): string | null {
 
 /** What real-name and anonymous mean, one line each, shown under the choice. */
 export const IDENTITY_NOTES = {
-  realname: '实名评价：办理单位看不到您的姓名；差评时工作人员可通过平台回访您，告知整改结果。',
+  // Said as R13 has it (issue 21.6): the handler of a real-name 差评 sees a masked name and phone, for the 回访.
+  realname: '实名评价：办理单位看不到您的完整姓名、手机号和身份证号。若是差评，负责处理的工作人员可看到您的姓氏和部分手机号（如 张*、138****5678），仅用于回访告知整改结果，每次查看都有记录。',
   anonymous: '匿名评价：不会有人回访您，整改结果只在“公开”页公布。',
 } as const

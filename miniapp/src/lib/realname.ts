@@ -40,6 +40,17 @@ export function realnameProblems(input: RealnameInput): Partial<Record<RealnameF
   return problems
 }
 
+/**
+ * The separate consent before an ID number leaves the phone (issue 15.1; PIPL Art. 29: an ID
+ * number is sensitive personal information and needs its own consent, with where it goes).
+ * Unticked by default; the form sends nothing — no nonce, no request to the platform — until it
+ * is ticked.
+ */
+export const REALNAME_CONSENT_TEXT =
+  '我同意将上面填写的姓名、身份证号码和手机号码发送至云南省政务服务统一身份认证平台（省级统一身份认证平台），仅用于核验是否本人。身份证号码属于敏感个人信息，本小程序只保存加密后的核验结果。'
+export const REALNAME_CONSENT_MISSING = '请先勾选同意将身份信息发送至省级统一身份认证平台'
+export const IDENTITY_PLATFORM_NAME = '云南省政务服务统一身份认证平台'
+
 /** Pure: the IdP address (http(s), no trailing slash), or null when not configured. */
 export function resolveIdpUrl(injected: unknown, build: string | undefined): string | null {
   const fromInjected =

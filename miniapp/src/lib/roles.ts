@@ -92,9 +92,11 @@ export function hasAdminDesk(identity: Identity): boolean {
 }
 
 /** What the 管理 hub offers a person: everything to supervisors, 人员与角色 alone to unit admins. */
-export type AdminSection = 'org' | 'qr' | 'matters' | 'people' | 'keys' | 'calendar'
+export type AdminSection = 'org' | 'qr' | 'matters' | 'people' | 'keys' | 'kiosk' | 'calendar' | 'system'
 
+/** 评价器 (issue 18): unit admins pair their own windows' tablets too. */
 export function adminSections(identity: Identity): AdminSection[] {
-  if (hasSuperviseDesk(identity)) return ['org', 'qr', 'matters', 'people', 'keys', 'calendar']
-  return identity.roles.some((g) => g.role === 'unit_admin') ? ['people'] : []
+  // 系统状态 (issue 19.1): supervisors and unit admins, as system_status() allows.
+  if (hasSuperviseDesk(identity)) return ['org', 'qr', 'matters', 'people', 'keys', 'kiosk', 'calendar', 'system']
+  return identity.roles.some((g) => g.role === 'unit_admin') ? ['people', 'kiosk', 'system'] : []
 }

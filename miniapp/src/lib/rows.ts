@@ -84,6 +84,9 @@ export const PublicResultRow = z.object({
   substantiated_count: Num.optional(),
   rectified_count: Num.optional(),
   rectify_rate: Num.nullable().optional(),
+  /** 主动评价率's cohort (issue 21.1): 办件 finished in the month, and those of them actively rated. */
+  finished_count: Num,
+  active_count: Num,
 })
 export type PublicResultRow = z.infer<typeof PublicResultRow>
 

@@ -28,13 +28,13 @@ jest.mock('./functions.ts', () => ({
 // Imported after the mocks (babel-jest hoists jest.mock above these).
 import { loginWithPlatform, devPersonas } from './auth/login.ts';
 import type { PlatformLogin } from './auth/types.ts';
-import { SESSION_KEY, loadSession, resetSessionCache, saveSession, sessionFromLogin, sessionFromPlatform, validToken, type Session } from './session.ts';
+import { SESSION_KEY, loadSession, resetSessionCache, saveSession, sessionFromLogin, sessionFromPlatform, setSilentRelogin, validToken, type Session } from './session.ts';
 
 const USER = '00000000-0000-4000-8000-000000000a01';
 const NOW = 1_790_000_000_000;
 
 function platformAnswer(token: string, refresh: string) {
-  return { access_token: token, token_type: 'bearer', expires_in: 3600, refresh_token: refresh, user: { id: USER, masked_name: '李*梅', realname_verified: true } };
+  return { access_token: token, token_type: 'bearer' as const, expires_in: 3600, refresh_token: refresh, user: { id: USER, masked_name: '李*梅', realname_verified: true } };
 }
 
 const fakeWechat = (code = 'wx-code-1'): PlatformLogin => ({ provider: 'wechat', label: '微信一键登录', getCode: () => Promise.resolve(code) });
@@ -155,4 +155,50 @@ test('H5 keeps the refresh token in memory only: storage (localStorage) never ho
     resetSessionCache();
     mockStorage.clear();
   }
+});
+
+describe('a refused refresh logs a platform user in again silently (issue 15.5)', () => {
+  afterEach(() => setSilentRelogin(null));
+
+  test('the silent login answers: its token is used, the citizen never sees 登录已过期', async () => {
+    resetSessionCache();
+    mockStorage.clear();
+    saveSession(sessionFromPlatform('wechat', platformAnswer('old-access', 'r'.repeat(40)), NOW - 7_200_000));
+    resetSessionCache();
+    mockAnswer = (name) => (name === 'auth-refresh' ? Promise.reject(new AppError('refresh_token_invalid' as never, '登录已失效')) : Promise.reject(new Error(name)));
+    let relogins = 0;
+    setSilentRelogin(async () => {
+      relogins++;
+      return saveSession(sessionFromPlatform('wechat', platformAnswer('fresh-access', 's'.repeat(40)), NOW));
+    });
+    await expect(validToken(NOW)).resolves.toBe('fresh-access');
+    expect(relogins).toBe(1);
+    expect(loadSession(NOW)?.access_token).toBe('fresh-access');
+  });
+
+  test('when the silent login fails too, the session is dropped (the login panel shows)', async () => {
+    resetSessionCache();
+    mockStorage.clear();
+    saveSession(sessionFromPlatform('alipay', platformAnswer('old-access', 'r'.repeat(40)), NOW - 7_200_000));
+    resetSessionCache();
+    mockAnswer = () => Promise.reject(new AppError('unauthorized', '请先登录'));
+    setSilentRelogin(() => Promise.reject(new AppError('login_failed', '登录没有成功')));
+    await expect(validToken(NOW)).resolves.toBeNull();
+    expect(mockStorage.has(SESSION_KEY)).toBe(false);
+  });
+
+  test('a demo login is never re-logged in as a platform user', async () => {
+    resetSessionCache();
+    mockStorage.clear();
+    saveSession({ ...sessionFromPlatform('wechat', platformAnswer('old', 'r'.repeat(40)), NOW - 7_200_000), provider: 'dev' });
+    resetSessionCache();
+    mockAnswer = () => Promise.reject(new AppError('unauthorized', '请先登录'));
+    let relogins = 0;
+    setSilentRelogin(async () => {
+      relogins++;
+      throw new Error('must not run');
+    });
+    await expect(validToken(NOW)).resolves.toBeNull();
+    expect(relogins).toBe(0);
+  });
 });

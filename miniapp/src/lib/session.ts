@@ -157,14 +157,34 @@ export function resetSessionCache(): void {
 
 let refreshing: Promise<Session | null> | null = null
 
+/**
+ * The silent platform login (wx.login / my.getAuthCode auth_base → auth-wechat / auth-alipay),
+ * registered at launch by app.ts once the privacy guide is agreed to (session.ts cannot import
+ * the login module: it imports this one). Null where there is none (H5, demo logins).
+ */
+let silentRelogin: (() => Promise<Session>) | null = null
+
+export function setSilentRelogin(relogin: (() => Promise<Session>) | null): void {
+  silentRelogin = relogin
+}
+
 async function refresh(session: Session): Promise<Session | null> {
   try {
     const json = await callFunction('auth-refresh', { method: 'POST', body: { refresh_token: session.refresh_token } })
     return saveSession(sessionFromPlatform(session.provider, SessionResponse.parse(json), Date.now()))
   } catch (err) {
     const error = toAppError(err)
-    // No network: keep the session for later. Refused (expired, revoked, rotated): log in again.
+    // No network: keep the session for later.
     if (error.code === 'network_error') throw error
+    // Refused (expired, revoked, rotated): a platform user is logged in again silently (issue
+    // 15.5) and never sees 登录已过期; only when that fails too is the session dropped.
+    if (silentRelogin && session.provider !== 'dev') {
+      try {
+        return await silentRelogin()
+      } catch {
+        // fall through: log in by hand
+      }
+    }
     clearSession()
     return null
   }

@@ -5,6 +5,7 @@
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { z } from 'zod'
+import { largeTextFromSystem } from './care-mode.ts'
 
 export const SETTINGS_KEY = 'hcp.settings'
 
@@ -14,6 +15,23 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>
 
 const DEFAULTS: Settings = { largeText: false }
+
+/** The system's text size, where the platform says it; nothing on H5 (the browser zooms by itself). */
+function systemLargeText(): boolean {
+  try {
+    if (process.env.TARO_ENV === 'weapp') {
+      const wxApi = (globalThis as { wx?: { getAppBaseInfo?: () => { fontSizeScaleFactor?: number } } }).wx
+      return largeTextFromSystem(wxApi?.getAppBaseInfo?.())
+    }
+    if (process.env.TARO_ENV === 'alipay') {
+      const myApi = (globalThis as { my?: { getSystemInfoSync?: () => { fontSizeSetting?: number } } }).my
+      return largeTextFromSystem(myApi?.getSystemInfoSync?.())
+    }
+  } catch {
+    // An older base library without the API: the in-app switch still works.
+  }
+  return false
+}
 
 let current: Settings | null = null
 const listeners = new Set<(s: Settings) => void>()
@@ -27,7 +45,8 @@ export function loadSettings(): Settings {
     stored = null
   }
   const parsed = Settings.partial().safeParse(stored)
-  current = { ...DEFAULTS, ...(parsed.success ? parsed.data : {}) }
+  const system: Partial<Settings> = parsed.success && parsed.data.largeText !== undefined ? {} : { largeText: systemLargeText() }
+  current = { ...DEFAULTS, ...system, ...(parsed.success ? parsed.data : {}) }
   return current
 }
 

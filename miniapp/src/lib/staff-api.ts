@@ -24,6 +24,7 @@ import {
   RepushResult,
   ReviewAppealResult,
   StatsRow,
+  UrgeResult,
   type StatsGroup,
 } from '../../../shared/supervise.ts'
 import { UpstreamStatus } from '../../../shared/upstream.ts'
@@ -96,6 +97,11 @@ export async function stats(from: string, to: string, groupBy: StatsGroup, regio
 
 export async function overdueWorkOrders(): Promise<OverdueRow[]> {
   return parseRows(OverdueRow, await rpc('overdue_work_orders'))
+}
+
+/** 督办 an order from 超期预警 (issue 21.2): the note reaches the unit as the escalation reason. */
+export async function urgeWorkOrder(workOrderId: string, note: string) {
+  return rpcRow(UrgeResult, 'urge_work_order', { p_work_order_id: workOrderId, p_note: note })
 }
 
 export async function keySupervisionList(): Promise<KeySupervisionRow[]> {

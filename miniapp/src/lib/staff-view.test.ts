@@ -174,7 +174,7 @@ test('the staff timeline speaks of the rater in the third person', () => {
     { at: '2026-11-29T03:00:00Z', event: 'extended', status_from: 'rectifying', status_to: 'rectifying', note: '材料待补', due_on: '2026-12-20' },
   ])
   expect(items.map((i) => i.label)).toEqual(['差评转入本单位', '评价人评价了整改结果', '单位申请延期整改'])
-  expect(items[2]).toMatchObject({ note: '材料待补', due: '整改期限：2026年12月20日' })
+  expect(items[2]).toMatchObject({ note: '材料待补', due: '须在12月20日（周日）前完成整改' })
 })
 
 test('desks by role: 工作台 for staff and unit admins, 监督台 for supervisors', () => {
@@ -191,4 +191,36 @@ test('row schemas: no rater identity in what staff receive, digit strings read a
   expect(Object.keys(UnitRatingRow.shape).filter((k) => /rater|anonym|phone|applicant/.test(k))).toEqual([])
   expect(Object.keys(UnitWorkOrderRow.shape).filter((k) => /rater|phone|applicant|user/.test(k))).toEqual([])
   expect(statsRow({ rating_count: '12', bad_rate: '0.0833' })).toMatchObject({ rating_count: 12, bad_rate: 0.0833 })
+})
+
+describe('issue 21: figures with their counts, rankings with 并列, the 工作台 by urgency', () => {
+  test('rateText: the n beside every rate; 样本不足 under 10; 主动评价率 over finished 办件', async () => {
+    const { rateText, countsOf } = await import('./staff-view.ts')
+    const r = statsRow({ rating_count: 20, good_count: 15, neutral_count: 3, bad_count: 2, finished_count: 12, active_count: 9, substantiated_count: 2, rectified_count: 1 })
+    expect(rateText(r, 'satisfaction_rate')).toBe('90.0%（18/20）')
+    expect(rateText(r, 'active_rate')).toBe('75.0%（9/12）')
+    expect(rateText(r, 'rectify_rate')).toBe('样本不足（1/2）')
+    expect(countsOf([r, r]).finished_count).toBe(24)
+  })
+
+  test('rankingOf: equal rates share a place (并列); 样本不足 kept out', async () => {
+    const { rankingOf } = await import('./staff-view.ts')
+    const rows = [
+      statsRow({ group_key: 'a', group_name: '甲', rating_count: 10, good_count: 9, satisfaction_rate: 0.9 }),
+      statsRow({ group_key: 'b', group_name: '乙', rating_count: 20, good_count: 18, satisfaction_rate: 0.9 }),
+      statsRow({ group_key: 'c', group_name: '丙', rating_count: 3, good_count: 3, satisfaction_rate: 1 }),
+    ]
+    const { ranked, unranked } = rankingOf(rows, 'satisfaction_rate', (r) => r.group_name ?? '')
+    expect(ranked.map((x) => [x.name, x.place, x.tied])).toEqual([['甲', 1, true], ['乙', 1, true]])
+    expect(unranked.map((x) => [x.name, x.text])).toEqual([['丙', '样本不足（3/3）']])
+  })
+
+  test('byUrgency: 已超期, then due today or tomorrow, then by due date; undated last', async () => {
+    const { byUrgency, urgencyOf } = await import('./staff-view.ts')
+    const o = (id: string, verify: string | null, status = 'pending_verification') => ({ ...base, id, status, verify_due_on: verify }) as typeof base & { id: string }
+    const rows = [o('later2', '2026-12-20'), o('none', null, 'replied'), o('soon', '2026-12-05'), o('late', '2026-12-01'), o('later1', '2026-12-10'), o('today', '2026-12-04')]
+    expect(byUrgency(rows, '2026-12-04').map((r) => r.id)).toEqual(['late', 'today', 'soon', 'later1', 'later2', 'none'])
+    expect(urgencyOf(o('x', '2026-12-05'), '2026-12-04')).toBe('soon')
+    expect(urgencyOf(o('x', '2026-12-06'), '2026-12-04')).toBe('later')
+  })
 })

@@ -4,7 +4,7 @@
  * the state machine (supabase/schemas/06_work_orders_appeals.sql) refuses.
  */
 import { addDays } from '../../../shared/calendar/days.ts'
-import { loopRates, metricRates } from '../../../shared/metrics.ts'
+import { loopRates, metricRates, MIN_SAMPLE, rankWithTies, rateWithCount } from '../../../shared/metrics.ts'
 import type { UnitWorkOrderRow } from '../../../shared/staff.ts'
 import { STATS_RATE_LABELS, type StatsRate, type StatsRow } from '../../../shared/supervise.ts'
 import { WORK_ORDER_STATUS_LABELS, type WorkOrderEvent, type WorkOrderStatus, type WorkOrderTimelineRow } from '../../../shared/work-orders.ts'
@@ -78,6 +78,26 @@ export function isOverdue(row: Pick<UnitWorkOrderRow, 'status' | 'escalated' | '
   return due !== null && due.day < today
 }
 
+/** How urgent an order is on the 工作台 (issue 21.2): 已超期 first, then due today or tomorrow, then the rest. */
+export type Urgency = 'overdue' | 'soon' | 'later' | 'none'
+
+export function urgencyOf(row: Pick<UnitWorkOrderRow, 'status' | 'escalated' | 'verify_due_on' | 'rectify_due_on'>, today: string): Urgency {
+  if (isOverdue(row, today)) return 'overdue'
+  const due = dueOf(row)
+  if (!due) return 'none'
+  return due.day <= addDays(today, 1) ? 'soon' : 'later'
+}
+
+/** The 工作台's order: 已超期, 今明到期, then by due date (earliest first); orders without a due date last. */
+export function byUrgency<T extends Pick<UnitWorkOrderRow, 'status' | 'escalated' | 'verify_due_on' | 'rectify_due_on'>>(rows: readonly T[], today: string): T[] {
+  const rank: Record<Urgency, number> = { overdue: 0, soon: 1, later: 2, none: 3 }
+  return [...rows].sort((a, b) => {
+    const d = rank[urgencyOf(a, today)] - rank[urgencyOf(b, today)]
+    if (d !== 0) return d
+    return (dueOf(a)?.day ?? '9999').localeCompare(dueOf(b)?.day ?? '9999')
+  })
+}
+
 export interface StatusCount {
   status: WorkOrderStatus
   label: string
@@ -130,6 +150,66 @@ export function totalsOf(rows: readonly StatsRow[]): Record<StatsRate, number | 
     on_time_rate: l.onTimeRate,
     realname_revisit_rate: l.realnameRevisitRate,
   }
+}
+
+/** The counts a rate divides (SPEC §3), so that every rate is shown with its n beside it. */
+export type RateCounts = Pick<
+  StatsRow,
+  'rating_count' | 'good_count' | 'neutral_count' | 'bad_count' | 'finished_count' | 'active_count' | 'substantiated_count' | 'rectified_count'
+  | 'due_count' | 'on_time_count' | 'realname_substantiated_count' | 'realname_revisited_count'
+>
+
+const COUNT_KEYS = [
+  'rating_count', 'good_count', 'neutral_count', 'bad_count', 'finished_count', 'active_count', 'substantiated_count', 'rectified_count',
+  'due_count', 'on_time_count', 'realname_substantiated_count', 'realname_revisited_count',
+] as const
+
+/** The numerator and denominator of one rate of a row. */
+export function rateParts(r: RateCounts, rate: StatsRate): { part: number; whole: number } {
+  const n = (k: keyof RateCounts) => Number(r[k]) || 0
+  switch (rate) {
+    case 'satisfaction_rate': return { part: n('good_count') + n('neutral_count'), whole: n('rating_count') }
+    case 'good_rate': return { part: n('good_count'), whole: n('rating_count') }
+    case 'bad_rate': return { part: n('bad_count'), whole: n('rating_count') }
+    case 'active_rate': return { part: n('active_count'), whole: n('finished_count') }
+    case 'rectify_rate': return { part: n('rectified_count'), whole: n('substantiated_count') }
+    case 'on_time_rate': return { part: n('on_time_count'), whole: n('due_count') }
+    case 'realname_revisit_rate': return { part: n('realname_revisited_count'), whole: n('realname_substantiated_count') }
+  }
+}
+
+/** A rate as every desk screen shows it: '80.0%（4/5）', or 样本不足（4/5） below MIN_SAMPLE (issue 21.1). */
+export function rateText(r: RateCounts, rate: StatsRate): string {
+  const { part, whole } = rateParts(r, rate)
+  return rateWithCount(part, whole)
+}
+
+/** The summed counts of a set of stats() rows (any grouping covers every rating and 办件 once). */
+export function countsOf(rows: readonly RateCounts[]): RateCounts {
+  const out = {} as Record<(typeof COUNT_KEYS)[number], number>
+  for (const k of COUNT_KEYS) out[k] = rows.reduce((a, r) => a + (Number(r[k]) || 0), 0)
+  return out as RateCounts
+}
+
+export interface RankedRow {
+  key: string
+  name: string
+  value: number | null
+  text: string
+  place: number
+  tied: boolean
+}
+
+/**
+ * A ranking by one rate (issue 21.1): best first (差评率: lowest first); a rate from fewer than
+ * MIN_SAMPLE in its denominator is 样本不足 and kept out (listed apart); equal rates share a place, 并列.
+ */
+export function rankingOf(rows: readonly StatsRow[], rate: StatsRate, nameOf: (r: StatsRow) => string): { ranked: RankedRow[]; unranked: RankedRow[] } {
+  const { ranked, unranked } = rankWithTies(rows, (r) => (r[rate] === null ? null : Number(r[rate])), (r) => rateParts(r, rate).whole, { lowIsGood: rate === 'bad_rate', minSample: MIN_SAMPLE })
+  const item = (r: StatsRow, place: number, tied: boolean): RankedRow => ({
+    key: r.group_key ?? '', name: nameOf(r), value: r[rate] === null ? null : Number(r[rate]), text: rateText(r, rate), place, tied,
+  })
+  return { ranked: ranked.map((x) => item(x.item, x.place, x.tied)), unranked: unranked.map((r) => item(r, 0, false)) }
 }
 
 export interface RankItem {

@@ -34,8 +34,8 @@ describe('我的评价: the work order of a 差评', () => {
   test('every timeline event has a Chinese label; dates and notes read plainly', () => {
     for (const e of WORK_ORDER_EVENTS) expect(EVENT_LABELS[e]).toMatch(/[\u4e00-\u9fa5]/);
     expect(timelineItems([event('opened', { due_on: '2026-12-01' }), event('extended', { note: '需要上级部门批复', due_on: '2026-12-25' })])).toEqual([
-      { when: '2026年11月30日 10:00', label: '差评已转给办理单位', note: null, due: '核实期限：2026年12月1日' },
-      { when: '2026年11月30日 10:00', label: '单位申请延期整改', note: '需要上级部门批复', due: '整改期限：2026年12月25日' },
+      { when: '2026年11月30日 10:00', label: '差评已转给办理单位', note: null, due: '须在12月1日（周二）前核实' },
+      { when: '2026年11月30日 10:00', label: '单位申请延期整改', note: '需要上级部门批复', due: '须在12月25日（周五）前完成整改' },
     ]);
   });
 
@@ -114,3 +114,36 @@ describe('WeChat progress subscription (R17)', () => {
     await expect(wechatSubscription('T1', async () => ({ T1: 'accept' }), () => Promise.reject(new Error('offline'))).request()).resolves.toBe('rejected');
   });
 });
+
+describe('issue 21.4: the 差评 in the rater\'s words', () => {
+  const ev = (event: WorkOrderTimelineRow['event'], due_on: string | null, note: string | null = null) =>
+    ({ at: '2026-12-04T02:00:00Z', event, note, due_on }) as WorkOrderTimelineRow
+
+  test('never the workflow\'s own words', async () => {
+    const { CITIZEN_STATUS_LABELS } = await import('./work-order-view.ts')
+    for (const label of Object.values(CITIZEN_STATUS_LABELS)) expect(label).not.toMatch(/待核实|申诉中|申诉成立/)
+  })
+
+  test('what happens next, by when, with the weekday', async () => {
+    const { citizenNextStep } = await import('./work-order-view.ts')
+    expect(citizenNextStep('pending_verification', [ev('opened', '2026-12-07')])).toBe('单位须在12月7日（周一）前核实，最迟12月28日（周一）前完成整改并答复您。')
+    expect(citizenNextStep('rectifying', [ev('opened', '2026-12-07'), ev('verified', '2026-12-25')])).toBe('单位须在12月25日（周五）前完成整改并答复您。')
+    expect(citizenNextStep('dismissed', [ev('opened', '2026-12-07'), ev('appealed', null), ev('appeal_approved', null, '所办事项不属于本窗口')])).toContain('理由：所办事项不属于本窗口')
+  })
+})
+
+test('关怀模式 follows the system text size: WeChat fontSizeScaleFactor, Alipay fontSizeSetting (issue 15.6)', async () => {
+  const { largeTextFromSystem } = await import('./care-mode.ts')
+  expect(largeTextFromSystem({ fontSizeScaleFactor: 1 })).toBe(false)
+  expect(largeTextFromSystem({ fontSizeScaleFactor: 1.3 })).toBe(true)
+  expect(largeTextFromSystem({ fontSizeSetting: 16 })).toBe(false)
+  expect(largeTextFromSystem({ fontSizeSetting: 20 })).toBe(true)
+  expect(largeTextFromSystem({})).toBe(false)
+  expect(largeTextFromSystem(null)).toBe(false)
+})
+
+test('待评价 cards say the last day and the days left (issue 21.5)', async () => {
+  const { deadlineText } = await import('./countdown.ts')
+  expect(deadlineText('2026-12-06', '2026-12-11')).toBe('12月11日（周五）前可评（还剩5天）')
+  expect(deadlineText('2026-12-11', '2026-12-11')).toBe('今天是最后一天可评')
+})

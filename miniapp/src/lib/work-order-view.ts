@@ -4,15 +4,17 @@
  * decides what to offer.
  */
 import { WORK_ORDER_STATUS_LABELS, WorkOrderStatus, type WorkOrderEvent, type WorkOrderTimelineRow } from '../../../shared/work-orders.ts'
+import { addWorkingDays } from '../../../shared/calendar/rule.ts'
+import { dayLabel } from './countdown.ts'
 import { instantLabel } from './format.ts'
 import type { MyRatingRow } from './rows.ts'
 
 export const EVENT_LABELS: Record<WorkOrderEvent, string> = {
   opened: '差评已转给办理单位',
   verified: '单位已核实，开始整改',
-  appealed: '单位对评价提出申诉',
-  appeal_approved: '申诉成立，评价不计入考核',
-  appeal_rejected: '申诉不成立，单位须整改',
+  appealed: '单位认为评价与事实不符，向监督部门说明情况',
+  appeal_approved: '监督部门审核：这条评价不计入考核',
+  appeal_rejected: '监督部门审核：评价属实，单位须整改',
   rerouted: '已转交责任单位',
   extended: '单位申请延期整改',
   rectified: '单位已完成整改',
@@ -25,6 +27,70 @@ export const EVENT_LABELS: Record<WorkOrderEvent, string> = {
   closed: '已办结',
   rereview_requested: '您申请了复核',
   rereview_decided: '复核已作出决定',
+}
+
+/**
+ * A 差评's state as its rater reads it (issue 21.4): what the unit is doing, never the workflow's
+ * own words (待核实, 申诉中, 申诉成立，不计入考核).
+ */
+export const CITIZEN_STATUS_LABELS: Record<WorkOrderStatus, string> = {
+  pending_verification: '单位核实中',
+  appealing: '单位有异议，监督部门审核中',
+  rectifying: '单位整改中',
+  rectified: '单位已整改，将答复您',
+  replied: '单位已答复您',
+  closed: '已办结',
+  dismissed: '经审核不计入考核',
+  rerouted: '已转交负责单位',
+  overdue: '整改超期，监督部门督办中',
+  reopened: '单位重新整改中',
+}
+
+export function citizenStatusLabel(status: string | null | undefined): string {
+  const parsed = WorkOrderStatus.safeParse(status)
+  return parsed.success ? CITIZEN_STATUS_LABELS[parsed.data] : '处理中'
+}
+
+/** The latest due day the timeline carries for an event kind. */
+function lastDue(rows: readonly WorkOrderTimelineRow[], events: readonly WorkOrderEvent[]): string | null {
+  const hit = [...rows].reverse().find((r) => events.includes(r.event) && r.due_on)
+  return hit?.due_on ?? null
+}
+
+/**
+ * What happens next and by when, in the rater's words (issue 21.4): e.g. 单位须在12月7日（周一）前核实，
+ * 最迟12月28日（周一）前完成整改并答复您. Dates come from the work order's own timeline; the reply date
+ * before 核实 is the latest it can be (15 working days after the 核实 day, R9).
+ */
+export function citizenNextStep(status: string | null | undefined, rows: readonly WorkOrderTimelineRow[]): string | null {
+  switch (status) {
+    case 'pending_verification': {
+      const verify = lastDue(rows, ['opened'])
+      if (!verify) return '单位将核实您反映的问题，核实后15个工作日内整改并答复您。'
+      return `单位须在${dayLabel(verify)}前核实，最迟${dayLabel(addWorkingDays(verify, 15))}前完成整改并答复您。`
+    }
+    case 'appealing':
+      return '单位认为这条评价与事实不符，已向监督部门说明情况。监督部门审核后会告诉您结果。'
+    case 'rectifying':
+    case 'reopened': {
+      const due = lastDue(rows, ['verified', 'appeal_rejected', 'extended', 'reopened', 'rereview_decided'])
+      return due ? `单位须在${dayLabel(due)}前完成整改并答复您。` : '单位正在整改，完成后会答复您。'
+    }
+    case 'overdue':
+      return '单位没有按期完成整改，监督部门已督办，整改完成后会答复您。'
+    case 'rectified':
+      return '单位已完成整改，将尽快答复您。'
+    case 'replied':
+      return '单位已答复您。请评价整改结果，您不满意的，单位须重新整改。'
+    case 'dismissed': {
+      const why = [...rows].reverse().find((r) => r.event === 'appeal_approved')?.note
+      return `监督部门审核认为这条评价不应计入考核${why ? `，理由：${why}` : ''}。如有异议，实名评价的您可以申请一次复核。`
+    }
+    case 'rerouted':
+      return '您反映的问题已转交负责的单位处理，处理进度仍在这里显示。'
+    default:
+      return null
+  }
 }
 
 export function statusLabel(status: string | null): string {
@@ -47,9 +113,9 @@ export interface TimelineItem {
 }
 
 function dueLabel(event: WorkOrderEvent, dueOn: string): string {
-  const d = `${Number(dueOn.slice(0, 4))}年${Number(dueOn.slice(5, 7))}月${Number(dueOn.slice(8, 10))}日`
-  if (event === 'opened') return `核实期限：${d}`
-  return `整改期限：${d}`
+  // '12月11日（周五）前', not 24:00 or a count of working days (issue 21.4).
+  if (event === 'opened') return `须在${dayLabel(dueOn)}前核实`
+  return `须在${dayLabel(dueOn)}前完成整改`
 }
 
 export function timelineItems(rows: readonly WorkOrderTimelineRow[]): TimelineItem[] {

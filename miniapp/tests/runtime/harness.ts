@@ -30,8 +30,14 @@
  *   `platformCalls` with their arguments and fail, as the client does, for a local file that
  *   does not exist.
  * - Errors thrown from lifecycles, timers, request and event callbacks, unhandled rejections of
- *   the bundle's realm, and the bundle's `console.error` / `console.warn` are recorded; platform
- *   APIs the harness does not implement are recorded by name and answered with an empty success.
+ *   the bundle's realm, and the bundle's `console.error` / `console.warn` are recorded; a platform
+ *   API the harness does not implement is recorded by name and THROWS (issue 15.7: no kind success).
+ * - Stricter than kind (issue 15.7): `requestSubscribeMessage` succeeds only inside a tap's handler;
+ *   on Alipay an HTTP status ≥ 400 arrives through `fail` ({ error: 19, status, data, headers }) as
+ *   on the client; a request without `timeout` is recorded as an error; `release: { domains }`
+ *   makes the run refuse http:// and hosts outside the 合法域名 list. `onNeedPrivacyAuthorization`
+ *   keeps the app's listener (`needPrivacy(referrer)` plays a privacy API called before consent) and
+ *   a tap on an `agreePrivacyAuthorization` button records the consent (`privacyAgreed`).
  *
  * Run: `npm test -- build miniprogram`, or by hand against `npm start` with the stack's
  * environment exported (`export $(npm run -s status | xargs)`), `npx jest --selectProjects
@@ -74,6 +80,8 @@ export interface RecordedRequest {
   body: string | undefined;
   dataType: string | undefined;
   responseType: string | undefined;
+  /** The `timeout` the app gave (ms); every request must have one (issue 15.2). */
+  timeout?: number | undefined;
   /** Filled in when the answer arrives; `null` for a network failure or an abort. */
   status?: number | null;
   responseBody?: string;
@@ -113,6 +121,7 @@ interface MpRequestOptions {
   data?: unknown;
   dataType?: string;
   responseType?: string;
+  timeout?: number;
   success?: Callback;
   fail?: Callback;
   complete?: Callback;
@@ -145,6 +154,14 @@ export interface MiniProgramOptions {
   apiUrl: string;
   /** Storage as the app finds it at launch (values are JSON-serialised). */
   storage?: Record<string, unknown>;
+  /**
+   * A release-mode run (issue 15.7): like a client running an uploaded version, every request,
+   * downloadFile included, to `http://` or to a host outside `domains` (the consoles' 合法域名)
+   * fails as the client fails it, and is recorded in `errors`.
+   */
+  release?: { domains: string[] };
+  /** What the phone reports beyond the defaults, e.g. its text size (fontSizeScaleFactor, fontSizeSetting). */
+  systemInfo?: Record<string, unknown>;
 }
 
 export interface WaitOptions {
@@ -265,6 +282,15 @@ export class MiniProgram {
   loginAnswer: { code: string } | { fail: Record<string, unknown> } = { code: 'harness-login-code' };
   /** What scanCode answers. */
   scanAnswer: Record<string, unknown> | null = null;
+  /** What the subscription prompt answers for every template asked for. */
+  subscribeAnswer: 'accept' | 'reject' = 'accept';
+  /** While > 0, a tap's handler is running (synchronously): the only time a subscription prompt may open. */
+  private tapDepth = 0;
+  /** The app's onNeedPrivacyAuthorization listener (the platforms keep only the last one). */
+  private privacyListener: ((resolve: (answer: unknown) => void, info: unknown) => void) | null = null;
+  /** Whether the user agreed through an agreePrivacyAuthorization button, as the client records it. */
+  privacyAgreed = false;
+  private readonly release: { domains: string[] } | undefined;
   /** Platform calls that the harness implements, by name, in order (login, navigation, subscribe…). */
   readonly platformCalls: Array<{ name: string; args: unknown }> = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -282,8 +308,12 @@ export class MiniProgram {
   private pageOptions: MpOptions | null = null;
   private closed = false;
 
+  private readonly systemInfoExtra: Record<string, unknown>;
+
   constructor(options: MiniProgramOptions) {
     this.platform = options.platform;
+    this.release = options.release;
+    this.systemInfoExtra = options.systemInfo ?? {};
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.root = path.join(DIST_ROOT, options.platform);
     this.userDataPath = options.platform === 'alipay' ? 'https://usr' : 'wxfile://usr';
@@ -544,7 +574,48 @@ export class MiniProgram {
       touches: [touch],
       changedTouches: [touch],
     });
-    this.guard('eh(tap)', () => (handler as Lifecycle).call(page, event));
+    this.tapDepth++;
+    try {
+      this.guard('eh(tap)', () => (handler as Lifecycle).call(page, event));
+    } finally {
+      this.tapDepth--;
+    }
+    // A button with open-type="agreePrivacyAuthorization": the client records the consent and
+    // (WeChat) then fires its own event, which Taro's template binds to `eh` as well.
+    if (Object.values(node).includes('agreePrivacyAuthorization')) {
+      this.privacyAgreed = true;
+      if (this.platform === 'weapp') {
+        const agreed = this.toContext({ type: 'agreeprivacyauthorization', timeStamp: Date.now(), target, currentTarget: target, detail: {} });
+        this.guard('eh(agreeprivacyauthorization)', () => (handler as Lifecycle).call(page, agreed));
+      }
+    }
+  }
+
+  /**
+   * A privacy API called before consent, as the client handles it: the app's
+   * onNeedPrivacyAuthorization listener is called and the answer it resolves with is returned
+   * (`undefined` when the app registered no listener: the client would show its own pop-up).
+   */
+  needPrivacy(referrer: string): Promise<unknown> {
+    const listener = this.privacyListener;
+    if (!listener) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.guard('onNeedPrivacyAuthorization', () => listener((answer: unknown) => resolve(JSON.parse(JSON.stringify(answer ?? null)) as unknown), this.toContext({ referrer })));
+    });
+  }
+
+  /** Why a release-mode client refuses `url`, or null when it would send it. */
+  private releaseRefusal(url: string): string | null {
+    if (!this.release) return null;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return `invalid url ${url}`;
+    }
+    if (parsed.protocol !== 'https:') return `url not in domain list (${parsed.protocol} is not https)`;
+    if (!this.release.domains.includes(parsed.host)) return `url not in domain list (${parsed.host})`;
+    return null;
   }
 
   /** The stored value of `key` (already parsed), or undefined. */
@@ -628,6 +699,7 @@ export class MiniProgram {
       screenHeight: 667,
       pixelRatio: 2,
       statusBarHeight: 20,
+      ...this.systemInfoExtra,
     };
     const api: Record<string, unknown> = {
       canIUse: () => true,
@@ -689,14 +761,52 @@ export class MiniProgram {
           else (o.fail as Callback | undefined)?.(this.toContext({ errMsg: 'scanCode:fail cancel' }));
         }, 0, []);
       },
+      // Only inside a tap (both clients refuse the prompt otherwise). WeChat takes `tmplIds` and
+      // answers { [id]: 'accept' | 'reject', errMsg }; Alipay takes `entityIds` and answers
+      // { behavior, keep, refuse, result: { subscribeEntityIds, unsubscribeEntityIds } }.
       requestSubscribeMessage: (o: MpAsyncOptions) => {
-        this.platformCalls.push({ name: 'requestSubscribeMessage', args: { tmplIds: o.tmplIds } });
-        const ids = Array.isArray(o.tmplIds) ? (o.tmplIds as string[]) : [];
+        const raw = alipay ? o.entityIds : o.tmplIds;
+        const ids = Array.isArray(raw) ? (raw as unknown[]).map(String) : [];
+        const inTap = this.tapDepth > 0;
+        this.platformCalls.push({ name: 'requestSubscribeMessage', args: alipay ? { entityIds: ids, inTap } : { tmplIds: ids, inTap } });
+        const accept = this.subscribeAnswer === 'accept';
         this.setTimer(() => {
-          const res = this.toContext({ ...Object.fromEntries(ids.map((id) => [id, 'accept'])), errMsg: 'requestSubscribeMessage:ok' });
+          if (!inTap) {
+            const res = this.toContext(alipay
+              ? { error: 2, errorMessage: '订阅消息需要在用户点击后调用' }
+              : { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.', errCode: 20004 });
+            (o.fail as Callback | undefined)?.(res);
+            (o.complete as Callback | undefined)?.(res);
+            return;
+          }
+          const res = this.toContext(alipay
+            ? {
+                behavior: accept ? 'subscribe' : 'cancel',
+                keep: false,
+                refuse: !accept,
+                result: { subscribeEntityIds: accept ? ids : [], unsubscribeEntityIds: accept ? [] : ids, currentSubscribedEntityIds: accept ? ids : [] },
+              }
+            : { ...Object.fromEntries(ids.map((id) => [id, accept ? 'accept' : 'reject'])), errMsg: 'requestSubscribeMessage:ok' });
           (o.success as Callback | undefined)?.(res);
           (o.complete as Callback | undefined)?.(res);
         }, 0, []);
+      },
+      // The privacy check (issue 15.1): the app's listener, the recorded consent, the contract page.
+      onNeedPrivacyAuthorization: (listener: (resolve: (answer: unknown) => void, info: unknown) => void) => {
+        this.platformCalls.push({ name: 'onNeedPrivacyAuthorization', args: null });
+        this.privacyListener = listener;
+      },
+      getPrivacySetting: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: 'getPrivacySetting', args: null });
+        this.setTimer(() => (o.success as Callback | undefined)?.(this.toContext({ needAuthorization: !this.privacyAgreed, privacyContractName: '《好差评小程序用户隐私保护指引》', errMsg: 'getPrivacySetting:ok' })), 0, []);
+      },
+      openPrivacyContract: (o: MpAsyncOptions = {}) => {
+        this.platformCalls.push({ name: 'openPrivacyContract', args: null });
+        this.setTimer(() => (o.success as Callback | undefined)?.(this.toContext({ errMsg: 'openPrivacyContract:ok' })), 0, []);
+      },
+      showModal: (o: MpAsyncOptions) => {
+        this.platformCalls.push({ name: 'showModal', args: { title: o.title, content: o.content } });
+        this.setTimer(() => (o.success as Callback | undefined)?.(this.toContext({ confirm: true, cancel: false })), 0, []);
       },
       nextTick: (fn: () => void) => this.setTimer(fn, 0, []),
       // Taro copies `env` once (Taro.env = wx.env) when its API layer loads.
@@ -728,17 +838,11 @@ export class MiniProgram {
         if (typeof prop !== 'string' || prop in target) return target[prop as string];
         // Taro's webpack runtime keeps its chunk list on the platform object.
         if (prop === 'webpackJsonp' || prop.startsWith('__') || prop.startsWith('taro')) return undefined;
-        // Any other API: record the call and answer like an empty success.
-        return (...args: unknown[]) => {
+        // Any other API (issue 15.7): recorded and thrown, never answered with a kind success,
+        // so a path that needs an API the harness does not model fails where it calls it.
+        return () => {
           this.unimplementedCalls.push(prop);
-          const o = args[0] as MpAsyncOptions | undefined;
-          if (o && typeof o === 'object') {
-            this.setTimer(() => {
-              o.success?.(this.toContext({ errMsg: `${prop}:ok` }));
-              o.complete?.(this.toContext({ errMsg: `${prop}:ok` }));
-            }, 0, []);
-          }
-          return undefined;
+          throw new Error(`${this.platform === 'alipay' ? 'my' : 'wx'}.${prop} is not implemented by the runtime harness`);
         };
       },
       set: (target, prop, value) => {
@@ -766,8 +870,11 @@ export class MiniProgram {
       body,
       dataType: opts.dataType,
       responseType: opts.responseType,
+      timeout: opts.timeout,
     };
     this.requests.push(record);
+    // Issue 15.2: every request sets its timeout (the clients' defaults are 60 s and 30 s).
+    if (typeof opts.timeout !== 'number' || opts.timeout <= 0) this.errors.push(`request without a timeout: ${method} ${url}`);
 
     const controller = new AbortController();
     const noTask = { abort: () => undefined, onHeadersReceived: () => undefined, offHeadersReceived: () => undefined };
@@ -783,6 +890,13 @@ export class MiniProgram {
     if (!this.online) {
       record.status = null;
       this.setTimer(() => finish('fail', alipay ? { error: 12, errorMessage: '网络出错' } : { errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }), 0, []);
+      return noTask;
+    }
+    const refusal = this.releaseRefusal(url);
+    if (refusal) {
+      this.errors.push(`request to ${url}: ${refusal}`);
+      record.status = null;
+      this.setTimer(() => finish('fail', alipay ? { error: 11, errorMessage: `无权跨域 ${refusal}` } : { errMsg: `request:fail ${refusal}` }), 0, []);
       return noTask;
     }
     if (!baked) {
@@ -817,6 +931,12 @@ export class MiniProgram {
         } catch {
           data = text;
         }
+      }
+      // Alipay reports an HTTP error status through `fail` (error 19 "HTTP错误"), with the
+      // answer's status, data and headers; WeChat through success, like any answer.
+      if (alipay && res.status >= 400) {
+        finish('fail', { error: 19, errorMessage: 'http status error', status: res.status, data, headers: header });
+        return;
       }
       finish(
         'success',
@@ -918,6 +1038,12 @@ export class MiniProgram {
     };
     if (!this.online) {
       fail(this.platform === 'alipay' ? '网络出错' : 'net::ERR_INTERNET_DISCONNECTED', 12);
+      return task;
+    }
+    const refusal = this.releaseRefusal(url);
+    if (refusal) {
+      this.errors.push(`downloadFile ${url}: ${refusal}`);
+      fail(refusal, 11);
       return task;
     }
     if (!baked) {

@@ -9,8 +9,8 @@ export const PLATFORM_LOGIN_LABEL: Record<Platform, string> = { weapp: '微信�
 
 const running: MiniProgram[] = [];
 
-export function launch(platform: Platform, storage?: Record<string, unknown>, route?: string, query: Record<string, string> = {}): MiniProgram {
-  const mp = new MiniProgram({ platform, apiUrl: stackEnv.apiUrl, storage });
+export function launch(platform: Platform, storage?: Record<string, unknown>, route?: string, query: Record<string, string> = {}, systemInfo?: Record<string, unknown>): MiniProgram {
+  const mp = new MiniProgram({ platform, apiUrl: stackEnv.apiUrl, storage, systemInfo });
   running.push(mp);
   return mp.launch(query, route);
 }

@@ -66,8 +66,10 @@ describe.each(PLATFORMS)('the %s bundle: login', (platform) => {
     expect(mp.texts()).toEqual(expect.arrayContaining(['请先登录', PLATFORM_LOGIN_LABEL[platform], '评价结果公开（无需登录）']));
     expect(mp.findByClass('status--loading')).toEqual([]);
     expect(mp.stored(SESSION_KEY)).toBeUndefined();
-    // The outbox listens for the network from launch on.
-    expect(mp.platformCalls.map((c) => c.name)).toEqual(['onNetworkStatusChange']);
+    // The outbox listens for the network from launch on; the privacy check is hooked to our
+    // pop-up, which is open (no consent yet), so no silent login was tried (issue 15.1, 15.5).
+    expect(mp.platformCalls.map((c) => c.name)).toEqual(['onNetworkStatusChange', 'onNeedPrivacyAuthorization']);
+    expect(mp.texts()).toContain('用户隐私保护指引');
     expect(mp.console).toEqual([]);
     expectNoErrors(mp);
   });

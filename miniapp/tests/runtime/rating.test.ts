@@ -50,8 +50,9 @@ describe.each(PLATFORMS)('the %s bundle: rating', (platform) => {
     const cardText = mp.findByClassAndText('pending', tx.projectNo);
     expect(cardText).toBeDefined();
     const texts = mp.texts();
-    expect(texts).toEqual(expect.arrayContaining([tx.matterName, '办理单位：临翔区市场监督管理局', '经办人：杨*', `办件编号：${tx.projectNo}`]));
-    expect(texts.some((t) => /^还有 [1-5] 个工作日，逾期默认为基本满意$/.test(t))).toBe(true);
+    // Issue 21.5: the card is short — what, where, until when (the officer is on the rating page).
+    expect(texts).toEqual(expect.arrayContaining([tx.matterName, '办理单位：临翔区市场监督管理局', `办件编号：${tx.projectNo}`]));
+    expect(texts.some((t) => /^(\d{1,2}月\d{1,2}日（周.）前可评（还剩\d+天）|今天是最后一天可评)$/.test(t))).toBe(true);
     // The countdown read only the calendar rows of its span, not the whole calendar.
     const days = only(mp.requestsTo('/rest/v1/calendar_days'), 'calendar request');
     expect(days.url).toMatch(/day=gte\.\d{4}-\d{2}-\d{2}&day=lte\.\d{4}-\d{2}-\d{2}/);
@@ -87,7 +88,8 @@ describe.each(PLATFORMS)('the %s bundle: rating', (platform) => {
     expect(result?.is_bad).toBe(true);
     // R8: the 差评 opened a work order; the page says what happens next.
     expect(result?.work_order_id).toEqual(expect.any(String));
-    expect(mp.text()).toContain('您的差评已转给办理单位核实整改，当前状态：待核实。处理进度可在“我的评价”中查看。');
+    // Issue 21.4: what happens next and by when, once the order's timeline has answered.
+    await mp.waitFor(() => /单位须在\d{1,2}月\d{1,2}日（周.）前核实，最迟\d{1,2}月\d{1,2}日（周.）前完成整改并答复您。处理进度可在“我的评价”中查看。/.test(mp.text()), { what: 'the dated next step' });
     expect(await ratingCount(tx.id)).toBe(1);
     expect(mp.stored(OUTBOX_KEY)).toEqual([]);
 
@@ -96,7 +98,7 @@ describe.each(PLATFORMS)('the %s bundle: rating', (platform) => {
     const item = nodeOf(mp, 'card', '原因：服务态度差效率低');
     expect(inside(item, '😠 非常不满意')).toBeDefined();
     // R8: the 差评 opened a work order, shown with its state.
-    expect(inside(item, '待核实')).toBeDefined();
+    expect(inside(item, '单位核实中')).toBeDefined();
     expectNoErrors(mp);
   });
 
@@ -145,6 +147,9 @@ describe.each(PLATFORMS)('the %s bundle: rating', (platform) => {
     expect(bodyOf(info)).toEqual({ p_window_id: win.windowId });
 
     mp.tap(nodeOf(mp, 'level', '非常满意'));
+    // 4–5 stars: the tags wait under 补充（可选） (issue 21.5).
+    await mp.waitForText('补充（可选）');
+    mp.tap(nodeOf(mp, 'more-toggle', '补充（可选）'));
     await mp.waitForText('一窗受理一次办结');
     mp.tap(nodeOf(mp, 'tag', '一窗受理一次办结'));
     mp.tap(nodeOf(mp, 'identity__choice', '匿名评价'));

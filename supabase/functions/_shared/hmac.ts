@@ -9,7 +9,9 @@
  *     a stream and abandoned as soon as it passes the cap, Content-Length or not)
  *   → key known for this endpoint (401 unknown_key) → signature
  *     = hex HMAC-SHA256(secret, "<timestamp>\n<raw body>") (401 signature_invalid; the secret is
- *     stored encrypted and decrypted only by the service-role RPC ingest_key_secret)
+ *     stored encrypted and decrypted only by the service-role RPC ingest_key_secret), or, for a
+ *     tablet paired as a window 评价器 (shared/kiosk.ts), hex ECDSA P-256 / SHA-256 (r‖s) of the
+ *     same input under the public key it registered
  *   → key active (403 key_revoked; told only to a caller that proved it holds the secret)
  *   → body is JSON (400 invalid_json).
  *
@@ -22,6 +24,7 @@ import {
   INGEST_HEADERS, IngestBatch, IngestItemResult, type IngestResponse, ItemStatus, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
   signingInput, TIMESTAMP_TOLERANCE_S,
 } from './contract/ingest.ts';
+import { lowSSignature } from './contract/kiosk.ts';
 import { serviceClient } from './clients.ts';
 import { HttpError, json, readBodyCapped, unstorableIssue, unstorableText } from './http.ts';
 
@@ -60,19 +63,26 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-export type IngestEndpoint = 'transactions' | 'ratings-ingest';
+/** kiosk-feed: a paired tablet's poll (read only; no replay guard, see kiosk-feed/handler.ts). */
+export type IngestEndpoint = 'transactions' | 'ratings-ingest' | 'kiosk-feed';
 
 export interface IngestKey {
   kind: string;
   key_id: string;
-  secret: string;
+  /** The HMAC secret; null for a paired tablet, which signs with its own key pair. */
+  secret: string | null;
   status: 'active' | 'revoked';
   region_code: string;
   hall_id: string | null;
+  /** A paired tablet's window (it rates only that window's 办件). */
+  window_id: string | null;
+  /** A paired tablet's ECDSA P-256 public key (JWK). */
+  public_key: JsonWebKey | null;
 }
 
 export interface SignedRequest {
   keyId: string;
+  /** What the replay guard records: the HMAC, or the ECDSA signature with s made low. */
   signature: string;
   /** The X-HCP-Timestamp as an instant (ISO 8601). */
   requestTs: string;
@@ -84,13 +94,34 @@ export interface SignedRequest {
 const KINDS: Record<IngestEndpoint, readonly string[]> = {
   transactions: ['business_system'],
   'ratings-ingest': ['hall_pad', 'hall_terminal', 'phone', 'sms'],
+  'kiosk-feed': ['hall_pad'],
 };
 
 async function lookupKey(endpoint: IngestEndpoint, keyId: string): Promise<IngestKey | undefined> {
   const { data, error } = await serviceClient().rpc('ingest_key_secret', { p_key_id: keyId });
   if (error) throw new Error(`ingest_key_secret failed: ${error.message}`);
   const key = (data as IngestKey[])[0];
-  return key && KINDS[endpoint].includes(key.kind) ? key : undefined;
+  if (!key || !KINDS[endpoint].includes(key.kind)) return undefined;
+  // The feed is a paired tablet's alone: a vendor's hall device has no window to show.
+  if (endpoint === 'kiosk-feed' && (key.window_id === null || key.public_key === null)) return undefined;
+  return key;
+}
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Whether `signature` (hex r‖s) is the key's ECDSA P-256 / SHA-256 signature of "<timestamp>\n<body>". */
+async function verifyEcdsa(jwk: JsonWebKey, timestamp: string, body: Uint8Array, signature: string): Promise<boolean> {
+  if (!/^[0-9a-f]{128}$/.test(signature)) return false;
+  const key = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  const head = encoder.encode(`${timestamp}\n`);
+  const message = new Uint8Array(head.length + body.length);
+  message.set(head);
+  message.set(body, head.length);
+  return crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, fromHex(signature), message);
 }
 
 /** Authenticates a signed request and returns its parsed JSON body; throws HttpError otherwise. */
@@ -112,9 +143,15 @@ export async function verifySignedRequest(req: Request, endpoint: IngestEndpoint
 
   const key = await lookupKey(endpoint, keyId);
   if (!key) throw new HttpError(401, 'unknown_key');
-  const expected = await signBytes(key.secret, timestamp, raw);
-  if (!/^[0-9a-f]{64}$/.test(signature) || !timingSafeEqual(expected, signature)) {
-    throw new HttpError(401, 'signature_invalid');
+  let guard = signature;
+  if (key.public_key) {
+    if (!(await verifyEcdsa(key.public_key, timestamp, raw, signature))) throw new HttpError(401, 'signature_invalid');
+    guard = lowSSignature(signature)!;
+  } else {
+    const expected = key.secret === null ? null : await signBytes(key.secret, timestamp, raw);
+    if (expected === null || !/^[0-9a-f]{64}$/.test(signature) || !timingSafeEqual(expected, signature)) {
+      throw new HttpError(401, 'signature_invalid');
+    }
   }
   if (key.status !== 'active') throw new HttpError(403, 'key_revoked');
 
@@ -124,7 +161,7 @@ export async function verifySignedRequest(req: Request, endpoint: IngestEndpoint
   } catch {
     throw new HttpError(400, 'invalid_json');
   }
-  return { keyId, signature, requestTs: new Date(ts * 1000).toISOString(), key, body };
+  return { keyId, signature: guard, requestTs: new Date(ts * 1000).toISOString(), key, body };
 }
 
 export interface BatchSpec {

@@ -7,7 +7,8 @@ import { errorBody, type ErrorCode } from './contract/errors.ts';
 
 export const corsHeaders: Record<string, string> = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type',
+  // x-hcp-*: a window tablet's browser signs its device requests (issue 18); preflight must allow them.
+  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, x-hcp-key-id, x-hcp-timestamp, x-hcp-signature',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
 };
 

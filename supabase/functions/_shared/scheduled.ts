@@ -7,6 +7,7 @@
  * verify_jwt = false for both; the legacy JWT secret is being retired on hosted projects). Their
  * body is optional JSON options, checked against the function's own schema.
  */
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
 import { HttpError, parseJson } from './http.ts';
 
@@ -44,4 +45,48 @@ export async function requireScheduler(req: Request, fn: string): Promise<void> 
 export async function readOptions<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   const text = await req.text();
   return text.trim() === '' ? schema.parse({}) : parseJson(text, schema);
+}
+
+/** What one run of a scheduled function did, for app.job_runs. */
+export interface RunOutcome {
+  response: Response;
+  /** Rows it touched (messages claimed). */
+  rows: number;
+  /** Its summary (the response body's counts). */
+  detail: Record<string, unknown>;
+  /** Set when the run could not do its work (not configured, the endpoint down): outcome failed. */
+  failed?: string | null;
+}
+
+/**
+ * Issue 19.1: every run of a scheduled function is recorded in app.job_runs through the service
+ * RPC record_job_run, whatever scheduled it (pg_cron + pg_net, the local scheduler): when it
+ * started, its outcome, the rows it touched and its summary. A run that throws is recorded as
+ * failed and the error goes on as before. Recording never fails a run: if the database cannot take
+ * the row, that is logged. Called after the caller and the options were checked, so a refused
+ * request records nothing.
+ */
+export async function recordedRun(db: () => SupabaseClient, job: string, run: () => Promise<RunOutcome>): Promise<Response> {
+  const startedAt = new Date();
+  const record = async (outcome: 'succeeded' | 'failed', rows: number, detail: Record<string, unknown>, error: string | null) => {
+    try {
+      const { error: rpcError } = await db().rpc('record_job_run', {
+        p_job_name: job, p_started_at: startedAt.toISOString(), p_outcome: outcome,
+        p_rows: rows, p_detail: detail, p_error: error === null ? null : error.slice(0, 2000),
+      });
+      if (rpcError) console.error(`[${job}] run not recorded: ${rpcError.message}`);
+    } catch (err) {
+      console.error(`[${job}] run not recorded:`, err);
+    }
+  };
+  let result: RunOutcome;
+  try {
+    result = await run();
+  } catch (err) {
+    await record('failed', 0, {}, (err as Error).message ?? String(err));
+    throw err;
+  }
+  const failed = result.failed ?? (result.response.ok ? null : `HTTP ${result.response.status}`);
+  await record(failed === null ? 'succeeded' : 'failed', result.rows, result.detail, failed);
+  return result.response;
 }

@@ -22,7 +22,7 @@ import {
 } from '../_shared/contract/upstream.ts';
 import { serviceClient } from '../_shared/clients.ts';
 import { corsHeaders, handle, HttpError, json } from '../_shared/http.ts';
-import { readOptions, requireScheduler } from '../_shared/scheduled.ts';
+import { readOptions, recordedRun, requireScheduler } from '../_shared/scheduled.ts';
 import { configFromEnv, type ProvincialEndpoint, type ReportUpstreamConfig } from './config.ts';
 
 const ClaimedRow = z.object({
@@ -108,41 +108,46 @@ export function createHandler(config: ReportUpstreamConfig, deps: ReportUpstream
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed');
     await requireScheduler(req, 'report-upstream');
     const options = await readOptions(req, ReportUpstreamRequest);
-    const endpoint = config.endpoint;
-    if (!endpoint) {
-      const { message } = UPSTREAM_ERRORS.upstream_not_configured;
-      return new Response(JSON.stringify({ code: 'upstream_not_configured', message }), {
-        status: UPSTREAM_ERRORS.upstream_not_configured.status,
-        headers: { ...corsHeaders, 'content-type': 'application/json; charset=utf-8' },
-      });
-    }
+    return recordedRun(db, 'report-upstream', async () => {
+      const endpoint = config.endpoint;
+      if (!endpoint) {
+        const { message } = UPSTREAM_ERRORS.upstream_not_configured;
+        return {
+          response: new Response(JSON.stringify({ code: 'upstream_not_configured', message }), {
+            status: UPSTREAM_ERRORS.upstream_not_configured.status,
+            headers: { ...corsHeaders, 'content-type': 'application/json; charset=utf-8' },
+          }),
+          rows: 0, detail: {}, failed: 'upstream_not_configured',
+        };
+      }
 
-    const batchSize = options.batch_size ?? config.batchSize;
-    const maxBatches = options.max_batches ?? config.maxBatches;
-    const summary: ReportUpstreamResponse = { batches: 0, claimed: 0, delivered: 0, failed: 0, dead: 0, endpoint_error: null };
-    for (let b = 0; b < maxBatches; b++) {
-      const rows = await rpc('claim_upstream_batch', { p_limit: batchSize, p_now: now().toISOString() }, ClaimedRow.array());
-      if (rows.length === 0) break;
-      summary.batches++;
-      summary.claimed += rows.length;
-      const { outcomes, error } = await send(endpoint, rows, config.timeoutMs, rows[0]!.claim_token);
-      const recorded = await rpc('record_upstream_results', {
-        p_claim_token: rows[0]!.claim_token,
-        p_results: outcomes,
-        p_now: now().toISOString(),
-      }, RecordedRow.array());
-      for (const r of recorded) {
-        if (r.status === 'delivered') summary.delivered++;
-        else if (r.status === 'dead') summary.dead++;
-        else summary.failed++;
+      const batchSize = options.batch_size ?? config.batchSize;
+      const maxBatches = options.max_batches ?? config.maxBatches;
+      const summary: ReportUpstreamResponse = { batches: 0, claimed: 0, delivered: 0, failed: 0, dead: 0, endpoint_error: null };
+      for (let b = 0; b < maxBatches; b++) {
+        const rows = await rpc('claim_upstream_batch', { p_limit: batchSize, p_now: now().toISOString() }, ClaimedRow.array());
+        if (rows.length === 0) break;
+        summary.batches++;
+        summary.claimed += rows.length;
+        const { outcomes, error } = await send(endpoint, rows, config.timeoutMs, rows[0]!.claim_token);
+        const recorded = await rpc('record_upstream_results', {
+          p_claim_token: rows[0]!.claim_token,
+          p_results: outcomes,
+          p_now: now().toISOString(),
+        }, RecordedRow.array());
+        for (const r of recorded) {
+          if (r.status === 'delivered') summary.delivered++;
+          else if (r.status === 'dead') summary.dead++;
+          else summary.failed++;
+        }
+        if (error) {
+          summary.endpoint_error = error;
+          console.warn(`[report-upstream] ${rows.length} item(s) not delivered: ${error}`);
+          break;
+        }
       }
-      if (error) {
-        summary.endpoint_error = error;
-        console.warn(`[report-upstream] ${rows.length} item(s) not delivered: ${error}`);
-        break;
-      }
-    }
-    return json(summary);
+      return { response: json(summary), rows: summary.claimed, detail: { ...summary }, failed: summary.endpoint_error };
+    });
   });
 }
 

@@ -4,7 +4,7 @@
  * of ours: 'timeout', 'network', 'http_5xx' (retried with backoff), 'http_<status>',
  * 'bad_answer', 'token_<errcode>', 'alipay_<sub_code or code>', 'alipay_bad_signature' (failed).
  *
- * WeChat: `GET /cgi-bin/token?grant_type=client_credential&appid&secret` (kept until shortly before
+ * WeChat: `POST /cgi-bin/stable_token { grant_type: client_credential, appid, secret, force_refresh }` (kept until shortly before
  * it expires; fetched again when a send answers 40001 / 42001 / 40014, once per message), then
  * `POST /cgi-bin/message/subscribe/send?access_token=…`
  *   { touser, template_id, page, data: { key: { value } }, miniprogram_state, lang: 'zh_CN' }.
@@ -59,11 +59,20 @@ export class WechatClient {
 
   constructor(private readonly cfg: WechatSender, private readonly timeoutMs: number, private readonly clock: () => number = Date.now) {}
 
-  async #fetchToken(): Promise<{ value: string; expiresAt: number } | Outcome> {
+  /**
+   * The access token from `POST /cgi-bin/stable_token` (issue 15.5), not the legacy
+   * `GET /cgi-bin/token`: every call of the legacy one invalidates the token other servers hold
+   * (two function instances would keep logging each other out); the stable one answers the same
+   * token while it is valid. `force_refresh` only after WeChat called our token invalid.
+   */
+  async #fetchToken(forceRefresh: boolean): Promise<{ value: string; expiresAt: number } | Outcome> {
     this.tokensFetched++;
-    const url = new URL('/cgi-bin/token', this.cfg.apiBase);
-    url.search = new URLSearchParams({ grant_type: 'client_credential', appid: this.cfg.appid, secret: this.cfg.secret }).toString();
-    const got = await fetchText(url, {}, this.timeoutMs);
+    const url = new URL('/cgi-bin/stable_token', this.cfg.apiBase);
+    const got = await fetchText(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: this.cfg.appid, secret: this.cfg.secret, force_refresh: forceRefresh }),
+    }, this.timeoutMs);
     if (typeof got === 'string') return got;
     if (got.status < 200 || got.status > 299) return httpCode(got.status);
     let body: z.infer<typeof WechatAnswer>;
@@ -84,7 +93,7 @@ export class WechatClient {
   async #accessToken(fresh: boolean): Promise<string | { error: Outcome }> {
     let current = this.#token ? await this.#token : undefined;
     if (fresh || current === undefined || typeof current === 'string' || current.expiresAt <= this.clock()) {
-      this.#token = this.#fetchToken();
+      this.#token = this.#fetchToken(fresh);
       current = await this.#token;
     }
     if (typeof current === 'string') {

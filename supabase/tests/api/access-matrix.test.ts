@@ -184,6 +184,18 @@ const READS: Record<string, Read> = {
   admin_unit_windows: { args: async () => ({ p_unit_id: await linxiangUnit() }), answers: { 'supervisor-city': 'rows', 'unit-admin-linxiang': 'rows' } },
   window_qr_codes: { args: async () => ({ p_hall_id: (await db.query(`select hall_id from app.windows where unit_id = $1 limit 1`, [await linxiangUnit()])).rows[0].hall_id }),
     answers: { 'supervisor-city': 'rows' } },
+  // 评价器 pairing (issue 18): unit admins see their units' windows, supervisors their regions'.
+  kiosk_windows: { args: async () => ({}), answers: { 'unit-admin-linxiang': 'rows', ...each(SUPERVISORS, 'rows') },
+    scoped: async (rows, p) => {
+      const { rows: foreign } = await db.query(
+        `select w.id from app.windows w join app.halls h on h.id = w.hall_id where w.id = any($1)
+           and w.unit_id not in (select unit_id from app.staff_roles where user_id = $2 and role = 'unit_admin')
+           and not (h.region_code = any($3))`,
+        [rows.map((r) => r.window_id), PERSONA_IDS[p], SUPERVISED[p] ?? []]);
+      expect(foreign).toEqual([]);
+    } },
+  kiosk_devices: { args: async () => ({ p_window_id: (await db.query(`select id from app.windows where unit_id = $1 order by id limit 1`, [await linxiangUnit()])).rows[0].id }),
+    answers: { 'unit-admin-linxiang': 'list', 'supervisor-city': 'list' } },
 };
 
 describe.each(Object.entries(READS))('read %s', (name, read) => {

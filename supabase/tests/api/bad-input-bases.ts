@@ -92,6 +92,10 @@ export interface Ctx {
   newUserNonce: string;
   lastMonth: string;
   regionLX: '530902';
+  /** Issue 15.4: a public comment awaiting a supervisor (pending) and one awaiting the content check. */
+  modPending: string;
+  modUnchecked: string;
+  modUncheckedMd5: string;
 }
 
 const one = async <T = Record<string, unknown>>(db: Db, sql: string, params: unknown[] = []): Promise<T> => {
@@ -199,6 +203,16 @@ export async function makeFixtures(db: Db, clients: Record<string, SupabaseClien
     `insert into app.reminder_log (kind, subject_id, user_id, platform, claimed_at, shanghai_day)
      values ('invite', $1, $2, 'weapp', now(), (now() at time zone 'Asia/Shanghai')::date) returning id`, [randomUUID(), PERSONA_IDS['citizen-a']]);
 
+  // Public comments in moderation (issue 15.4): one checked (pending), one not yet (unchecked).
+  const publicComment = async () => {
+    const b = await badRating();
+    await ok(cA, 'set_comment_public', { p_rating_id: b.rating, p_public: true });
+    return one<{ id: string; md5: string }>(db, `select m.id, m.content_md5 as md5 from app.comment_moderation m where m.rating_id = $1`, [b.rating]);
+  };
+  const modPending = await publicComment();
+  await db.query(`select public.record_comment_check($1, $2, 'pass')`, [modPending.id, modPending.md5]);
+  const modUnchecked = await publicComment();
+
   const { roleFQ } = await one<{ roleFQ: string }>(db, `select id as "roleFQ" from app.staff_roles where user_id = $1 order by id limit 1`, [PERSONA_IDS['staff-fengqing']]);
   const stranger = await newWechatAccount();
   const [nonce] = await ok<Array<{ nonce: string }>>(client(stranger.access_token), 'realname_nonce', {});
@@ -219,6 +233,7 @@ export async function makeFixtures(db: Db, clients: Record<string, SupabaseClien
     reminderLog: reminder.id, roleFQ,
     refreshToken: stranger.refresh_token, newUser: stranger.user.id, newUserNonce: nonce!.nonce,
     lastMonth: d.toISOString().slice(0, 7), regionLX: '530902',
+    modPending: modPending.id, modUnchecked: modUnchecked.id, modUncheckedMd5: modUnchecked.md5,
   };
 }
 
@@ -308,6 +323,7 @@ export function bases(c: Ctx): Record<string, Base> {
     export_work_orders: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_region_code: '530902', p_after_opened_at: null, p_after_id: null, p_limit: 10 }, others: { p_limit: [0, 100_000] } },
     key_supervision_list: { who: 'supervisor-city', args: {} },
     overdue_work_orders: { who: 'supervisor-city', args: {} },
+    urge_work_order: { who: 'supervisor-city', args: { p_work_order_id: c.woPending, p_note: '请今天内核实并回复' }, kinds: req('p_note'), others: { p_work_order_id: [c.woClosed] } },
     rereviews_to_decide: { who: 'supervisor-city', args: {} },
     publish_results: { who: 'supervisor-city', args: { p_period: c.lastMonth, p_region_code: '530902', p_note: '月度公示' }, kinds: free('p_note'), others: { p_period: ['2999-01', '2026-13'] } },
     record_comment: {
@@ -331,9 +347,17 @@ export function bases(c: Ctx): Record<string, Base> {
     set_calendar_day: { who: 'supervisor-city', args: { p_day: shanghaiDayFromToday(400), p_is_workday: false, p_note: '测试' }, kinds: req('p_note') },
     set_calendar_year_announced: { who: 'supervisor-city', args: { p_year: Number(today.slice(0, 4)) + 1, p_announced: true }, others: { p_year: [1899, 10_000] } },
     stats: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_group_by: 'unit', p_region_code: '530902', p_unit_id: null, p_include_default: true } },
+    bad_review_topics: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_region_code: '530902', p_unit_id: c.unitLX, p_matter_id: null }, others: { p_unit_id: [c.unitFQ] } },
+    early_warnings: { who: 'supervisor-city', args: { p_region_code: '530902', p_as_of: today } },
     supervisor_comments: { who: 'supervisor-city', args: { p_status: 'received', p_region_code: '530902' } },
+    // Moderation of public 差评 comments (issue 15.4)
+    comment_moderation_queue: { who: 'supervisor-city', args: {} },
+    moderate_comment: { who: 'supervisor-city', args: { p_id: c.modPending, p_approve: true, p_note: '内容无不当言论' }, kinds: free('p_note'),
+      others: { p_id: [c.modUnchecked] } },
     third_party_assessments: { who: 'supervisor-city', args: { p_region_code: '530902', p_unit_id: c.unitLX } },
     upstream_status: { who: 'supervisor-city', args: { p_region_code: '530902', p_dead_limit: 10 }, valid: { p_dead_limit: { values: [-1], why: 'clamped to 0..1000 (documented)' } } },
+    system_status: { who: 'supervisor-city', args: { p_now: nowIso },
+      skip: { p_now: 'it reads cron.job, which bad-input.test.ts holds locked while varying; its bounds are proven in database/operations.test.ts' } },
     // —— administration
     admin_assign_window: { who: 'unit-admin-linxiang', args: { p_user_id: PERSONA_IDS['staff-linxiang'], p_window_id: c.windowLX, p_valid_from: today, p_valid_to: null }, others: { p_user_id: [PERSONA_IDS['citizen-b'], PERSONA_IDS['staff-fengqing']], p_window_id: [c.windowFQ] } },
     admin_find_user: { who: 'supervisor-city', args: { p_identifier: '13800000001', p_unit_id: null, p_scope_region_code: '530902', p_id_number: null } },
@@ -356,11 +380,25 @@ export function bases(c: Ctx): Record<string, Base> {
     ingest_keys: { who: 'supervisor-city', args: {} },
     revoke_ingest_key: { who: 'supervisor-fengqing', args: { p_key_id: 'bs_demo_530921' }, others: { p_key_id: ['bs_demo_530902'] } },
     window_qr_codes: { who: 'supervisor-city', args: { p_hall_id: c.hallLX } },
+    // 评价器 pairing (issue 18); a paired tablet made in the rolled-back transaction for revoke.
+    kiosk_windows: { who: 'unit-admin-linxiang', args: {} },
+    kiosk_devices: { who: 'unit-admin-linxiang', args: { p_window_id: c.windowLX }, others: { p_window_id: [c.windowFQ] } },
+    create_kiosk_pairing: { who: 'unit-admin-linxiang', args: { p_window_id: c.windowLX }, others: { p_window_id: [c.windowFQ] } },
+    revoke_kiosk_device: { who: 'unit-admin-linxiang', args: { p_device_id: BI_KIOSK_DEVICE }, setup: asOwner(kioskDeviceSql(c), 'authenticated'), others: { p_device_id: [c.windowLX] } },
     // —— the service role (jobs, and the edge functions on a caller's behalf)
     apply_default_ratings: { who: 'service', args: { p_now: nowIso }, skip: NOW },
     escalate_overdue: { who: 'service', args: { p_now: nowIso }, skip: NOW },
     purge_identity_tokens: { who: 'service', args: { p_now: nowIso }, skip: NOW },
+    purge_retention: { who: 'service', args: { p_now: nowIso }, skip: NOW },
+    purge_upstream_outbox: { who: 'service', args: { p_now: nowIso }, skip: NOW },
+    claim_comment_checks: { who: 'service', args: { p_wechat_app_id: 'wx-any', p_limit: 1, p_now: nowIso }, skip: { ...NOW, p_wechat_app_id: APP_ID }, others: { p_limit: [0, 201] } },
+    record_comment_check: { who: 'service', args: { p_id: c.modUnchecked, p_content_md5: c.modUncheckedMd5, p_suggest: 'pass', p_label: 100, p_trace_id: 't', p_error: null, p_now: nowIso },
+      skip: { ...NOW, p_error: 'read only without a suggest; the base call books a verdict', p_label: 'WeChat\'s label, any integer', p_trace_id: 'WeChat\'s trace id, kept as given (≤ 100)' },
+      refusedInBand: (data) => data === 'stale' },
+    record_job_run: { who: 'service', args: { p_job_name: 'report-upstream', p_started_at: nowIso, p_outcome: 'succeeded', p_rows: 1, p_detail: { n: 1 }, p_error: null },
+      kinds: { p_error: 'free' }, valid: { p_detail: { values: [{}], why: 'an empty summary: a run that found nothing to do' } } },
     due_reminders: { who: 'service', args: { p_now: nowIso, p_limit: 10 }, skip: NOW, others: { p_limit: [0, 100_000] } },
+    record_warning_digests: { who: 'service', args: { p_now: nowIso } },
     record_reminder_result: { who: 'service', args: { p_log_id: c.reminderLog, p_ok: true, p_error_code: null, p_now: nowIso }, skip: { ...NOW, p_error_code: 'read only when p_ok is false; the base call reports a success' } },
     reminder_recipients: { who: 'service', args: { p_log_ids: [c.reminderLog], p_wechat_app_id: 'wx00000000hcplocal', p_alipay_app_id: '2021000000000001', p_now: nowIso }, skip: { ...NOW, p_wechat_app_id: APP_ID, p_alipay_app_id: APP_ID }, refusedInBand: nothingDone },
     claim_upstream_batch: { who: 'service', args: { p_limit: 1, p_now: nowIso }, skip: NOW, others: { p_limit: [0, 100_000] } },
@@ -385,6 +423,17 @@ export function bases(c: Ctx): Record<string, Base> {
       },
       kinds: free('p_signature'), skip: NOW, refusedInBand: itemsRejected, perCall: () => ({ p_signature: signature() }), inBandWrites: INGESTED,
     },
+    kiosk_pair: {
+      who: 'service',
+      args: { p_code: '424242', p_public_key: BI_KIOSK_KEY, p_source: 'bad-input', p_now: nowIso },
+      setup: asOwner(`insert into app.kiosk_pairings (window_id, code_hash, created_by, expires_at)
+              values ('${c.windowLX}', app.kiosk_code_hash('424242'), '${PERSONA_IDS['unit-admin-linxiang']}', now() + interval '10 minutes')`, 'service_role'),
+      kinds: { p_source: 'free' }, skip: NOW,
+      // A well-formed code that names no live pairing is answered refused, and the attempt counted.
+      refusedInBand: (data) => (data as { status?: unknown } | null)?.status === 'refused',
+      inBandWrites: { tables: ['kiosk_pairing_attempts'], why: 'every attempt at a code is counted for the brute-force limits' },
+    },
+    kiosk_feed: { who: 'service', args: { p_key_id: 'dev_bi_kiosk_tablet', p_now: nowIso }, setup: asOwner(kioskDeviceSql(c), 'service_role'), skip: NOW },
     platform_login: { who: 'service', args: { p_platform: 'wechat', p_app_id: 'wx00000000hcplocal', p_subject: `o-bi-${randomUUID()}`, p_unionid: null, p_now: nowIso }, kinds: { p_subject: 'required-free', p_unionid: 'free' },
       skip: NOW,
       valid: { p_app_id: { values: ['not-a-valid-anything', 42, true], why: 'app-id shaped tokens: which app is the calling function\'s own setting (auth-wechat / auth-alipay)' } } },
@@ -404,5 +453,13 @@ export function bases(c: Ctx): Record<string, Base> {
     revoke_refresh_token: { who: 'service', args: { p_refresh_token: c.refreshToken, p_now: nowIso }, skip: NOW, refusedInBand: (data) => data === false },
   };
 }
+
+/** A paired window tablet (issue 18) for the base calls that need one, made in their rolled-back transaction. */
+const BI_KIOSK_DEVICE = '00000000-0000-4000-8000-00000000b1c0';
+const BI_KIOSK_KEY = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+/** Setup SQL run as the owner (app tables have no API grants), then back to the caller's role. */
+const asOwner = (sql: string, role: 'authenticated' | 'service_role') => `reset role; ${sql}; set local role ${role}`;
+const kioskDeviceSql = (c: Ctx) => `insert into app.rating_devices (id, key_id, kind, name, hall_id, region_code, window_id, public_key)
+  values ('${BI_KIOSK_DEVICE}', 'dev_bi_kiosk_tablet', 'hall_pad', '测试平板', '${c.hallLX}', '530902', '${c.windowLX}', '${JSON.stringify(BI_KIOSK_KEY)}'::jsonb)`;
 
 export const SERVICE_KEY = () => stackEnv.serviceRoleKey;

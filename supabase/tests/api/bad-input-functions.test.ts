@@ -24,6 +24,7 @@ import { idNumberCheckCharacter } from '../../../shared/identity.ts';
 import { client, functionUrl, login, newWechatAccount } from '../../../tests/support/api.ts';
 import { appFingerprint, connect, holdScheduler, type Db } from '../../../tests/support/db.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
+import { newKeyPair, pairedTablet, sendSigned, signCall, type Tablet } from '../../../tests/support/kiosk.ts';
 
 jest.setTimeout(300_000);
 
@@ -212,6 +213,14 @@ const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86
 let seeded: { windowId: string; matterCode: string };
 let supervisorToken: string;
 let binder: { token: string } | undefined;
+let kioskTablet: Tablet | undefined;
+
+/** A live pairing code of the seeded 自然资源局 window, issued by supervisor-city. */
+async function kioskCode(): Promise<string> {
+  const { data, error } = await client(supervisorToken).rpc('create_kiosk_pairing', { p_window_id: seeded.windowId });
+  if (error) throw new Error(`create_kiosk_pairing: ${error.message}`);
+  return (data as Array<{ code: string }>)[0]!.code;
+}
 
 const FN_BASES: Record<string, FnBase> = {
   'auth-dev': {
@@ -295,6 +304,26 @@ const FN_BASES: Record<string, FnBase> = {
       external_id: ['x'.repeat(101)],
     },
   },
+  // 窗口评价器 (issue 18): a tablet's pairing (a fresh code; its key is checked by zod and as a P-256 point before the database).
+  'kiosk-pair': {
+    fields: async () => ({ code: await kioskCode(), public_key: (await newKeyPair()).publicJwk }),
+    send: (f) => postJson('kiosk-pair', f),
+    accepted: ok,
+    extra: { code: ['12345', '1234567', '12345a', ' 123456'], public_key: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }, { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'A'.repeat(43) }] },
+  },
+  // A paired tablet's poll: an empty signed object (only an extra field to vary).
+  'kiosk-feed': {
+    fields: async () => {
+      kioskTablet = await pairedTablet(await kioskCode());
+      return {};
+    },
+    send: async (f) => {
+      const a = await sendSigned('kiosk-feed', kioskTablet!.keyId, await signCall(kioskTablet!, f));
+      return { status: a.status, body: a.body, text: a.text };
+    },
+    accepted: ok,
+    inBandWrites: { tables: ['rating_devices'], why: 'a poll records the tablet\'s last use (to the minute)' },
+  },
   'report-upstream': {
     fields: () => ({ batch_size: 1, max_batches: 1 }),
     send: (f) => postJson('report-upstream', f, SCHEDULER()),
@@ -306,6 +335,12 @@ const FN_BASES: Record<string, FnBase> = {
     send: (f) => postJson('send-reminders', f, SCHEDULER()),
     accepted: (a) => ok(a) || notConfigured('reminders_not_configured')(a),
     extra: { limit: [0, -1, 5001, 1.5, '1', 1e21] },
+  },
+  'comment-check': {
+    fields: () => ({ limit: 1 }),
+    send: (f) => postJson('comment-check', f, SCHEDULER()),
+    accepted: (a) => ok(a) || notConfigured('content_check_not_configured')(a),
+    extra: { limit: [0, -1, 201, 1.5, '1', 1e21] },
   },
 };
 

@@ -40,7 +40,7 @@ const catalogue = new Map<string, Fn>();
 const clients: Record<string, SupabaseClient> = {};
 /** Functions whose base call ran before the scheduler was held (they read cron.job). */
 const beforeHold = new Map<string, { status: number; error: unknown }>();
-const READS_CRON_JOB = new Set(['deploy_status']);
+const READS_CRON_JOB = new Set(['deploy_status', 'system_status']);
 
 const callerOf = (who: BaseCaller): SupabaseClient => clients[who]!;
 const actorOf = (who: BaseCaller): Actor => who === 'service' ? serviceRole : who === 'anon' ? anon : user(PERSONA_IDS[who]);

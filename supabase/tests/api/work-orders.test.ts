@@ -207,6 +207,11 @@ describe('appeals (R11)', () => {
     expect((await rpc('staff-fengqing', 'unit_work_orders')).data).toContainEqual(expect.objectContaining({ id: newId, status: 'pending_verification' }));
     const mine = (await rpc('citizen-a', 'my_ratings')).data.find((r: { id: string }) => r.id === ratingId);
     expect(mine).toMatchObject({ validity: 'valid', work_order_id: newId, work_order_status: 'pending_verification' });
+    // Issue 19.5: the rating itself moved; the right unit sees it among its ratings, the original no longer.
+    const today = shanghaiToday();
+    const seen = async (who: PersonaKey) => ((await rpc(who, 'unit_ratings', { p_from: today, p_to: today })).data as Array<{ id: string }>)
+      .some((r) => r.id === ratingId);
+    expect([await seen('staff-linxiang'), await seen('staff-fengqing')]).toEqual([false, true]);
   });
 
   test('an officer without a verified real name cannot appeal', async () => {
@@ -232,6 +237,11 @@ describe('publication (R15)', () => {
     await refused(rpc('citizen-b', 'set_comment_public', { p_rating_id: ratingId, p_public: true }), 'not_found');
     expect((await rpc('citizen-a', 'set_comment_public', { p_rating_id: ratingId, p_public: true })).error).toBeNull();
     expect((await rpc('citizen-a', 'my_ratings')).data).toContainEqual(expect.objectContaining({ id: ratingId, comment_public: true }));
+    // Issue 15.4: allowed is not yet shown: WeChat's content check, then a supervisor's approval.
+    expect(await board()).toMatchObject({ comment: null });
+    const modId = (await db.query(`select id from app.comment_moderation where rating_id = $1`, [ratingId])).rows[0].id;
+    await db.query(`select public.record_comment_check($1, md5('窗口人员态度生硬'), 'pass')`, [modId]);
+    expect((await rpc('supervisor-city', 'moderate_comment', { p_id: modId, p_approve: true })).error).toBeNull();
     expect(await board()).toMatchObject({ comment: '窗口人员态度生硬' });
     const bad = await client().rpc('public_bad_review_board', { p_period: '2026-13', p_region_code: '530902' });
     expect(bad.error).toMatchObject({ code: 'invalid_input' });

@@ -234,7 +234,7 @@ describe('batch RPCs (service role only; the functions call them after checking 
     });
   });
 
-  test('once the default was applied, a buffered rating of the 办件 is already_rated (R3: one first rating)', async () => {
+  test('once the default was applied, a buffered rating made in time replaces it (issue 19.4); a second one is already_rated (R3)', async () => {
     await as(db, serviceRole, async (q) => {
       await q('reset role');
       await finishedTransaction(q, 'DB-ING-DEFAULTED', '2026-11-02T10:00:00+08:00');
@@ -242,8 +242,13 @@ describe('batch RPCs (service role only; the functions call them after checking 
       await q('set local role service_role');
       const res = await rate(q, sig('2'), '2026-11-12T09:00:00+08:00', [
         { index: 0, external_id: 'buffered-2', project_no: 'DB-ING-DEFAULTED', level: 1, tags: ['115'], rated_at: '2026-11-05T11:00:00+08:00' },
+        { index: 1, external_id: 'buffered-3', project_no: 'DB-ING-DEFAULTED', level: 5, tags: [], rated_at: '2026-11-05T12:00:00+08:00' },
       ]);
-      expect(res.map((r) => [r.status, r.code])).toEqual([['rejected', 'already_rated']]);
+      expect(res.map((r) => [r.status, r.code ?? null])).toEqual([['created', null], ['rejected', 'already_rated']]);
+      await q('reset role');
+      const { rows } = await q(`select r.is_default, r.validity from app.ratings r join app.transactions t on t.id = r.transaction_id
+                                where t.project_no = 'DB-ING-DEFAULTED' order by r.is_default`);
+      expect(rows).toEqual([{ is_default: false, validity: 'valid' }, { is_default: true, validity: 'superseded' }]);
     });
   });
 

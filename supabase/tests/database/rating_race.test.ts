@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await owner.query(`update app.transactions set first_rating_id = null where project_no like 'RACE-%'`);
     await owner.query(`delete from app.work_orders where transaction_id in (select id from app.transactions where project_no like 'RACE-%')`);
     await owner.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'RACE-%')`);
     await owner.query(`delete from app.transactions where project_no like 'RACE-%'`);
@@ -61,8 +60,9 @@ async function winnerOf(tx: string, rated: PromiseSettledResult<unknown>): Promi
   // The citizen's 差评 opens one work order (R8); a default never does (R5).
   const orders = (await owner.query('select count(*)::int as n from app.work_orders where transaction_id = $1', [tx])).rows[0].n;
   expect(orders).toBe(rated.status === 'fulfilled' ? 1 : 0);
-  const marked = (await owner.query('select first_rating_id is not null as marked from app.transactions where id = $1', [tx])).rows[0];
-  expect(marked).toEqual({ marked: true });
+  // Whoever won, the 办件 left the queue of 办件 awaiting a rating.
+  const marked = (await owner.query('select app.is_rated($1) as rated, exists (select 1 from app.rating_pending where transaction_id = $1) as pending', [tx])).rows[0];
+  expect(marked).toEqual({ rated: true, pending: false });
   if (rated.status === 'fulfilled') {
     expect(ratings[0]).toEqual({ is_default: false, rater_user_id: PERSONA_IDS['citizen-a'] });
     return 'citizen';

@@ -13,9 +13,12 @@ beforeAll(async () => { db = await connect(); });
 afterAll(async () => { await db.end(); });
 
 const DECLARED_JOBS = [
-  { jobname: 'apply-default-ratings', schedule: '*/10 * * * *', command: 'select public.apply_default_ratings()' },
-  { jobname: 'escalate-overdue', schedule: '5 * * * *', command: 'select public.escalate_overdue()' },
-  { jobname: 'purge-identity-tokens', schedule: '30 19 * * *', command: 'select public.purge_identity_tokens()' },
+  // SQL jobs run through app.run_job, which records each run in app.job_runs (issue 19.1).
+  { jobname: 'apply-default-ratings', schedule: '*/10 * * * *', command: "select app.run_job('apply-default-ratings')" },
+  { jobname: 'comment-check', schedule: '* * * * *', command: "select app.call_scheduled_function('comment-check')" },
+  { jobname: 'escalate-overdue', schedule: '5 * * * *', command: "select app.run_job('escalate-overdue')" },
+  { jobname: 'purge-identity-tokens', schedule: '30 19 * * *', command: "select app.run_job('purge-identity-tokens')" },
+  { jobname: 'purge-retention', schedule: '40 19 * * *', command: "select app.run_job('purge-retention')" },
   { jobname: 'report-upstream', schedule: '* * * * *', command: "select app.call_scheduled_function('report-upstream')" },
   { jobname: 'send-reminders', schedule: '* * * * *', command: "select app.call_scheduled_function('send-reminders')" },
 ];

@@ -150,22 +150,30 @@ test('the rollups follow every kind of statement: a bulk insert, an update of so
       union all
       (select day, unit_id, sum(finished_count)::bigint from app.finished_daily group by 1, 2 having sum(finished_count) <> 0
        except select (finished_at at time zone 'Asia/Shanghai')::date, unit_id, count(*)::bigint from app.transactions where status = 'finished' group by 1, 2)) x`)).rows[0].differing;
+  // 主动评价率's cohort (issue 21.1): per finish day and unit, the finished 办件 with a valid, non-default first rating.
+  const cohortEqualsCount = async () => (await db.query(`
+    with direct as (
+      select (t.finished_at at time zone 'Asia/Shanghai')::date as day, t.unit_id, count(*)::bigint as n
+      from app.transactions t join app.ratings r on r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid' and not r.is_default
+      where t.status = 'finished' group by 1, 2),
+    rolled as (select day, unit_id, sum(active_count)::bigint as n from app.finished_daily group by 1, 2 having sum(active_count) <> 0)
+    select count(*)::int as differing from ((select * from direct except select * from rolled) union all (select * from rolled except select * from direct)) x`)).rows[0].differing;
   await db.query('begin');
   try {
+    expect(await cohortEqualsCount()).toBe(0);
     await db.query(`insert into app.transactions (project_no, matter_id, unit_id, region_code, channel, status, accepted_at, finished_at)
                     select 'ROLL-' || g, m.id, m.unit_id, u.region_code, 'pc', 'finished', now() - interval '10 days', now() - (g % 48) * interval '1 hour'
                     from generate_series(1, 5000) g cross join lateral (select id, unit_id from app.matters order by code limit 1 offset g % 15) m
                     join app.units u on u.id = m.unit_id`);
     await db.query(`select public.apply_default_ratings(now() + interval '30 days')`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
     await db.query(`update app.ratings set validity = 'invalid' where transaction_id in (select id from app.transactions where project_no like 'ROLL-%' and project_no like '%7')`);
     await db.query(`update app.transactions set finished_at = finished_at - interval '2 days' where project_no like 'ROLL-%3'`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
     await db.query(`delete from app.upstream_outbox where rating_id in (select r.id from app.ratings r join app.transactions t on t.id = r.transaction_id where t.project_no like 'ROLL-%1')`);
-    await db.query(`update app.transactions set first_rating_id = null where project_no like 'ROLL-%1'`);
     await db.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'ROLL-%1')`);
     await db.query(`delete from app.transactions where project_no like 'ROLL-%1'`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount()]).toEqual([0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
   } finally {
     await db.query('rollback');
   }

@@ -45,8 +45,9 @@ const push = async (items: unknown[], key: { keyId: string; secret: string } = p
 async function stored(id: string) {
   const { rows } = await db.query(
     `select r.level, r.channel, r.rater_user_id, r.is_default, r.is_bad, r.tags, r.rated_at, r.visit_day::text, r.hall_id::text,
-            r.window_id::text, r.transaction_id::text, t.first_rating_id::text
-     from app.ratings r left join app.transactions t on t.id = r.transaction_id where r.id = $1`, [id]);
+            r.window_id::text, r.transaction_id::text,
+            (select f.id::text from app.ratings f where f.transaction_id = r.transaction_id and f.assess_number = 1 and f.validity <> 'superseded') as first_rating_id
+     from app.ratings r where r.id = $1`, [id]);
   return rows[0];
 }
 
@@ -97,7 +98,7 @@ Deno.test('every level is accepted (R1); a 差评 needs a tag of its level (R7);
     ['rejected', 'invalid_tag_for_level', null],
   ]);
   const { rows } = await db.query(
-    `select count(*)::int as n from app.transactions where project_no = any($1) and first_rating_id is not null`, [nos]);
+    `select count(*)::int as n from app.transactions where project_no = any($1) and app.is_rated(id)`, [nos]);
   assertEquals(rows[0].n, 3);
 });
 

@@ -286,7 +286,10 @@ test('an access token expired mid-run is fetched again once; a valid one is reus
   assertEquals(result.sent >= 3, true);
   assertEquals(client.tokensFetched, 2);
   const calls = (await received(wechatBase())).slice(before);
-  assertEquals(calls.filter((c) => c.path === '/cgi-bin/token').length, 1);
+  // Issue 15.5: the stable token, refreshed by force only after WeChat called ours expired; never the legacy /cgi-bin/token.
+  const tokenCalls = calls.filter((c) => c.path.startsWith('/cgi-bin/') && c.path.includes('token'));
+  assertEquals(tokenCalls.map((c) => c.path), ['/cgi-bin/stable_token']);
+  assertEquals(JSON.parse(tokenCalls[0]!.body ?? '{}'), { grant_type: 'client_credential', appid: wechat.appid, secret: wechat.secret, force_refresh: true });
   for (const p of [a, b, ...people]) {
     assertEquals((await wxMessages(p.subject)).length, 1);
     assertEquals((await logOf(p.id)).map((l) => l.status), ['sent']);

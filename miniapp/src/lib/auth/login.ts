@@ -4,10 +4,9 @@
  * `loginAsPersona()`. Both end in saveSession().
  */
 import { SessionResponse } from '../../../../shared/auth.ts'
-import { DevLoginResponse, PersonaList, type Persona, type PersonaKey } from '../../../../shared/schemas.ts'
-import { AppError, toAppError } from '../errors.ts'
+import { AppError } from '../errors.ts'
 import { callFunction } from '../functions.ts'
-import { saveSession, sessionFromLogin, sessionFromPlatform, type Session } from '../session.ts'
+import { saveSession, sessionFromPlatform, type Session } from '../session.ts'
 import { platformLogin } from './platform-login'
 import type { PlatformLogin } from './types.ts'
 
@@ -23,22 +22,5 @@ export async function loginWithPlatform(login: PlatformLogin = platformLogin, no
   return saveSession(sessionFromPlatform(login.provider, parsed.data, (nowMs ?? Date.now)()))
 }
 
-/**
- * The demo accounts, or null where auth-dev does not exist (production: 404). Any other
- * failure (network) is thrown so the page can offer a retry.
- */
-export async function devPersonas(): Promise<Persona[] | null> {
-  try {
-    const json = await callFunction('auth-dev', { method: 'GET' })
-    return PersonaList.parse(json).personas
-  } catch (err) {
-    const error = toAppError(err)
-    if (error.code === 'not_found' || error.code === 'dev_login_disabled' || error.code === 'method_not_allowed') return null
-    throw error
-  }
-}
-
-export async function loginAsPersona(persona: PersonaKey): Promise<Session> {
-  const json = await callFunction('auth-dev', { method: 'POST', body: { persona } })
-  return saveSession(sessionFromLogin(DevLoginResponse.parse(json), Date.now()))
-}
+// The demo accounts live apart so that a release build can leave them out (dev-login.ts).
+export { devPersonas, loginAsPersona } from './dev-login.ts'

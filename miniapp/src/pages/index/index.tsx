@@ -9,7 +9,9 @@ import { go, ROUTES } from '../../lib/nav.ts'
 import { hasAdminDesk, hasStaffDesk, hasSuperviseDesk, summarizeWhoami, type Identity } from '../../lib/roles.ts'
 import { scanQuery, targetFromScan } from '../../lib/scene.ts'
 import { clearSession, type Session } from '../../lib/session.ts'
+import { staffUrgentCount } from '../../lib/staff-urgent-count'
 import { useAsync } from '../../lib/useAsync.ts'
+import { saveSettings, useSettings } from '../../lib/settings.ts'
 import { useSession } from '../../lib/useSession.ts'
 import './index.scss'
 
@@ -49,6 +51,24 @@ function RealnameLine({ verified }: { verified: boolean }) {
   )
 }
 
+/** 工作台 with what needs action now (issue 21.2): 已超期 and 今明到期 counted on the tile (H5 only). */
+function StaffTile() {
+  const { state } = useAsync(staffUrgentCount)
+  const n = state.status === 'done' ? state.data : null
+  return (
+    <Button className='btn btn--primary tile' data-testid='tile-staff' onClick={() => go(ROUTES.staff)}>
+      <Text className='tile__label'>工作台 · 本单位差评处理</Text>
+      {n && n.overdue + n.soon > 0 ? (
+        <Text className='tile__count' data-testid='staff-urgent-count'>
+          {n.overdue > 0 ? `超期 ${n.overdue}` : ''}
+          {n.overdue > 0 && n.soon > 0 ? ' · ' : ''}
+          {n.soon > 0 ? `今明到期 ${n.soon}` : ''}
+        </Text>
+      ) : null}
+    </Button>
+  )
+}
+
 function SignedIn({ session }: { session: Session }) {
   const { state, reload } = useAsync(loadHome)
   // Back from rating: the count changed.
@@ -78,9 +98,7 @@ function SignedIn({ session }: { session: Session }) {
       </View>
       <OutboxNotice userId={session.user.id} />
       {identity && hasStaffDesk(identity) ? (
-        <Button className='btn btn--primary tile' data-testid='tile-staff' onClick={() => go(ROUTES.staff)}>
-          <Text className='tile__label'>工作台 · 本单位差评处理</Text>
-        </Button>
+        <StaffTile />
       ) : null}
       {identity && hasSuperviseDesk(identity) ? (
         <Button className='btn btn--primary tile' data-testid='tile-supervise' onClick={() => go(ROUTES.supervise)}>
@@ -94,22 +112,28 @@ function SignedIn({ session }: { session: Session }) {
       ) : null}
       <View className='tiles'>
         <Button className='btn btn--primary tile' data-testid='tile-pending' onClick={() => go(ROUTES.pending)}>
+          <Text className='tile__icon' aria-hidden='true'>📝</Text>
           <Text className='tile__label'>待评价</Text>
           <Text className='tile__count' data-testid='pending-count'>{pending === null ? '' : `${pending} 件`}</Text>
         </Button>
         <Button className='btn btn--secondary tile' data-testid='tile-scan' onClick={scan}>
+          <Text className='tile__icon' aria-hidden='true'>📷</Text>
           <Text className='tile__label'>扫码评价窗口</Text>
         </Button>
         <Button className='btn btn--secondary tile' data-testid='tile-my-ratings' onClick={() => go(ROUTES.myRatings)}>
+          <Text className='tile__icon' aria-hidden='true'>📋</Text>
           <Text className='tile__label'>我的评价和整改进度</Text>
         </Button>
         <Button className='btn btn--secondary tile' data-testid='tile-suggest' onClick={() => go(ROUTES.suggest)}>
+          <Text className='tile__icon' aria-hidden='true'>💬</Text>
           <Text className='tile__label'>意见建议</Text>
         </Button>
         <Button className='btn btn--secondary tile' data-testid='tile-public' onClick={() => go(ROUTES.public)}>
+          <Text className='tile__icon' aria-hidden='true'>📊</Text>
           <Text className='tile__label'>评价结果公开</Text>
         </Button>
         <Button className='btn btn--secondary tile' data-testid='tile-me' onClick={() => go(ROUTES.me)}>
+          <Text className='tile__icon' aria-hidden='true'>👤</Text>
           <Text className='tile__label'>我的 · 大字模式 · 隐私说明</Text>
         </Button>
       </View>
@@ -122,12 +146,24 @@ function SignedIn({ session }: { session: Session }) {
 
 export default function IndexPage() {
   const session = useSession()
+  const { largeText } = useSettings()
   return (
     <Shell home>
       <View className='home__header'>
         <Text className='home__brand'>好差评 · 掌上评</Text>
         <Text className='home__sub'>临沧市政务服务评价</Text>
         {session ? <Text className='home__sub' data-testid='signed-in-as'>已登录：{session.user.label}</Text> : null}
+        {/* 大字版 where people look first (issue 21.7), not the sixth tile. */}
+        <View
+          className={`home__large${largeText ? ' home__large--on' : ''}`}
+          data-testid='header-large-text'
+          data-on={largeText ? 'yes' : 'no'}
+          {...(process.env.TARO_ENV === 'h5' ? { role: 'switch' } : { 'aria-role': 'switch' })}
+          aria-checked={largeText ? 'true' : 'false'}
+          onClick={() => saveSettings({ largeText: !largeText })}
+        >
+          <Text>{largeText ? '大字版：已开启' : '大字版'}</Text>
+        </View>
       </View>
       {session ? (
         <SignedIn key={session.access_token} session={session} />
@@ -136,13 +172,16 @@ export default function IndexPage() {
           <LoginPanel />
           <View className='tiles'>
             <Button className='btn btn--secondary tile' data-testid='tile-scan' onClick={scan}>
-              <Text className='tile__label'>扫码评价窗口</Text>
+              <Text className='tile__icon' aria-hidden='true'>📷</Text>
+          <Text className='tile__label'>扫码评价窗口</Text>
             </Button>
             <Button className='btn btn--secondary tile' data-testid='tile-public' onClick={() => go(ROUTES.public)}>
-              <Text className='tile__label'>评价结果公开（无需登录）</Text>
+              <Text className='tile__icon' aria-hidden='true'>📊</Text>
+          <Text className='tile__label'>评价结果公开（无需登录）</Text>
             </Button>
             <Button className='btn btn--secondary tile' data-testid='tile-me' onClick={() => go(ROUTES.me)}>
-              <Text className='tile__label'>大字模式 · 隐私说明</Text>
+              <Text className='tile__icon' aria-hidden='true'>👤</Text>
+          <Text className='tile__label'>大字模式 · 隐私说明</Text>
             </Button>
           </View>
         </View>

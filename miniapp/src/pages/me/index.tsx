@@ -8,10 +8,11 @@ import { Subscriptions } from '../../components/Subscriptions.tsx'
 import { whoami } from '../../lib/api.ts'
 import { PRIVACY_NOTICE } from '../../lib/privacy.ts'
 import { summarizeWhoami } from '../../lib/roles.ts'
-import { clearSession, type Session } from '../../lib/session.ts'
+import { clearSession, loadSession, saveSession, type Session } from '../../lib/session.ts'
 import { saveSettings, useSettings } from '../../lib/settings.ts'
 import { useAsync } from '../../lib/useAsync.ts'
 import { useSession } from '../../lib/useSession.ts'
+import { COLORS } from '../../lib/tokens.ts'
 
 const LOGIN_NAMES = { dev: '演示账号', wechat: '微信', alipay: '支付宝' } as const
 
@@ -43,7 +44,15 @@ function Account({ session }: { session: Session }) {
                 仍可评价；实名后差评可获得回访。
               </Text>
               <Text className='card__strong'>实名认证</Text>
-              <RealnameBind onBound={(masked) => setBound(masked)} />
+              <RealnameBind
+                onBound={(masked) => {
+                  setBound(masked)
+                  // One name everywhere after binding (issue 21.4): the stored session's label and
+                  // 实名 flag follow, so no header keeps saying 未实名.
+                  const now = loadSession()
+                  if (now) saveSession({ ...now, user: { ...now.user, label: masked || now.user.label, realname_verified: true } })
+                }}
+              />
             </View>
           )}
         </View>
@@ -74,7 +83,7 @@ export default function MePage() {
             <Text className='setting__name'>大字模式</Text>
             <Text className='setting__state'>{largeText ? '已开启：所有页面文字放大' : '已关闭：点此放大所有页面的文字'}</Text>
           </View>
-          <Switch checked={largeText} color='#0b3d91' />
+          <Switch checked={largeText} color={COLORS.navy} />
         </View>
       </View>
 

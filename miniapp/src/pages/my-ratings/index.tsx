@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Button, Switch, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { LoginGate } from '../../components/LoginGate.tsx'
@@ -18,9 +18,10 @@ import type { MyRatingRow, WorkOrderTimelineRow } from '../../lib/rows.ts'
 import type { Session } from '../../lib/session.ts'
 import { useAction } from '../../lib/useAction.ts'
 import { useAsync } from '../../lib/useAsync.ts'
-import { canRateFix, canRequestRereview, statusLabel, statusTone, timelineItems } from '../../lib/work-order-view.ts'
+import { canRateFix, canRequestRereview, citizenNextStep, citizenStatusLabel, statusTone, timelineItems } from '../../lib/work-order-view.ts'
 import '../../components/Settings.scss'
 import './index.scss'
+import { COLORS, PLACEHOLDER_STYLE } from '../../lib/tokens.ts'
 
 function Timeline({ rows }: { rows: WorkOrderTimelineRow[] }) {
   const items = timelineItems(rows)
@@ -54,7 +55,7 @@ function FixForm({ workOrderId, onDone }: { workOrderId: string; onDone: (notice
       <Text className='field-label'>您对整改结果满意吗？</Text>
       <LevelPicker value={level} onChange={setLevel} />
       <Text className='hint'>选择“不满意”或“非常不满意”，单位须重新整改，并由监督部门督办。</Text>
-      <Textarea className='textarea' data-testid='fix-comment' value={comment} maxlength={500} placeholderStyle='color:#5b616b' placeholder='想说的话（选填）' onInput={(e) => setComment(e.detail.value)} />
+      <Textarea className='textarea' data-testid='fix-comment' value={comment} maxlength={500} placeholderStyle={PLACEHOLDER_STYLE} placeholder='想说的话（选填）' onInput={(e) => setComment(e.detail.value)} />
       {error ? <ErrorBlock message={error} /> : null}
       <Button className={`btn btn--primary card__actions${busy ? ' btn--busy' : ''}`} data-testid='fix-submit' onClick={() => void submit()}>
         {busy ? '正在提交…' : '提交整改评价'}
@@ -97,22 +98,32 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
       (err: unknown) => setTimeline({ status: 'error', rows: [], error: toAppError(err).message }),
     )
   }
+  // Loaded at once: what happens next and by when comes from the timeline's due days (issue 21.4).
+  useEffect(() => {
+    if (workOrderId) load()
+  }, [workOrderId])
   const loaded = timeline.status === 'done' ? timeline.rows : undefined
   const tone = statusTone(rating.work_order_status)
+  const next = citizenNextStep(rating.work_order_status, loaded ?? [])
   return (
     <View className='work-order' data-testid='work-order'>
       <Text className='card__line'>
         <Text className={`badge ${tone === 'done' ? 'badge--good' : tone === 'attention' ? 'badge--bad' : 'badge--info'}`} data-testid='work-order-status'>
           {tone === 'done' ? '✓ ' : ''}
-          {statusLabel(rating.work_order_status)}
+          {citizenStatusLabel(rating.work_order_status)}
         </Text>
         差评处理进度
       </Text>
+      {next ? (
+        <Text className='card__line' data-testid='work-order-next'>
+          {next}
+        </Text>
+      ) : null}
       <Button
         className='btn btn--secondary card__actions'
         data-testid='toggle-timeline'
         onClick={() => {
-          if (!open && timeline.status !== 'done') load()
+          if (!open && timeline.status === 'error') load()
           setOpen(!open)
         }}
       >
@@ -141,19 +152,43 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
 function CommentPublic({ rating }: { rating: MyRatingRow }) {
   const [value, setValue] = useState(rating.comment_public === true)
   const { busy, error, run } = useAction()
+  // Making a comment public first shows it as the board will, with a warning (issue 21.6);
+  // withdrawing it needs no preview.
+  const [previewing, setPreviewing] = useState(false)
   const text = commentPublicState(value, Number(rating.level))
-  const toggle = () => run(async () => setValue(await setCommentPublic(rating.id, !value)))
+  const toggle = () => run(async () => {
+    setPreviewing(false)
+    setValue(await setCommentPublic(rating.id, !value))
+  })
+  const onTap = () => {
+    if (busy) return
+    if (value) void toggle()
+    else setPreviewing(true)
+  }
   return (
     <View>
-      <View className='switch-row' data-testid='comment-public' data-on={value ? 'yes' : 'no'} data-busy={busy ? 'yes' : 'no'} onClick={() => void toggle()}>
+      <View className='switch-row' data-testid='comment-public' data-on={value ? 'yes' : 'no'} data-busy={busy ? 'yes' : 'no'} onClick={onTap}>
         <View className='switch-row__text'>
           <Text className='switch-row__name'>评价内容公开</Text>
           <Text className='switch-row__state' data-testid='comment-public-state'>
             {busy ? '正在保存…' : text}
           </Text>
         </View>
-        <Switch checked={value} disabled={busy} color='#0b3d91' />
+        <Switch checked={value} disabled={busy} color={COLORS.navy} />
       </View>
+      {previewing ? (
+        <View className='comment-preview' data-testid='comment-public-preview'>
+          <Text className='comment-preview__warn'>⚠ 请勿填写个人信息：公开并经审核后，任何人都能在“公开”页看到这段留言（不显示您的姓名）。如果留言里有姓名、电话、证件号或住址，请不要公开。</Text>
+          <Text className='comment-preview__label'>公开后显示为：</Text>
+          <Text className='comment-preview__text'>群众留言：{rating.comment}</Text>
+          <Button className='btn btn--primary' data-testid='comment-public-confirm' onClick={() => void toggle()}>
+            确认公开
+          </Button>
+          <Button className='btn btn--secondary' data-testid='comment-public-cancel' onClick={() => setPreviewing(false)}>
+            暂不公开
+          </Button>
+        </View>
+      ) : null}
       {error ? <ErrorBlock message={error} onRetry={() => void toggle()} /> : null}
     </View>
   )
@@ -180,7 +215,7 @@ function RatingCard({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRa
       <Text className='card__line' data-testid='rating-identity'>
         {rating.is_default ? '系统默认评价（逾期未评价）' : rating.is_anonymous ? '匿名评价' : '实名评价'}
         {Number(rating.assess_number) === 2 ? ' · 整改结果评价' : ''}
-        {rating.validity === 'invalid' ? ' · 申诉成立，不计入考核' : ''}
+        {rating.validity === 'invalid' ? ' · 经审核不计入考核' : ''}
       </Text>
       {rating.tags && rating.tags.length > 0 ? (
         <Text className='card__line' data-testid='rating-tags'>原因：{rating.tags.map(tagName).join('、')}</Text>

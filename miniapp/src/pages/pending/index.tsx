@@ -15,17 +15,14 @@ function PendingCard({ item, queued }: { item: PendingItem; queued: boolean }) {
   const { row, countdown } = item
   return (
     <View className='card pending' data-testid='pending-item' data-transaction={row.transaction_id}>
+      {/* Short (issue 21.5): what, where, until when, and the button; the window, officer and time are on the rating page. */}
       <Text className='card__title'>{row.matter_name}</Text>
       <Text className='card__line'>办理单位：{row.unit_name}</Text>
-      {row.window_name ? <Text className='card__line'>窗口：{row.window_name}</Text> : null}
-      {row.staff_name ? <Text className='card__line'>经办人：{row.staff_name}</Text> : null}
-      <Text className='card__line'>办结时间：{item.finishedLabel}</Text>
-      <Text className='card__line'>办件编号：{row.project_no}</Text>
       <View className={`pending__countdown${countdown.urgent ? ' pending__countdown--urgent' : ''}`} data-testid='countdown'>
         {countdown.urgent ? <Text className='badge badge--bad'>即将到期</Text> : null}
-        <Text>{countdown.text}</Text>
+        <Text>{item.deadlineText}</Text>
       </View>
-      <Text className='card__line'>评价截止：{item.lastDayLabel}</Text>
+      <Text className='pending__no'>办件编号：{row.project_no}</Text>
       {countdown.provisional ? (
         <Text className='card__line' data-testid='provisional'>
           <Text className='badge badge--warn'>日期待定</Text>

@@ -6,7 +6,7 @@ import { CITY_CODE } from '../../../../shared/regions.ts'
 import { publicBadReviewBoard, publicResults } from '../../lib/api.ts'
 import { toAppError, type AppError } from '../../lib/errors.ts'
 import { levelName } from '../../lib/levels.ts'
-import { PUBLIC_REGIONS, percent, periodLabel, publicationLine, recentPeriods } from '../../lib/public-view.ts'
+import { PUBLIC_REGIONS, periodLabel, publicationLine, publicFigures, publicRanking, recentPeriods } from '../../lib/public-view.ts'
 import { publishedPeriods } from '../../lib/publish-api.ts'
 import { tagName } from '../../lib/rating-form.ts'
 import type { BadReviewBoardRow } from '../../lib/rows.ts'
@@ -24,6 +24,11 @@ async function loadPublic(period: string, region: string) {
     boardError = toAppError(err)
   }
   return { results, published, board, boardError }
+}
+
+/** This month in Asia/Shanghai ('YYYY-MM'). */
+function todayMonth(): string {
+  return recentPeriods(new Date(), 1)[0] ?? ''
 }
 
 /** '2026-11-30' → '2026年11月30日'. */
@@ -54,8 +59,10 @@ function Results({ period, region }: { period: string; region: string }) {
   if (state.status === 'loading') return <Loading />
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
   const { results, published, board, boardError } = state.data
-  const rated = results.filter((r) => Number(r.rating_count) > 0)
+  const rated = results.filter((r) => Number(r.rating_count) > 0 || Number(r.finished_count) > 0)
   const isPublished = published.some((p) => p.period === period)
+  const places = publicRanking(rated)
+  const open = period >= todayMonth()
   return (
     <View>
       {/* R15: figures are live (以公开为常态); a month a supervisor has checked and published says so. */}
@@ -65,30 +72,50 @@ function Results({ period, region }: { period: string; region: string }) {
       </Text>
       <Text className='field-label'>各单位评价结果（{periodLabel(period)}）</Text>
       {rated.length === 0 ? <Empty label='本月暂无评价数据' /> : null}
-      {rated.map((r) => (
-        <View key={r.unit_id} className='card' data-testid='result-item'>
-          <Text className='card__title'>{r.unit_name}</Text>
-          <Text className='card__line'>所在地区：{r.region_name}</Text>
-          <View className='stats'>
-            <View className='stats__cell'>
-              <Text className='stats__value'>{Number(r.rating_count)}</Text>
-              <Text className='stats__label'>评价数</Text>
+      <Text className='hint'>括号内为（分子/分母）；评价少于10条的单位显示“样本不足”，不参与排名。主动评价率：本月办结的办件中，获得群众主动评价的比例。</Text>
+      {rated.map((r) => {
+        const f = publicFigures(r)
+        const place = places.get(r.unit_id)
+        return (
+          <View key={r.unit_id} className='card' data-testid='result-item' data-unit={r.unit_id}>
+            <Text className='card__title'>
+              {r.unit_name}
+              {place ? (
+                <Text className='badge badge--info result__place' data-testid='result-place' data-place={place.place}>
+                  满意率第{place.place}名{place.tied ? '（并列）' : ''}
+                </Text>
+              ) : null}
+            </Text>
+            <Text className='card__line'>所在地区：{r.region_name}</Text>
+            <View className='stats'>
+              <View className='stats__cell'>
+                <Text className='stats__value'>{Number(r.rating_count)}</Text>
+                <Text className='stats__label'>评价数（其中默认 {Number(r.default_count)}）</Text>
+              </View>
+              <View className='stats__cell'>
+                <Text className='stats__value'>{Number(r.bad_count)}</Text>
+                <Text className='stats__label'>差评数</Text>
+              </View>
             </View>
-            <View className='stats__cell'>
-              <Text className='stats__value'>{percent(r.satisfaction_rate)}</Text>
-              <Text className='stats__label'>满意率</Text>
+            <View className='figures'>
+              <Text className='figures__head'>指标</Text>
+              <Text className='figures__head'>含默认评价</Text>
+              <Text className='figures__head'>仅主动评价</Text>
+              <Text className='figures__name'>满意率</Text>
+              <Text className='figures__value' data-testid='fig-satisfaction-all'>{f.satisfactionAll}</Text>
+              <Text className='figures__value' data-testid='fig-satisfaction-active'>{f.satisfactionActive}</Text>
+              <Text className='figures__name'>好评率</Text>
+              <Text className='figures__value'>{f.goodAll}</Text>
+              <Text className='figures__value'>{f.goodActive}</Text>
             </View>
-            <View className='stats__cell'>
-              <Text className='stats__value'>{Number(r.bad_count)}</Text>
-              <Text className='stats__label'>差评数</Text>
-            </View>
+            <Text className='card__line' data-testid='fig-active'>
+              主动评价率 {f.active}
+              {f.rectify ? ` · 差评整改率 ${f.rectify}` : ''}
+            </Text>
+            {open ? <Text className='hint'>本月尚未结束，数字仍会变化。</Text> : null}
           </View>
-          <Text className='card__line'>
-            好评率 {percent(r.good_rate)} · 主动评价率 {percent(r.active_rate)}
-            {r.rectify_rate !== undefined && r.rectify_rate !== null ? ` · 差评整改率 ${percent(r.rectify_rate)}` : ''}
-          </Text>
-        </View>
-      ))}
+        )
+      })}
       <Text className='field-label'>差评及整改情况公示</Text>
       {boardError ? (
         boardError.code === 'not_found' ? (

@@ -11,6 +11,7 @@ import { commentLength, commentValue } from '../../lib/rating-form.ts'
 import { summarizeWhoami } from '../../lib/roles.ts'
 import { useAction } from '../../lib/useAction.ts'
 import { useAsync } from '../../lib/useAsync.ts'
+import { PLACEHOLDER_STYLE } from '../../lib/tokens.ts'
 
 async function loadUnits() {
   const identity = summarizeWhoami(await whoami())
@@ -90,7 +91,7 @@ function CommentForm({ onSent }: { onSent: () => void }) {
         data-testid='comment-content'
         value={content}
         maxlength={MAX_SUGGESTION_LENGTH}
-        placeholderStyle='color:#5b616b' placeholder='请写下您的意见、建议或遇到的问题'
+        placeholderStyle={PLACEHOLDER_STYLE} placeholder='请写下您的意见、建议或遇到的问题'
         onInput={(e) => {
           setError(null)
           setContent(e.detail.value)
@@ -100,7 +101,7 @@ function CommentForm({ onSent }: { onSent: () => void }) {
         已输入 {n} / {MAX_SUGGESTION_LENGTH} 字
       </Text>
       <Text className='field-label'>联系方式（选填）</Text>
-      <Input className='input' data-testid='comment-contact' value={contact} maxlength={100} placeholderStyle='color:#5b616b' placeholder='手机号，方便单位答复您' onInput={(e) => setContact(e.detail.value)} />
+      <Input className='input' data-testid='comment-contact' value={contact} maxlength={100} placeholderStyle={PLACEHOLDER_STYLE} placeholder='手机号，方便单位答复您' onInput={(e) => setContact(e.detail.value)} />
       <Text className='hint'>联系方式只给处理的单位看，且只显示部分号码。</Text>
       {error ? <ErrorBlock message={error} /> : null}
       <Button className={`btn btn--primary card__actions${busy ? ' btn--busy' : ''}`} data-testid='comment-submit' onClick={() => void submit()}>

@@ -50,7 +50,15 @@ class MiniCanvas {
   }
 }
 
-export function RateChart({ testid, title, kind, labels, values }: { testid: string; title: string; kind: 'bar' | 'line'; labels: string[]; values: Array<number | null> }) {
+export function RateChart({ testid, title, kind, labels, values, open }: {
+  testid: string
+  title: string
+  kind: 'bar' | 'line'
+  labels: string[]
+  values: Array<number | null>
+  /** Points of a period not yet over (drawn hollow and dashed: their figure still moves). */
+  open?: boolean[]
+}) {
   const id = useRef(`hcp-chart-${++seq}`).current
   // H5 (a desk or a phone): the chart's text as large as the page's; mini-programs: 14 px.
   const font = process.env.TARO_ENV === 'h5' ? Math.round(0.8 * parseFloat(getComputedStyle(document.querySelector('.shell') ?? document.body).fontSize || '16')) : 14
@@ -58,7 +66,7 @@ export function RateChart({ testid, title, kind, labels, values }: { testid: str
   useEffect(() => {
     let chart: echarts.ECharts | null = null
     let cancelled = false
-    const option = chartOption(kind, labels, values, font)
+    const option = chartOption(kind, labels, values, font, open)
     if (process.env.TARO_ENV === 'h5') {
       const el = document.getElementById(id)
       if (el) {

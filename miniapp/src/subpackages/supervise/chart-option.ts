@@ -1,5 +1,6 @@
 /** The ECharts option of a rate chart (pure: unit-tested without a canvas). */
 import type { EChartsCoreOption } from 'echarts/core'
+import { COLORS } from '../../lib/tokens.ts'
 
 const FONT = "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 
@@ -19,8 +20,15 @@ export function shortLabel(name: string, max = 14): string {
   return short.length > max ? `${short.slice(0, max - 1)}…` : short
 }
 
-export function chartOption(kind: 'bar' | 'line', labels: readonly string[], values: ReadonlyArray<number | null>, fontSize = 13): EChartsCoreOption {
-  const text = { color: '#111', fontFamily: FONT, fontSize }
+/** A point of a period not yet over: hollow, on a dashed segment (issue 21.1), so it is not read as final. */
+function pointData(values: ReadonlyArray<number | null>, open: readonly boolean[] | undefined, color: string) {
+  return values.map((v, i) =>
+    open?.[i] ? { value: v, symbol: 'emptyCircle', symbolSize: 12, itemStyle: { color: COLORS.white, borderColor: color, borderWidth: 3 }, label: { show: true } } : v,
+  )
+}
+
+export function chartOption(kind: 'bar' | 'line', labels: readonly string[], values: ReadonlyArray<number | null>, fontSize = 13, open?: readonly boolean[]): EChartsCoreOption {
+  const text = { color: COLORS.ink, fontFamily: FONT, fontSize }
   if (kind === 'line') {
     return {
       animation: false,
@@ -28,7 +36,13 @@ export function chartOption(kind: 'bar' | 'line', labels: readonly string[], val
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: [...labels], axisLabel: text },
       yAxis: { type: 'value', min: 0, max: axisMax(values), axisLabel: { ...text, formatter: '{value}%' } },
-      series: [{ type: 'line', data: [...values], lineStyle: { color: '#0b3d91', width: 3 }, itemStyle: { color: '#0b3d91' }, label: { show: true, ...text, formatter: '{c}%' }, connectNulls: false }],
+      series: [
+        { type: 'line', data: values.map((v, i) => (open?.[i] ? null : v)), lineStyle: { color: COLORS.navy, width: 3 }, itemStyle: { color: COLORS.navy }, symbolSize: 8, label: { show: true, ...text, formatter: '{c}%' }, connectNulls: false },
+        // The open part of the line: from the last closed point on, dashed, its points hollow.
+        ...(open?.some(Boolean)
+          ? [{ type: 'line', data: pointData(values.map((v, i) => (open[i] || open[i + 1] ? v : null)), open, COLORS.navy), lineStyle: { color: COLORS.navy, width: 2, type: 'dashed' }, itemStyle: { color: COLORS.navy }, label: { show: false, ...text, formatter: '{c}%（未结束）' }, connectNulls: false }]
+          : []),
+      ],
     }
   }
   // Horizontal bars: long unit names stay readable; first row at the top.
@@ -38,6 +52,6 @@ export function chartOption(kind: 'bar' | 'line', labels: readonly string[], val
     grid: { left: 8, right: fontSize * 4, top: 8, bottom: 24, containLabel: true },
     xAxis: { type: 'value', min: 0, max: axisMax(values), axisLabel: { ...text, formatter: '{value}%' } },
     yAxis: { type: 'category', inverse: true, data: labels.map((l) => shortLabel(l)), axisLabel: text },
-    series: [{ type: 'bar', data: [...values], barMaxWidth: 22, itemStyle: { color: '#0b3d91' }, label: { show: true, position: 'right', ...text, formatter: '{c}%' } }],
+    series: [{ type: 'bar', data: [...values], barMaxWidth: 22, itemStyle: { color: COLORS.navy }, label: { show: true, position: 'right', ...text, formatter: '{c}%' } }],
   }
 }

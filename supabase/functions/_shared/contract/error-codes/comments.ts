@@ -14,4 +14,10 @@ export const COMMENT_ERRORS = {
   sample_no_candidates: { status: 404, message: '所选时段和地区没有可回访的实名评价人' },
   sample_visit_recorded: { status: 409, message: '该回访结果已登记，不能重复登记' },
   assessment_score_out_of_range: { status: 400, message: '评估得分应在 0 到 100 之间' },
+  // Moderation of public 差评 comments (issue 15.4, moderate_comment).
+  comment_risky: { status: 409, message: '该评论未通过内容安全检测，不能公开' },
+  comment_withdrawn: { status: 409, message: '评价人已撤回公开许可，不能公开' },
+  comment_not_checked: { status: 409, message: '该评论尚未完成内容安全检测，请稍后再审核' },
+  comment_already_moderated: { status: 409, message: '该评论已经审核过，请刷新后查看' },
+  content_check_not_configured: { status: 503, message: '内容安全检测未配置，评论暂不公开' },
 } as const satisfies ErrorTable;

@@ -28,6 +28,7 @@ import { useAsync } from '../../../../lib/useAsync.ts'
 import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 const KINDS: DayKind[] = ['workday', 'rest', 'holiday', 'makeup']
 const dayLabel = (day: string) => `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日（周${WEEKDAY_HEADS[isoWeekday(day) - 1]}）`
@@ -166,7 +167,7 @@ function DayPanel({ day, g, editor, onChanged }: { day: string; g: GridCalendar;
             data-testid='day-note-input'
             value={note}
             maxlength={200}
-            placeholderStyle='color:#5b616b'
+            placeholderStyle={PLACEHOLDER_STYLE}
             placeholder='例：国办发明电〔2026〕X号'
             onInput={(e) => {
               setNote(e.detail.value)

@@ -14,7 +14,9 @@ const SECTIONS: Readonly<Record<AdminSection, { label: string; hint: string; rou
   matters: { label: '事项', hint: '政务服务事项和办理时限', route: ROUTES.adminMatters },
   people: { label: '人员与角色', hint: '工作人员、单位管理员、监督员和窗口安排', route: ROUTES.adminPeople },
   keys: { label: '设备与业务系统密钥', hint: '评价器、自助终端和业务系统的接入密钥', route: ROUTES.adminKeys },
+  kiosk: { label: '评价器', hint: '为窗口的平板评价器生成配对码，查看和停用已配对的平板', route: ROUTES.adminKiosk },
   calendar: { label: '工作日历', hint: '法定节假日和调休，决定各项办理时限', route: ROUTES.adminCalendar },
+  system: { label: '系统状态', hint: '定时任务、省平台报送、提醒消息和数据接入是否正常', route: ROUTES.adminSystem },
 }
 
 function Hub() {

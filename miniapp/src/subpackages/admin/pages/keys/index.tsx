@@ -23,6 +23,7 @@ import { useAsync } from '../../../../lib/useAsync.ts'
 import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** Where @tarojs/taro-h5's setClipboardData stores a copy of the text (its getClipboardData reads it back). */
 const H5_CLIPBOARD_KEY = 'taro_clipboard'
@@ -123,7 +124,7 @@ function CreateKey({ regions, onCreated }: { regions: string[]; onCreated: (c: C
         data-testid='key-name'
         value={name}
         maxlength={100}
-        placeholderStyle='color:#5b616b'
+        placeholderStyle={PLACEHOLDER_STYLE}
         placeholder={kind === 'business_system' ? '如：临翔区政务服务业务系统' : '如：3号窗口评价器'}
         onInput={(e) => {
           setName(e.detail.value)
@@ -193,7 +194,7 @@ function KeyCard({ k, onRevoked }: { k: IngestKeyRow; onRevoked: (n: string) => 
       </Text>
       {k.revoked_at ? <Text className='card__line'>停用于 {instantLabel(k.revoked_at)}</Text> : null}
       {active && !asking ? (
-        <Button className='btn btn--secondary' data-testid='revoke-key' onClick={() => setAsking(true)}>
+        <Button className='btn btn--destructive' data-testid='revoke-key' onClick={() => setAsking(true)}>
           停用密钥
         </Button>
       ) : null}

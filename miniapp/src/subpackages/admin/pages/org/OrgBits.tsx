@@ -6,6 +6,7 @@ import { whoami } from '../../../../lib/api.ts'
 import { summarizeWhoami, supervisedRegions } from '../../../../lib/roles.ts'
 import { useAction } from '../../../../lib/useAction.ts'
 import { REGIONS } from '../../../../../../shared/regions.ts'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /**
  * One create/edit form of the 管理 pages: its fields, 保存 and 取消; a problem found before
@@ -103,7 +104,7 @@ export function TextInput({ label, testid, value, onChange, max, placeholder }: 
         value={value}
         maxlength={max}
         placeholder={placeholder}
-        placeholderStyle='color:#5b616b'
+        placeholderStyle={PLACEHOLDER_STYLE}
         onInput={(e) => onChange(e.detail.value)}
       />
     </View>

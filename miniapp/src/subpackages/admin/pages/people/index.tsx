@@ -30,6 +30,7 @@ import { useAsync } from '../../../../lib/useAsync.ts'
 import { ConfirmPanel } from '../org/OrgBits.tsx'
 import '../../admin.scss'
 import './index.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** One person's role as the list shows it (admin_staff or admin_unit_staff). */
 interface PersonRole {
@@ -54,7 +55,7 @@ function Revoke({ r, onDone }: { r: PersonRole; onDone: (notice: string) => void
   const [asking, setAsking] = useState(false)
   if (!asking) {
     return (
-      <Button className='btn btn--secondary' data-testid='revoke' onClick={() => setAsking(true)}>
+      <Button className='btn btn--destructive' data-testid='revoke' onClick={() => setAsking(true)}>
         撤销角色
       </Button>
     )
@@ -252,7 +253,7 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
             data-testid='lookup-id-number'
             value={idNumber}
             maxlength={24}
-            placeholderStyle='color:#5b616b'
+            placeholderStyle={PLACEHOLDER_STYLE}
             placeholder='18 位居民身份证号码（必填）'
             onInput={(e) => {
               setIdNumber(e.detail.value)
@@ -267,7 +268,7 @@ function Grant({ targets, asSupervisor, onDone }: { targets: GrantTarget[]; asSu
         data-testid='lookup-identifier'
         value={identifier}
         maxlength={24}
-        placeholderStyle='color:#5b616b'
+        placeholderStyle={PLACEHOLDER_STYLE}
         placeholder='该人员须已登录过本系统'
         onInput={(e) => {
           setIdentifier(e.detail.value)

@@ -11,6 +11,7 @@ import { AppError } from '../../../../lib/errors.ts'
 import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 function ReplyForm({ c, onDone }: { c: CommentRow; onDone: (n: string) => void }) {
   const [text, setText] = useState('')
@@ -25,7 +26,7 @@ function ReplyForm({ c, onDone }: { c: CommentRow; onDone: (n: string) => void }
   return (
     <View data-testid='form-reply'>
       <Text className='field-label'>答复内容（群众可见，最多 1000 字）</Text>
-      <Textarea className='textarea' data-testid='reply-text' value={text} maxlength={-1} placeholderStyle='color:#5b616b' placeholder='说明核实情况和采取的措施' onInput={(e) => {
+      <Textarea className='textarea' data-testid='reply-text' value={text} maxlength={-1} placeholderStyle={PLACEHOLDER_STYLE} placeholder='说明核实情况和采取的措施' onInput={(e) => {
         setText(e.detail.value)
         setError(null)
       }} />

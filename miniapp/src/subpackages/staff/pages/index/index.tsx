@@ -9,7 +9,7 @@ import type { WorkOrderStatus } from '../../../../../../shared/work-orders.ts'
 import { go, ROUTES } from '../../../../lib/nav.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
 import { loadOrders } from '../../../../lib/staff-load.ts'
-import { countsByStatus, isOverdue, OPEN_STATUSES } from '../../../../lib/staff-view.ts'
+import { byUrgency, countsByStatus, isOverdue, OPEN_STATUSES, urgencyOf } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
 
@@ -23,9 +23,12 @@ function Desk() {
   if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
   const { rows, cal, today } = state.data
   const overdue = rows.filter((r) => isOverdue(r, today))
-  const shown = rows.filter((r) =>
-    filter === 'open' ? OPEN_STATUSES.includes(r.status) : filter === 'overdue' ? isOverdue(r, today) : r.status === filter,
+  // What needs action first: 已超期 (red), 今明到期 (amber), then by due date (issue 21.2).
+  const shown = byUrgency(
+    rows.filter((r) => (filter === 'open' ? OPEN_STATUSES.includes(r.status) : filter === 'overdue' ? isOverdue(r, today) : r.status === filter)),
+    today,
   )
+  const soon = rows.filter((r) => urgencyOf(r, today) === 'soon').length
   const units = [...new Set(rows.map((r) => r.unit_name))]
   return (
     <View>
@@ -42,7 +45,11 @@ function Desk() {
         </View>
         <View className={`count${filter === 'overdue' ? ' count--on' : ''}`} data-testid='count-overdue' onClick={() => setFilter('overdue')}>
           <Text className='count__n'>{overdue.length}</Text>
-          <Text className='count__label'>超期</Text>
+          <Text className='count__label'>已超期</Text>
+        </View>
+        <View className='count count--static' data-testid='count-soon'>
+          <Text className='count__n'>{soon}</Text>
+          <Text className='count__label'>今明到期</Text>
         </View>
         {countsByStatus(rows).filter((c) => c.status !== 'overdue').map((c) => (
           <View
@@ -58,7 +65,7 @@ function Desk() {
       </View>
       {shown.length === 0 ? <Empty label='这里没有差评工单' /> : null}
       {shown.map((r) => (
-        <View key={r.id} className='card wo' data-testid='wo-item' data-wo={r.id} onClick={() => go(ROUTES.staffOrder, `id=${r.id}`)}>
+        <View key={r.id} className={`card wo wo--${urgencyOf(r, today)}`} data-testid='wo-item' data-wo={r.id} data-urgency={urgencyOf(r, today)} onClick={() => go(ROUTES.staffOrder, `id=${r.id}`)}>
           <OrderBadges row={r} today={today} cal={cal} />
           <Text className='wo__title'>{r.matter_name ?? '窗口服务评价'}</Text>
           <Text className='card__line'>

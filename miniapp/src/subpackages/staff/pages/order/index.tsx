@@ -47,6 +47,7 @@ import { ACTION_LABELS, actionsFor, lengthProblem, staffTimeline, type StaffActi
 import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** A problem found before sending: shown like the server's refusals. */
 function localError(message: string): AppError {
@@ -159,7 +160,7 @@ function TextField({ label, testid, value, onChange, max }: { label: string; tes
   return (
     <View>
       <Text className='field-label'>{label}</Text>
-      <Textarea className='textarea' data-testid={testid} value={value} maxlength={max} placeholderStyle='color:#5b616b' onInput={(e) => onChange(e.detail.value)} />
+      <Textarea className='textarea' data-testid={testid} value={value} maxlength={max} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => onChange(e.detail.value)} />
     </View>
   )
 }

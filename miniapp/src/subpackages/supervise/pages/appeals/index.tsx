@@ -16,24 +16,33 @@ import { lengthProblem } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import { EvidenceLinks } from '../../EvidenceLinks.tsx'
 import '../../supervise.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: string) => void }) {
   const [note, setNote] = useState('')
   const [unit, setUnit] = useState<string | null>(null)
   const { busy, error, setError, run } = useAction()
+  // The chosen outcome waits on a confirm sheet that restates its consequence (issue 21.3).
+  const [asking, setAsking] = useState<boolean | null>(null)
   const rerouting = appeal.reason === 'wrong_unit'
+  const check = (approve: boolean): string | null =>
+    lengthProblem('审核意见', note, 2, 1000) ?? (approve && rerouting && !unit ? '非本单位职责：请选择应当负责的单位' : null)
+  const ask = (approve: boolean) => {
+    const p = check(approve)
+    if (p) setError(p)
+    else setAsking(approve)
+  }
   const decide = (approve: boolean) =>
     run(async () => {
-      const p = lengthProblem('审核意见', note, 2, 1000)
+      const p = check(approve)
       if (p) throw new AppError('invalid_input', p)
-      if (approve && rerouting && !unit) throw new AppError('invalid_input', '非本单位职责：请选择应当负责的单位')
       const r = await reviewAppeal(appeal.id, approve, note.trim(), approve && rerouting ? unit : null)
       onDone(r.status === 'approved' ? (r.new_work_order_id ? '申诉成立，差评已转交责任单位' : '申诉成立，该差评不计入考核') : '申诉不成立，单位须在 15 个工作日内整改')
     })
   return (
     <View data-testid='decide'>
       <Text className='field-label'>审核意见（必填）</Text>
-      <Textarea className='textarea' data-testid='review-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => {
+      <Textarea className='textarea' data-testid='review-note' value={note} maxlength={1000} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => {
         setNote(e.detail.value)
         setError(null)
       }} />
@@ -44,12 +53,32 @@ function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: 
         </View>
       ) : null}
       {error ? <ErrorBlock message={error} /> : null}
-      <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='approve' onClick={() => decide(true)}>
-        申诉成立
-      </Button>
-      <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='reject' onClick={() => decide(false)}>
-        申诉不成立，须整改
-      </Button>
+      {asking === null ? (
+        <View className='decide-pair'>
+          <Button className='btn btn--choice' data-testid='approve' onClick={() => ask(true)}>
+            申诉成立
+          </Button>
+          <Button className='btn btn--choice' data-testid='reject' onClick={() => ask(false)}>
+            申诉不成立，须整改
+          </Button>
+        </View>
+      ) : (
+        <View className='decide-confirm' data-testid='decide-confirm' data-approve={asking ? 'yes' : 'no'}>
+          <Text className='decide-confirm__text'>
+            {asking
+              ? rerouting
+                ? '确认申诉成立：该差评将转交您选择的单位处理，原单位不再负责。评价人会收到通知，实名评价人可申请一次复核。'
+                : '确认申诉成立：该差评标记为无效，不计入考核。评价人会收到说明，实名评价人可申请一次复核。'
+              : '确认申诉不成立：差评有效并计入考核，单位须在 15 个工作日内整改并答复评价人。'}
+          </Text>
+          <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='decide-yes' onClick={() => decide(asking)}>
+            {asking ? '确认：申诉成立' : '确认：申诉不成立'}
+          </Button>
+          <Button className='btn btn--secondary' data-testid='decide-no' onClick={() => setAsking(null)}>
+            返回修改
+          </Button>
+        </View>
+      )}
     </View>
   )
 }

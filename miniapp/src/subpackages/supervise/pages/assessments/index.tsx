@@ -12,6 +12,7 @@ import { assessmentProblem, parseScore, scoreText } from '../../../../lib/sampli
 import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 function AssessmentForm({ regions, onSaved }: { regions: RegionChoice[]; onSaved: (notice: string) => void }) {
   const initial = lastMonth()
@@ -72,17 +73,17 @@ function AssessmentForm({ regions, onSaved }: { regions: RegionChoice[]; onSaved
       <View className='desk-row'>
         <View className='desk-field'>
           <Text className='field-label'>评估机构</Text>
-          <Input className='input' data-testid='assessor-org' value={org} maxlength={200} placeholder='受委托的第三方机构全称' placeholderStyle='color:#5b616b' onInput={(e) => setOrg(e.detail.value)} />
+          <Input className='input' data-testid='assessor-org' value={org} maxlength={200} placeholder='受委托的第三方机构全称' placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setOrg(e.detail.value)} />
         </View>
         <View className='desk-field'>
           <Text className='field-label'>总分（0–100）</Text>
-          <Input className='input' data-testid='assessment-score' type='digit' value={score} maxlength={6} placeholder='如 92.5' placeholderStyle='color:#5b616b' onInput={(e) => setScore(e.detail.value)} />
+          <Input className='input' data-testid='assessment-score' type='digit' value={score} maxlength={6} placeholder='如 92.5' placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setScore(e.detail.value)} />
         </View>
       </View>
       <Text className='field-label'>评估结论摘要</Text>
-      <Textarea className='textarea' data-testid='assessment-summary' value={summary} maxlength={1000} placeholderStyle='color:#5b616b' placeholder='主要发现和整改建议' onInput={(e) => setSummary(e.detail.value)} />
+      <Textarea className='textarea' data-testid='assessment-summary' value={summary} maxlength={1000} placeholderStyle={PLACEHOLDER_STYLE} placeholder='主要发现和整改建议' onInput={(e) => setSummary(e.detail.value)} />
       <Text className='field-label'>报告文件位置（可不填）</Text>
-      <Input className='input' data-testid='assessment-ref' value={ref} maxlength={500} placeholder='存档路径或网址' placeholderStyle='color:#5b616b' onInput={(e) => setRef(e.detail.value)} />
+      <Input className='input' data-testid='assessment-ref' value={ref} maxlength={500} placeholder='存档路径或网址' placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setRef(e.detail.value)} />
       {error ? <ErrorBlock message={error} /> : null}
       <View className='card__actions'>
         <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='save-assessment' onClick={save}>

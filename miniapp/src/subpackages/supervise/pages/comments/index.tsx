@@ -15,6 +15,7 @@ import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
 import './index.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** A form whose submit shows the refusal in the server's words (or the same words checked here first). */
 function Form({ testid, title, submitLabel, submit, watch, children }: {
@@ -68,7 +69,7 @@ function RouteForm({ c, regions, onDone }: { c: CommentRow; regions: RegionChoic
       <Text className='field-label'>承办单位</Text>
       <UnitChoices key={region} region={region} value={unit} onChange={setUnit} testid='unit-choice' exclude={(u) => u.id === c.unit_id} emptyLabel='该地区没有登记单位' />
       <Text className='field-label'>转办说明（可不填）</Text>
-      <Textarea className='textarea' data-testid='route-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className='textarea' data-testid='route-note' value={note} maxlength={1000} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setNote(e.detail.value)} />
     </Form>
   )
 }
@@ -91,7 +92,7 @@ function CloseForm({ c, onDone }: { c: CommentRow; onDone: (n: string) => void }
       }}
     >
       <Text className='field-label'>{needs ? '办结原因（必填）' : '办结说明（可不填）'}</Text>
-      <Textarea className='textarea' data-testid='close-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className='textarea' data-testid='close-note' value={note} maxlength={1000} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setNote(e.detail.value)} />
     </Form>
   )
 }
@@ -214,7 +215,7 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
           </View>
         </View>
         <Text className='field-label'>内容（最多 1000 字）</Text>
-        <Textarea className='textarea' data-testid='record-content' value={content} maxlength={-1} placeholderStyle='color:#5b616b' onInput={(e) => setContent(e.detail.value)} />
+        <Textarea className='textarea' data-testid='record-content' value={content} maxlength={-1} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setContent(e.detail.value)} />
         <Text className='field-label'>地区</Text>
         <RegionChoices regions={regions} value={region} testid='record-region' onChange={(code) => {
           setRegion(code)
@@ -223,7 +224,7 @@ function RecordForm({ regions, onDone }: { regions: RegionChoice[]; onDone: (n: 
         <Text className='field-label'>承办单位</Text>
         <UnitChoices key={region} region={region} value={unit} onChange={setUnit} testid='unit-choice' none={{ label: '暂不转办', testid: 'unit-none' }} emptyLabel='该地区没有登记单位' />
         <Text className='field-label'>来电人/来信人联系方式（可不填，仅监督员可查看）</Text>
-        <Input className='input' data-testid='record-contact' value={contact} maxlength={-1} placeholder='电话或电子邮箱' placeholderStyle='color:#5b616b' onInput={(e) => setContact(e.detail.value)} />
+        <Input className='input' data-testid='record-contact' value={contact} maxlength={-1} placeholder='电话或电子邮箱' placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setContact(e.detail.value)} />
       </Form>
     </View>
   )

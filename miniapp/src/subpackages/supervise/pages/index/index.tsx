@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Button, Text, View } from '@tarojs/components'
+import { Button, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
@@ -8,7 +8,12 @@ import type { UpstreamStatus } from '../../../../../../shared/upstream.ts'
 import { toAppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { go, ROUTES } from '../../../../lib/nav.ts'
-import { appealsToReview, keySupervisionList, overdueWorkOrders, repushUpstream, upstreamStatus } from '../../../../lib/staff-api.ts'
+import { appealsToReview, keySupervisionList, overdueWorkOrders, repushUpstream, upstreamStatus, urgeWorkOrder } from '../../../../lib/staff-api.ts'
+import { useAction } from '../../../../lib/useAction.ts'
+import { lengthProblem } from '../../../../lib/staff-view.ts'
+import { AppError } from '../../../../lib/errors.ts'
+import type { OverdueRow } from '../../../../../../shared/supervise.ts'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import { statusLabel } from '../../../../lib/work-order-view.ts'
 import '../../supervise.scss'
@@ -18,6 +23,60 @@ async function loadDesk() {
   // Longest overdue first: what a supervisor chases first.
   overdue.sort((a, b) => Number(b.overdue_working_days ?? 0) - Number(a.overdue_working_days ?? 0))
   return { appeals: appeals.length, overdue, key, upstream }
+}
+
+/** 督办 on an 超期预警 row (issue 21.2): a note to the unit, confirmed by the server's answer. */
+function Urge({ row, onDone }: { row: OverdueRow; onDone: () => void }) {
+  const [open, setOpen] = useState(false)
+  const [note, setNote] = useState('')
+  const [done, setDone] = useState<string | null>(null)
+  const { busy, error, setError, run } = useAction()
+  if (done) {
+    return (
+      <Text className='notice notice--ok' data-testid='urge-done'>
+        ✓ {done}
+      </Text>
+    )
+  }
+  if (!open) {
+    return (
+      <Button className='btn btn--secondary' data-testid='urge' onClick={() => setOpen(true)}>
+        督办
+      </Button>
+    )
+  }
+  const send = () =>
+    run(async () => {
+      const p = lengthProblem('督办意见', note, 2, 500)
+      if (p) throw new AppError('invalid_input', p)
+      await urgeWorkOrder(row.id, note.trim())
+      setDone(`已督办${row.unit_name}：${note.trim()}`)
+      onDone()
+    })
+  return (
+    <View data-testid='urge-form'>
+      <Text className='field-label'>督办意见（单位会看到）</Text>
+      <Textarea
+        className='textarea'
+        data-testid='urge-note'
+        value={note}
+        maxlength={500}
+        placeholderStyle={PLACEHOLDER_STYLE}
+        placeholder='例如：请于今天内核实并答复群众'
+        onInput={(e) => {
+          setNote(e.detail.value)
+          setError(null)
+        }}
+      />
+      {error ? <ErrorBlock message={error} /> : null}
+      <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='urge-send' onClick={() => void send()}>
+        发送督办
+      </Button>
+      <Button className='btn btn--secondary' data-testid='urge-cancel' onClick={() => setOpen(false)}>
+        取消
+      </Button>
+    </View>
+  )
 }
 
 function Upstream({ status, onChanged }: { status: UpstreamStatus; onChanged: () => void }) {
@@ -71,6 +130,9 @@ function Desk() {
         <Button className='btn btn--secondary' data-testid='to-rereviews' onClick={() => go(ROUTES.superviseRereviews)}>
           差评复核申请
         </Button>
+        <Button className='btn btn--secondary' data-testid='to-moderation' onClick={() => go(ROUTES.superviseModeration)}>
+          评论公开审核
+        </Button>
         <Button className='btn btn--secondary' data-testid='to-comments' onClick={() => go(ROUTES.superviseComments)}>
           综合点评 · 意见箱
         </Button>
@@ -95,7 +157,7 @@ function Desk() {
             <Text className='section__title'>超期预警（{state.data.overdue.length} 件）</Text>
             {state.data.overdue.length === 0 ? <Empty label='没有超期或督办中的差评' /> : null}
             {state.data.overdue.map((o) => (
-              <View key={o.id} className='card' data-testid='overdue-item'>
+              <View key={o.id} className='card' data-testid='overdue-item' data-wo={o.id}>
                 <View className='wo__head'>
                   <Text className='badge badge--bad'>{statusLabel(o.status)}</Text>
                   {o.overdue_working_days !== null && Number(o.overdue_working_days) > 0 ? (
@@ -105,6 +167,7 @@ function Desk() {
                 <Text className='wo__title'>{o.unit_name}</Text>
                 <Text className='card__line'>{o.matter_name ?? '窗口服务评价'}{o.project_no ? ` · ${o.project_no}` : ''}</Text>
                 <Text className='card__line'>督办原因：{o.escalation_reason ?? '超期'}</Text>
+                <Urge row={o} onDone={() => undefined} />
               </View>
             ))}
           </View>

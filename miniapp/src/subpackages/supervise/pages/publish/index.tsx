@@ -21,6 +21,7 @@ import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
 import './index.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** The months published for the region, newest first, and the publish action for the chosen month. */
 function Publication({ region, period }: { region: RegionChoice; period: { period: string; label: string; over: boolean } }) {
@@ -54,7 +55,7 @@ function Publication({ region, period }: { region: RegionChoice; period: { perio
           </Text>
         ) : null}
         <Text className='field-label'>公开说明（选填，500 字以内）</Text>
-        <Textarea className='textarea' data-testid='publish-note' value={note} maxlength={500} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
+        <Textarea className='textarea' data-testid='publish-note' value={note} maxlength={500} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setNote(e.detail.value)} />
         {error ? <ErrorBlock message={error} /> : null}
         <Notice text={notice} testid='publish-done' />
         <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='publish' onClick={publish}>

@@ -15,11 +15,19 @@ import { lengthProblem } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import { EvidenceLinks } from '../../EvidenceLinks.tsx'
 import '../../supervise.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** Overturn (the 差评 counts again, 整改 starts) or uphold (the dismissal stands), with a note. */
 function Decide({ row, onDone }: { row: RereviewRow; onDone: (notice: string) => void }) {
   const [note, setNote] = useState('')
   const { busy, error, setError, run } = useAction()
+  // Both outcomes equal; the chosen one waits on a confirm sheet that restates it (issue 21.3).
+  const [asking, setAsking] = useState<boolean | null>(null)
+  const ask = (overturn: boolean) => {
+    const p = lengthProblem('复核意见', note, 2, 1000)
+    if (p) setError(p)
+    else setAsking(overturn)
+  }
   const decide = (overturn: boolean) =>
     run(async () => {
       const p = lengthProblem('复核意见', note, 2, 1000)
@@ -39,19 +47,37 @@ function Decide({ row, onDone }: { row: RereviewRow; onDone: (notice: string) =>
         data-testid='rereview-note'
         value={note}
         maxlength={1000}
-        placeholderStyle='color:#5b616b'
+        placeholderStyle={PLACEHOLDER_STYLE}
         onInput={(e) => {
           setNote(e.detail.value)
           setError(null)
         }}
       />
       {error ? <ErrorBlock message={error} /> : null}
-      <Button className={`btn btn--danger${busy ? ' btn--busy' : ''}`} data-testid='overturn' onClick={() => decide(true)}>
-        改判：差评有效，单位须整改
-      </Button>
-      <Button className={`btn btn--secondary${busy ? ' btn--busy' : ''}`} data-testid='uphold' onClick={() => decide(false)}>
-        维持申诉结论
-      </Button>
+      {asking === null ? (
+        <View className='decide-pair'>
+          <Button className='btn btn--choice' data-testid='overturn' onClick={() => ask(true)}>
+            改判：差评有效，单位须整改
+          </Button>
+          <Button className='btn btn--choice' data-testid='uphold' onClick={() => ask(false)}>
+            维持申诉结论
+          </Button>
+        </View>
+      ) : (
+        <View className='decide-confirm' data-testid='decide-confirm' data-overturn={asking ? 'yes' : 'no'}>
+          <Text className='decide-confirm__text'>
+            {asking
+              ? `确认改判：差评恢复有效并计入考核，${row.unit_name}须在 15 个工作日内重新整改。复核结论为最终结论，评价人和单位都会看到。`
+              : '确认维持申诉结论：该差评仍不计入考核。复核结论为最终结论，评价人和单位都会看到。'}
+          </Text>
+          <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='decide-yes' onClick={() => decide(asking)}>
+            {asking ? '确认改判' : '确认维持'}
+          </Button>
+          <Button className='btn btn--secondary' data-testid='decide-no' onClick={() => setAsking(null)}>
+            返回修改
+          </Button>
+        </View>
+      )}
     </View>
   )
 }

@@ -16,6 +16,7 @@ import { batchProgressText, canRecord, itemsProgress, progressText, sampleFormPr
 import { useAction } from '../../../../lib/useAction.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../supervise.scss'
+import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 
 /** 抽取: period (默认上月), region, how many, optional seed. */
 function DrawForm({ regions, onDrawn }: { regions: RegionChoice[]; onDrawn: (sampleId: string, count: number) => void }) {
@@ -57,7 +58,7 @@ function DrawForm({ regions, onDrawn }: { regions: RegionChoice[]; onDrawn: (sam
         </View>
         <View className='desk-field'>
           <Text className='field-label'>随机种子（可不填）</Text>
-          <Input className='input' data-testid='sample-seed' value={seed} maxlength={100} placeholder='不填则随机' placeholderStyle='color:#5b616b' onInput={(e) => setSeed(e.detail.value)} />
+          <Input className='input' data-testid='sample-seed' value={seed} maxlength={100} placeholder='不填则随机' placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setSeed(e.detail.value)} />
         </View>
       </View>
       {error ? <ErrorBlock message={error} /> : null}
@@ -160,7 +161,7 @@ function VisitForm({ item, onDone, onStale }: { item: SampleItemRow; onDone: (ro
         </View>
       ) : null}
       <Text className='field-label'>回访记录（可不填）</Text>
-      <Textarea className='textarea' data-testid='visit-note' value={note} maxlength={1000} placeholderStyle='color:#5b616b' onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className='textarea' data-testid='visit-note' value={note} maxlength={1000} placeholderStyle={PLACEHOLDER_STYLE} onInput={(e) => setNote(e.detail.value)} />
       {error ? <ErrorBlock message={error} /> : null}
       <View className='card__actions'>
         <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='submit-visit' onClick={submit}>

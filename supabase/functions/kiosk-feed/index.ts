@@ -1,0 +1,4 @@
+// Entry point under Supabase's edge runtime (`supabase functions deploy kiosk-feed`).
+import { handler } from './handler.ts';
+
+Deno.serve(handler);

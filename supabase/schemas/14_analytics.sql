@@ -1,0 +1,453 @@
+-- Supervisors' analytics (issue 16.3 and 16.4): 差评 hot topics (the tags and the comment texts of
+-- a scope and period with the previous period beside it; the words are counted by the TS side,
+-- shared/hot-topics.ts, since SQL has no Intl.Segmenter) and early warning 预警 (a unit or window
+-- whose 差评 rate over the last 7 or 30 days is significantly above its own 12-month baseline:
+-- one-sided exact binomial test, the rule once here and its twin in shared/early-warning.ts), and
+-- the daily digest of the alerts per supervisor. The database decides scope and access: every
+-- public function here answers supervisors for their own regions only, and never a rater.
+
+-- Function bodies are checked when they run: a body may use what a later file defines.
+set check_function_bodies = off;
+
+create or replace function app.analytics_region (
+  p_region_code text
+)
+  returns text
+  language plpgsql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+declare
+  v_uid uuid := app.require_user();
+  v_region text;
+begin
+  if not exists (select 1 from app.staff_roles s where s.user_id = v_uid and s.role = 'supervisor') then
+    perform app.raise_error('forbidden');
+  end if;
+  -- Default: the widest region the caller supervises (as stats() does).
+  v_region := coalesce(p_region_code, (
+    select s.scope_region_code from app.staff_roles s join app.regions r on r.code = s.scope_region_code
+    where s.user_id = v_uid and s.role = 'supervisor'
+    order by case r.level when 'province' then 1 when 'city' then 2 else 3 end, s.scope_region_code limit 1));
+  if v_region not in (select app.my_region_codes()) then
+    perform app.raise_error('forbidden', 'p_region_code');
+  end if;
+  return v_region;
+end;
+$function$;
+comment on function app.analytics_region(text) is 'The region an analytics call is about: the caller must be a supervisor (else forbidden), p_region_code must lie in their regions (else forbidden); null = their widest region.';
+revoke all on function app.analytics_region(text) from public;
+grant execute on function app.analytics_region(text) to authenticated, service_role;
+
+-- —— 预警: the statistical rule (twin: shared/early-warning.ts; parity: database/early_warning.test.ts)
+
+create or replace function app.log_factorial (
+  p_n integer
+)
+  returns double precision
+  language plpgsql
+  immutable
+  strict
+  parallel safe
+  set search_path to ''
+  as $function$
+declare
+  v double precision := 0;
+  x double precision := p_n;
+begin
+  if p_n < 0 then
+    raise exception 'log_factorial of a negative number' using errcode = '22003';
+  end if;
+  -- Exact below 21; Stirling's series above (error < 1e-16 relative there). PostgreSQL 15–17 have no lgamma.
+  if p_n <= 20 then
+    for i in 2..p_n loop
+      v := v + ln(i::double precision);
+    end loop;
+    return v;
+  end if;
+  return x * ln(x) - x + 0.5 * ln(2 * pi() * x) + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * x * x * x * x * x);
+end;
+$function$;
+comment on function app.log_factorial(integer) is 'ln(n!), exact to 20!, Stirling''s series beyond. Twin: logFactorial in shared/early-warning.ts.';
+revoke all on function app.log_factorial(integer) from public;
+
+create or replace function app.binomial_upper_tail (
+  p_k integer,
+  p_n integer,
+  p_p double precision
+)
+  returns double precision
+  language plpgsql
+  immutable
+  strict
+  parallel safe
+  set search_path to ''
+  as $function$
+declare
+  v_log_odds double precision;
+  v_lt0 double precision;
+  v_lt double precision;
+  v_sum double precision := 0;
+  i integer;
+begin
+  if p_n < 0 or p_p < 0 or p_p > 1 or p_p = 'NaN'::double precision then
+    raise exception 'binomial_upper_tail(%, %, %): out of range', p_k, p_n, p_p using errcode = '22003';
+  end if;
+  if p_k <= 0 then return 1; end if;
+  if p_k > p_n then return 0; end if;
+  if p_p = 0 then return 0; end if;
+  if p_p = 1 then return 1; end if;
+  v_log_odds := ln(p_p) - ln(1 - p_p);
+  if p_k > floor((p_n + 1) * p_p) then
+    -- Above the mode the terms fall from k on: sum P(X = i) for i = k, k+1, … until they no longer count.
+    v_lt0 := app.log_factorial(p_n) - app.log_factorial(p_k) - app.log_factorial(p_n - p_k) + p_k * ln(p_p) + (p_n - p_k) * ln(1 - p_p);
+    v_lt := v_lt0;
+    i := p_k;
+    loop
+      -- exp() below about -745 underflows (PostgreSQL raises): such a term adds nothing.
+      if v_lt > -700 then v_sum := v_sum + exp(v_lt); end if;
+      exit when i >= p_n or v_lt < v_lt0 - 40;
+      v_lt := v_lt + ln((p_n - i)::double precision / (i + 1)) + v_log_odds;
+      i := i + 1;
+    end loop;
+    return least(1, v_sum);
+  end if;
+  -- At or below the mode: 1 − P(X ≤ k − 1), whose terms fall from k − 1 down.
+  v_lt0 := app.log_factorial(p_n) - app.log_factorial(p_k - 1) - app.log_factorial(p_n - p_k + 1) + (p_k - 1) * ln(p_p) + (p_n - p_k + 1) * ln(1 - p_p);
+  v_lt := v_lt0;
+  i := p_k - 1;
+  loop
+    if v_lt > -700 then v_sum := v_sum + exp(v_lt); end if;
+    exit when i <= 0 or v_lt < v_lt0 - 40;
+    v_lt := v_lt + ln(i::double precision / (p_n - i + 1)) - v_log_odds;
+    i := i - 1;
+  end loop;
+  return greatest(0, 1 - v_sum);
+end;
+$function$;
+comment on function app.binomial_upper_tail(integer, integer, double precision) is 'P(X ≥ k) for X ~ Binomial(n, p): the one-sided p-value of k successes in n. Exact sum in log space, stopping when terms fall below e^-40 of the first. Twin: binomialUpperTail in shared/early-warning.ts.';
+revoke all on function app.binomial_upper_tail(integer, integer, double precision) from public;
+
+create or replace function app.early_warning_rules()
+  returns table (
+    alpha              double precision,
+    min_recent_count   integer,
+    min_recent_bad     integer,
+    min_baseline_count integer,
+    baseline_days      integer,
+    window_days        integer[]
+  )
+  language sql
+  immutable
+  parallel safe
+  set search_path to ''
+  as $function$
+  select 0.01::double precision, 20, 5, 50, 365, array[7, 30];
+$function$;
+comment on function app.early_warning_rules() is 'Issue 16.4 rule constants (twin: EARLY_WARNING_RULES in shared/early-warning.ts): alert when p < alpha with at least min_recent_count active ratings and min_recent_bad 差评 in the window and min_baseline_count in the 365 days before it.';
+revoke all on function app.early_warning_rules() from public;
+
+create or replace function app.early_warning_decision (
+  p_recent_count   bigint,
+  p_recent_bad     bigint,
+  p_baseline_count bigint,
+  p_baseline_bad   bigint
+)
+  returns table (
+    baseline_rate double precision,
+    p_value       double precision,
+    alert         boolean
+  )
+  language plpgsql
+  immutable
+  parallel safe
+  set search_path to ''
+  as $function$
+declare
+  r record;
+  v_p0 double precision;
+  v_pv double precision;
+begin
+  select * into r from app.early_warning_rules();
+  -- The baseline with one 差评 and one non-差评 added (Laplace): a clean year (0 差评) is not a rate
+  -- of 0, against which a single 差评 would be infinitely significant.
+  v_p0 := (coalesce(p_baseline_bad, 0) + 1)::double precision / (coalesce(p_baseline_count, 0) + 2);
+  v_pv := app.binomial_upper_tail(coalesce(p_recent_bad, 0)::integer, coalesce(p_recent_count, 0)::integer, v_p0);
+  return query select v_p0, v_pv,
+    coalesce(p_recent_count, 0) >= r.min_recent_count
+    and coalesce(p_recent_bad, 0) >= r.min_recent_bad
+    and coalesce(p_baseline_count, 0) >= r.min_baseline_count
+    and coalesce(p_recent_bad, 0)::double precision / nullif(p_recent_count, 0) > v_p0
+    and v_pv < r.alpha;
+end;
+$function$;
+comment on function app.early_warning_decision(bigint, bigint, bigint, bigint) is 'Issue 16.4: the smoothed baseline 差评 rate, the one-sided binomial p-value of the window''s 差评 against it, and whether that is an alert. Twin: earlyWarningDecision in shared/early-warning.ts.';
+revoke all on function app.early_warning_decision(bigint, bigint, bigint, bigint) from public;
+
+create or replace function app.early_warning_rows (
+  p_region_code text,
+  p_as_of       date
+)
+  returns table (
+    object_type    text,
+    object_id      uuid,
+    object_name    text,
+    unit_name      text,
+    region_code    text,
+    window_days    integer,
+    recent_from    date,
+    recent_count   bigint,
+    recent_bad     bigint,
+    recent_rate    double precision,
+    baseline_from  date,
+    baseline_to    date,
+    baseline_count bigint,
+    baseline_bad   bigint,
+    baseline_rate  double precision,
+    p_value        double precision
+  )
+  language sql
+  stable
+  set search_path to ''
+  as $function$
+  -- Active ratings only (仅主动): defaults come 5 working days after 办结 and are never 差评, so the
+  -- last days hold fewer of them than the baseline does, which would make every recent rate look high.
+  with rules as (select * from app.early_warning_rules()),
+  w as (select unnest(rules.window_days) as days from rules),
+  d as (
+    select d.day, d.region_code, d.unit_id, d.window_id, d.level, d.rating_count
+    from app.rating_daily d, rules
+    where d.region_code in (select app.region_and_below(p_region_code)) and not d.is_default
+      and d.day between p_as_of - 29 - rules.baseline_days and p_as_of
+  ),
+  objs as (
+    select 'unit'::text as t, d.unit_id as id, d.region_code, d.day, d.level, d.rating_count from d
+    union all
+    select 'window', d.window_id, d.region_code, d.day, d.level, d.rating_count from d where d.window_id is not null
+  ),
+  agg as (
+    select o.t, o.id, w.days, max(o.region_code) as region_code,
+      coalesce(sum(o.rating_count) filter (where o.day > p_as_of - w.days), 0)::bigint as n_recent,
+      coalesce(sum(o.rating_count) filter (where o.day > p_as_of - w.days and o.level <= 2), 0)::bigint as bad_recent,
+      coalesce(sum(o.rating_count) filter (where o.day <= p_as_of - w.days and o.day > p_as_of - w.days - rules.baseline_days), 0)::bigint as n_base,
+      coalesce(sum(o.rating_count) filter (where o.day <= p_as_of - w.days and o.day > p_as_of - w.days - rules.baseline_days and o.level <= 2), 0)::bigint as bad_base
+    from objs o cross join w cross join rules
+    group by o.t, o.id, w.days
+  )
+  select a.t, a.id,
+         case a.t when 'unit' then (select u.name from app.units u where u.id = a.id)
+                  else (select h.name || ' ' || x.name from app.windows x join app.halls h on h.id = x.hall_id where x.id = a.id) end,
+         case a.t when 'unit' then null
+                  else (select u.name from app.windows x join app.units u on u.id = x.unit_id where x.id = a.id) end,
+         a.region_code, a.days, p_as_of - a.days + 1,
+         a.n_recent, a.bad_recent, round((a.bad_recent::numeric / nullif(a.n_recent, 0)), 4)::double precision,
+         p_as_of - a.days - rules.baseline_days + 1, p_as_of - a.days,
+         a.n_base, a.bad_base, dec.baseline_rate, dec.p_value
+  -- The rule's count thresholds first, so the test runs only where an alert is possible.
+  from (select g.* from agg g, rules where g.n_recent >= rules.min_recent_count and g.bad_recent >= rules.min_recent_bad) a
+  cross join rules
+  cross join lateral app.early_warning_decision(a.n_recent, a.bad_recent, a.n_base, a.bad_base) dec
+  where dec.alert
+  order by dec.p_value, a.t, a.days, a.id;
+$function$;
+comment on function app.early_warning_rows(text, date) is 'Issue 16.4: the units and windows of a region (and below) alerting on p_as_of (Asia/Shanghai day, inclusive) for each window of days, with the numbers that made each alert.';
+revoke all on function app.early_warning_rows(text, date) from public;
+
+create or replace function public.early_warnings (
+  p_region_code text default null::text,
+  p_as_of       date default null::date
+)
+  returns table (
+    object_type    text,
+    object_id      uuid,
+    object_name    text,
+    unit_name      text,
+    region_code    text,
+    window_days    integer,
+    recent_from    date,
+    recent_count   bigint,
+    recent_bad     bigint,
+    recent_rate    double precision,
+    baseline_from  date,
+    baseline_to    date,
+    baseline_count bigint,
+    baseline_bad   bigint,
+    baseline_rate  double precision,
+    p_value        double precision
+  )
+  language plpgsql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+declare
+  v_region text := app.analytics_region(p_region_code);
+  v_today date := (now() at time zone 'Asia/Shanghai')::date;
+begin
+  if p_as_of is not null and (p_as_of > v_today or p_as_of < v_today - 3660) then
+    perform app.raise_error('invalid_input', 'p_as_of');
+  end if;
+  return query select * from app.early_warning_rows(v_region, coalesce(p_as_of, v_today));
+end;
+$function$;
+comment on function public.early_warnings(text, date) is 'Issue 16.4 预警 for supervisors (their regions only; null = the widest): units and windows whose 差评 rate over the last 7 or 30 days (to p_as_of, default today in Asia/Shanghai; active ratings) is significantly above their own 365-day baseline before it (one-sided binomial test, p < 0.01, at least 20 ratings and 5 差评 in the window), with the counts, rates and p-value. No rater.';
+revoke all on function public.early_warnings(text, date) from public;
+grant execute on function public.early_warnings(text, date) to authenticated, service_role;
+
+-- —— 差评热点
+
+create or replace function public.bad_review_topics (
+  p_from        date,
+  p_to          date,
+  p_region_code text default null::text,
+  p_unit_id     uuid default null::uuid,
+  p_matter_id   uuid default null::uuid
+)
+  returns table (
+    period    text,
+    kind      text,
+    tag_code  text,
+    tag_name  text,
+    body      text,
+    n         bigint
+  )
+  language plpgsql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+#variable_conflict use_column
+declare
+  v_region text := app.analytics_region(p_region_code);
+  v_days integer;
+begin
+  if p_from is null or p_to is null or p_from > p_to or p_to - p_from > 365 or p_from < date '2000-01-01' or p_to > date '2999-12-31' then
+    perform app.raise_error('invalid_input', 'p_from/p_to');
+  end if;
+  if p_unit_id is not null and not exists (
+    select 1 from app.units u where u.id = p_unit_id and u.region_code in (select app.region_and_below(v_region))
+  ) then
+    perform app.raise_error('not_found', 'p_unit_id');
+  end if;
+  if p_matter_id is not null and not exists (
+    select 1 from app.matters m join app.units u on u.id = m.unit_id
+    where m.id = p_matter_id and u.region_code in (select app.region_and_below(v_region))
+  ) then
+    perform app.raise_error('not_found', 'p_matter_id');
+  end if;
+  v_days := p_to - p_from + 1;
+  return query
+  with bad as (
+    -- Valid active 差评 of the scope in this period and the one as long just before it. No rater,
+    -- no time, no id leaves this function: only counts and the comment texts, grouped.
+    select case when (r.rated_at at time zone 'Asia/Shanghai')::date >= p_from then 'current' else 'previous' end as period,
+           r.tags, r.tag_version, r.comment
+    from app.ratings r
+    where r.is_bad and not r.is_default and r.assess_number = 1 and r.validity = 'valid'
+      and r.rated_at >= ((p_from - v_days)::timestamp at time zone 'Asia/Shanghai')
+      and r.rated_at < ((p_to + 1)::timestamp at time zone 'Asia/Shanghai')
+      and r.region_code in (select app.region_and_below(v_region))
+      and (p_unit_id is null or r.unit_id = p_unit_id)
+      and (p_matter_id is null or r.matter_id = p_matter_id)
+  ),
+  texts as (
+    -- Long digit runs (a phone or ID number typed into a comment) are masked.
+    select b.period, regexp_replace(btrim(b.comment), '[0-9０-９]{5,}', '＊＊＊', 'g') as body
+    from bad b where nullif(btrim(b.comment), '') is not null
+  ),
+  grouped as (
+    select t.period, t.body, count(*)::bigint as n,
+           row_number() over (partition by t.period order by count(*) desc, t.body) as place
+    from texts t group by t.period, t.body
+  )
+  select p.period, 'total'::text, null::text, null::text, null::text, (select count(*) from bad b where b.period = p.period)::bigint
+  from (values ('current'), ('previous')) p (period)
+  union all
+  select p.period, 'commented', null, null, null, (select count(*) from texts t where t.period = p.period)::bigint
+  from (values ('current'), ('previous')) p (period)
+  union all
+  select b.period, 'tag', t.code, min(e.name), null, count(*)::bigint
+  from bad b cross join lateral unnest(b.tags) t (code)
+  left join app.eval_tags e on e.code = t.code and e.version = b.tag_version
+  group by b.period, t.code
+  union all
+  -- At most 2,000 distinct texts a period (the most repeated first): enough for the words that
+  -- recur, and a bounded answer at province scale (the commented row says how many there were).
+  select g.period, 'comment', null, null, g.body, g.n from grouped g where g.place <= 2000
+  order by 1, 2, 6 desc, 3, 5;
+end;
+$function$;
+comment on function public.bad_review_topics(date, date, text, uuid, uuid) is 'Issue 16.3 差评热点 for supervisors (their regions only; null region = the widest; optionally one unit or one 事项 of it): for p_from..p_to and the period as long just before it, the number of valid active 差评 (total), of those with a comment (commented), each tag''s count, and the comment texts grouped with their counts (long digit runs masked; at most 2,000 a period). No rater, id or time. Words are counted by shared/hot-topics.ts.';
+revoke all on function public.bad_review_topics(date, date, text, uuid, uuid) from public;
+grant execute on function public.bad_review_topics(date, date, text, uuid, uuid) to authenticated, service_role;
+
+-- —— 预警 daily digest
+
+create table app.warning_digests (
+  id           bigint                   generated always as identity not null,
+  user_id      uuid                     not null,
+  region_code  text                     not null,
+  shanghai_day date                     not null,
+  alert_count  integer                  not null,
+  alerts       jsonb                    not null,
+  created_at   timestamp with time zone not null default now(),
+  constraint warning_digests_alert_count_check check ((alert_count > 0)),
+  constraint warning_digests_pkey primary key (id),
+  constraint warning_digests_user_id_region_code_shanghai_day_key unique (user_id, region_code, shanghai_day)
+);
+alter table app.warning_digests
+  enable row level security;
+alter table app.warning_digests
+  add constraint warning_digests_region_code_fkey foreign key (region_code) references app.regions(code);
+create index warning_digests_region_code_idx on app.warning_digests using btree (region_code);
+alter table app.warning_digests
+  add constraint warning_digests_user_id_fkey foreign key (user_id) references app.users(id);
+comment on table app.warning_digests is 'Issue 16.4: the daily 预警 digest of each supervisor (per supervised region) on a day with alerts: what the subscription message will say. Not yet sent: there is no ''warning'' subscription kind (app.message_subscriptions) nor template for it.';
+grant select on table app.warning_digests to service_role;
+
+create policy warning_digests_select on app.warning_digests
+  for select
+  to service_role
+  using (true);
+
+create or replace function public.record_warning_digests (
+  p_now timestamp with time zone default now()
+)
+  returns integer
+  language plpgsql
+  security definer
+  set search_path to ''
+  as $function$
+declare
+  v_day date;
+  v_rows integer;
+begin
+  if p_now is null or not isfinite(p_now) or p_now > now() + interval '1 day' or p_now < now() - interval '3660 days' then
+    perform app.raise_error('invalid_input', 'p_now');
+  end if;
+  v_day := (p_now at time zone 'Asia/Shanghai')::date;
+  -- Each region's alerts computed once, then given to every supervisor of it; once a day each.
+  with regions as (
+    select distinct s.scope_region_code as code from app.staff_roles s where s.role = 'supervisor'
+  ),
+  alerts as (
+    select g.code, count(*)::integer as n,
+           jsonb_agg(jsonb_build_object('object_type', a.object_type, 'object_id', a.object_id, 'object_name', a.object_name,
+             'unit_name', a.unit_name, 'window_days', a.window_days, 'recent_count', a.recent_count, 'recent_bad', a.recent_bad,
+             'baseline_count', a.baseline_count, 'baseline_bad', a.baseline_bad, 'baseline_rate', a.baseline_rate, 'p_value', a.p_value)
+             order by a.p_value, a.object_type, a.window_days, a.object_id) as body
+    from regions g cross join lateral app.early_warning_rows(g.code, v_day) a
+    group by g.code
+  )
+  insert into app.warning_digests (user_id, region_code, shanghai_day, alert_count, alerts)
+  select s.user_id, a.code, v_day, a.n, a.body
+  from alerts a join app.staff_roles s on s.role = 'supervisor' and s.scope_region_code = a.code
+  on conflict (user_id, region_code, shanghai_day) do nothing;
+  get diagnostics v_rows = row_count;
+  return v_rows;
+end;
+$function$;
+comment on function public.record_warning_digests(timestamp with time zone) is 'Issue 16.4 job: records today''s (Asia/Shanghai) 预警 digest for every supervisor of a region with alerts, once a day; returns how many it recorded. Service role only.';
+revoke all on function public.record_warning_digests(timestamp with time zone) from public;
+grant execute on function public.record_warning_digests(timestamp with time zone) to service_role;
