@@ -163,8 +163,11 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
     return plain({ access_token: stable.value, expires_in: Math.max(1, 7200 - Math.floor((now - stable.issuedAt) / 1000)) });
   }
 
-  async function subscribeSend(req: Received): Promise<Reply> {
-    if (req.method !== 'POST') return error(-1);
+  /**
+   * What a server API checks first: the access token (40001 unknown, 42001 expired), then the
+   * fault a test injected (a delay, an HTTP error page, an errcode). Null when the call goes on.
+   */
+  async function tokenOrFault(req: Received): Promise<Reply | null> {
     const t = tokens.get(req.query.access_token ?? '');
     if (!t) return error(40001);
     if (t.expired) return error(42001);
@@ -174,6 +177,13 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
       if (sendFault.status) return { status: sendFault.status, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' };
       if (sendFault.errcode !== undefined) return error(sendFault.errcode);
     }
+    return null;
+  }
+
+  async function subscribeSend(req: Received): Promise<Reply> {
+    if (req.method !== 'POST') return error(-1);
+    const refused = await tokenOrFault(req);
+    if (refused) return refused;
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(req.body) as Record<string, unknown>;
@@ -198,15 +208,8 @@ export function startWechatStandIn(opts: { appid: string; secret: string; log?: 
   /** msgSecCheck v2 (POST /wxa/msg_sec_check): a verdict from marker words, so tests know the answer. */
   async function msgSecCheck(req: Received): Promise<Reply> {
     if (req.method !== 'POST') return error(-1);
-    const t = tokens.get(req.query.access_token ?? '');
-    if (!t) return error(40001);
-    if (t.expired) return error(42001);
-    if (sendFault && sendFault.times > 0) {
-      sendFault.times--;
-      await sleep(sendFault.delay_ms);
-      if (sendFault.status) return { status: sendFault.status, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' };
-      if (sendFault.errcode !== undefined) return error(sendFault.errcode);
-    }
+    const refused = await tokenOrFault(req);
+    if (refused) return refused;
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(req.body) as Record<string, unknown>;

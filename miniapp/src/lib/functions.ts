@@ -18,9 +18,17 @@ export async function callFunction(name: string, init: { method: 'GET' } | { met
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(init.body)
   }
+  return functionAnswer(() => appFetch(`${apiUrl}/functions/v1/${name}`, { method: init.method, headers, body }))
+}
+
+/**
+ * What a function answered: its JSON, or the AppError that a refusal (our `{ code, message }`
+ * body), a network failure or a body that is not JSON stands for. `send` makes the request.
+ */
+export async function functionAnswer(send: () => Promise<Response>): Promise<unknown> {
   let res: Response
   try {
-    res = await appFetch(`${apiUrl}/functions/v1/${name}`, { method: init.method, headers, body })
+    res = await send()
   } catch (err) {
     throw AppError.of('network_error', err)
   }

@@ -7,7 +7,7 @@
 import { INGEST_HEADERS } from '../../../shared/ingest.ts'
 import type { EcPublicJwk, KioskWindow } from '../../../shared/kiosk.ts'
 import { getConfig } from './config.ts'
-import { AppError, fromErrorResponse } from './errors.ts'
+import { functionAnswer } from './functions.ts'
 import type { KioskOutboxEntry, KioskOutboxStorage } from './kiosk-outbox.ts'
 
 const DB_NAME = 'hcp-kiosk'
@@ -82,24 +82,12 @@ const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toStr
 
 async function post(name: string, headers: Record<string, string>, body: string): Promise<unknown> {
   const { apiUrl, anonKey } = getConfig()
-  let res: Response
-  try {
-    res = await fetch(`${apiUrl}/functions/v1/${name}`, {
-      method: 'POST',
-      headers: { apikey: anonKey, 'content-type': 'application/json', ...headers },
-      body,
-      cache: 'no-store',
-    })
-  } catch (err) {
-    throw AppError.of('network_error', err)
-  }
-  const text = await res.text()
-  if (!res.ok) throw fromErrorResponse(res.status, text)
-  try {
-    return JSON.parse(text) as unknown
-  } catch (err) {
-    throw AppError.of('internal_error', err)
-  }
+  return functionAnswer(() => fetch(`${apiUrl}/functions/v1/${name}`, {
+    method: 'POST',
+    headers: { apikey: anonKey, 'content-type': 'application/json', ...headers },
+    body,
+    cache: 'no-store',
+  }))
 }
 
 /** POST kiosk-pair: the code and the public half; answers the key id and window. */
