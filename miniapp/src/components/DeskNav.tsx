@@ -27,6 +27,7 @@ const SECTIONS: Record<'staff' | 'supervise' | 'admin', { title: string; items: 
       { route: ROUTES.superviseRereviews, label: '差评复核' },
       { route: ROUTES.superviseDashboard, label: '评价统计' },
       { route: ROUTES.superviseComments, label: '综合点评' },
+      { route: ROUTES.superviseModeration, label: '评论公开审核' },
       { route: ROUTES.superviseSampling, label: '回访抽查' },
       { route: ROUTES.superviseAssessments, label: '第三方评估' },
       { route: ROUTES.supervisePublish, label: '结果公开 · 导出' },
@@ -41,7 +42,9 @@ const SECTIONS: Record<'staff' | 'supervise' | 'admin', { title: string; items: 
       { route: ROUTES.adminPeople, label: '人员和角色' },
       { route: ROUTES.adminQr, label: '窗口评价二维码' },
       { route: ROUTES.adminKeys, label: '设备密钥' },
+      { route: ROUTES.adminKiosk, label: '评价器' },
       { route: ROUTES.adminCalendar, label: '工作日历' },
+      { route: ROUTES.adminSystem, label: '系统状态' },
     ],
   },
 }
