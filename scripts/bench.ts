@@ -15,6 +15,7 @@ import { fmt, ratio, table } from './bench/measure.ts';
 import { parseOptions, recordName, USAGE, type BenchOptions } from './bench/options.ts';
 import { createDueTransactions, createHistory, createOpenTransactions, prepareBenchSchema } from './bench/data.ts';
 import { benchStats, explainStats, QUERIES, type StatsRow } from './bench/rollups.ts';
+import { ROLLUP_TABLES, rollupRowsRead } from './bench/explain.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
 import { benchIngest, INGEST_BATCH, INGEST_SINGLE_CONCURRENCY, type IngestResult } from './bench/ingest.ts';
@@ -73,9 +74,10 @@ interface Results {
   stats?: {
     rows: StatsRow[];
     ratings: number;
-    rollupRows: { rating_daily: number; finished_daily: number };
+    rollupRows: { rating_daily: number; finished_daily: number; stats_rollup: number };
     loadSeconds: number;
-    plans: Array<{ name: string; rollup: string; direct: string }>;
+    /** Per query (its plan, EXPLAIN ANALYZE): rows stats() read from each rollup table. */
+    plans: Array<{ name: string; rollup: string; direct: string; rowsRead: ReturnType<typeof rollupRowsRead> }>;
     /** The same comparison after the default job added its ratings through the triggers. */
     afterJob?: Array<{ name: string; same: boolean; ratings: number }>;
   };
@@ -86,6 +88,8 @@ interface Results {
 }
 
 const ms = (x: number) => `${fmt(x)} ms`;
+const rowsReadText = (r?: ReturnType<typeof rollupRowsRead>) =>
+  (r ? ROLLUP_TABLES.map((t) => (r[t] ?? 0).toLocaleString('en-US')).join(' / ') : '–');
 const perS = (x: number) => `${fmt(x)}/s`;
 const x = (r: number) => (Number.isFinite(r) ? `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×` : '–');
 const kib = (b: number) => `${fmt(b / 1024)} KiB`;
@@ -139,10 +143,10 @@ export function report(r: Results): string {
   }
   if (r.stats) {
     const s = r.stats;
-    out.push('', `### 3. stats() over ${s.ratings.toLocaleString('en-US')} ratings (rollups: ${s.rollupRows.rating_daily.toLocaleString('en-US')} rating_daily rows, ${s.rollupRows.finished_daily.toLocaleString('en-US')} finished_daily rows)`, '', load('stats'), '');
-    out.push(table(['query', 'stats() via API p50 / p99', 'stats() in SQL p50 / p99', 'baseline: direct aggregate p50 / p99', 'API p50 ÷ baseline p50', 'same numbers', 'groups / ratings counted', 'calls (stats / direct)'],
+    out.push('', `### 3. stats() over ${s.ratings.toLocaleString('en-US')} ratings (rollups: ${(s.rollupRows.stats_rollup ?? 0).toLocaleString('en-US')} stats_rollup rows, ${s.rollupRows.rating_daily.toLocaleString('en-US')} rating_daily rows, ${s.rollupRows.finished_daily.toLocaleString('en-US')} finished_daily rows)`, '', load('stats'), '');
+    out.push(table(['query', 'stats() via API p50 / p99', 'stats() in SQL p50 / p99', 'baseline: direct aggregate p50 / p99', 'API p50 ÷ baseline p50', 'same numbers', 'groups / ratings counted', 'rows read (stats_rollup / rating_daily / finished_daily / work_orders)', 'calls (stats / direct)'],
       s.rows.map((q) => [q.query.name, `${ms(q.rollup.p50)} / ${ms(q.rollup.p99)}`, `${ms(q.rollupSql.p50)} / ${ms(q.rollupSql.p99)}`, `${ms(q.direct.p50)} / ${ms(q.direct.p99)}`,
-        x(ratio(q.rollup.p50, q.direct.p50)), q.same ? 'yes' : '**NO**', `${q.groups} / ${q.ratings.toLocaleString('en-US')}`, `${q.rollup.n} / ${q.direct.n}`])));
+        x(ratio(q.rollup.p50, q.direct.p50)), q.same ? 'yes' : '**NO**', `${q.groups} / ${q.ratings.toLocaleString('en-US')}`, rowsReadText(s.plans.find((p) => p.name === q.query.name)?.rowsRead), `${q.rollup.n} / ${q.direct.n}`])));
     out.push('', `Data load (办件 + ratings + rollups): ${fmt(s.loadSeconds)} s.`);
     if (s.afterJob) out.push(`After the default job: ${s.afterJob.map((q) => `${q.name}: ${q.ratings.toLocaleString('en-US')} ratings, same numbers ${q.same ? 'yes' : '**NO**'}`).join('; ')}.`);
   }
@@ -238,16 +242,20 @@ async function main(): Promise<number> {
         loadNow('stats');
         const t0 = Date.now();
         await createHistory(conn, count, slots, log);
-        await conn.query('vacuum analyze app.transactions, app.ratings, app.rating_daily, app.finished_daily');
+        await conn.query('vacuum analyze app.transactions, app.ratings, app.rating_daily, app.finished_daily, app.stats_rollup, app.work_orders');
         const loadSeconds = (Date.now() - t0) / 1000;
-        const { rows: [sizes] } = await conn.query<{ ratings: number; rating_daily: number; finished_daily: number }>(
+        const { rows: [sizes] } = await conn.query<{ ratings: number; rating_daily: number; finished_daily: number; stats_rollup: number }>(
           `select (select count(*)::int from app.ratings) as ratings, (select count(*)::int from app.rating_daily) as rating_daily,
+                  (select count(*)::int from app.stats_rollup) as stats_rollup,
                   (select count(*)::int from app.finished_daily) as finished_daily`);
-        console.log(`  loaded in ${loadSeconds.toFixed(0)} s: ${sizes!.ratings} ratings, ${sizes!.rating_daily} rating_daily rows, ${sizes!.finished_daily} finished_daily rows`);
+        console.log(`  loaded in ${loadSeconds.toFixed(0)} s: ${sizes!.ratings} ratings, ${sizes!.stats_rollup} stats_rollup rows, ${sizes!.rating_daily} rating_daily rows, ${sizes!.finished_daily} finished_daily rows`);
         const rows = await benchStats(stackInfo, conn, options.statsCalls, log);
         const plans = [];
-        for (const q of QUERIES) plans.push({ name: q.name, ...(await explainStats(conn, q)) });
-        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily }, loadSeconds, plans };
+        for (const q of QUERIES) {
+          const plan = await explainStats(conn, q);
+          plans.push({ name: q.name, ...plan, rowsRead: rollupRowsRead(plan.rollup) });
+        }
+        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily, stats_rollup: sizes!.stats_rollup }, loadSeconds, plans };
       });
       if (options.only.includes('job')) await attempt('job', async () => {
         const count = Math.round(1_000_000 * options.scale);
@@ -289,7 +297,7 @@ async function main(): Promise<number> {
   results.uptimeAfter = machine().uptimeBefore;
   const md = report(results);
   writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
-  const plans = results.stats?.plans.map((p) => `#### ${p.name}\n\nstats() → app.metric_rows:\n\n\`\`\`\n${p.rollup}\n\`\`\`\n\ndirect aggregate:\n\n\`\`\`\n${p.direct}\n\`\`\``).join('\n\n') ?? '';
+  const plans = results.stats?.plans.map((p) => `#### ${p.name}\n\nstats() (app.metric_rows joined with app.loop_metric_rows, as stats() runs them): every statement, nested ones included:\n\n\`\`\`\n${p.rollup}\n\`\`\`\n\ndirect aggregate:\n\n\`\`\`\n${p.direct}\n\`\`\``).join('\n\n') ?? '';
   const jobPlan = results.job ? `#### one INSERT of default ratings over up to 100,000 due 办件: every statement it ran (auto_explain, nested, with triggers)\n\n\`\`\`\n${results.job.plan}\n\`\`\`` : '';
   writeFileSync(path.join(outDir, 'results.md'), `${md}\n\n${plans}\n\n${jobPlan}\n`);
   console.log(`\n${md}\n\n(written to ${path.relative(repoRoot, outDir)}/results.md and results.json)`);

@@ -31,6 +31,7 @@ export async function buildTarget(target: Target): Promise<boolean> {
       TARO_APP_TEMPLATE_INVITE: process.env.TARO_APP_TEMPLATE_INVITE ?? 'local-tmpl-invite',
       TARO_APP_TEMPLATE_REMINDER: process.env.TARO_APP_TEMPLATE_REMINDER ?? 'local-tmpl-reminder',
       TARO_APP_TEMPLATE_REPLY: process.env.TARO_APP_TEMPLATE_REPLY ?? 'local-tmpl-reply',
+      TARO_APP_TEMPLATE_WARNING: process.env.TARO_APP_TEMPLATE_WARNING ?? 'local-tmpl-warning',
     },
   });
   if (code !== 0) {

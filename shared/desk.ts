@@ -42,6 +42,8 @@ export const RereviewRow = z.object({
   rereview_requested_at: z.string(),
   /** The caller is a city-level supervisor (decide_rereview would accept them). */
   can_decide: z.boolean(),
+  /** 整改 due if the dismissal is overturned today (issue 21.3). */
+  rectify_due_if_overturned: z.string().nullable(),
 });
 export type RereviewRow = z.infer<typeof RereviewRow>;
 

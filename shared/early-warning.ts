@@ -121,3 +121,43 @@ export function pValueText(p: number): string {
   if (p < 0.0001) return 'p < 0.0001';
   return `p = ${p.toFixed(4)}`;
 }
+
+/** One alert inside a daily digest (app.warning_digests.alerts): the object and its numbers, no rater. */
+export const DigestAlert = z.object({
+  object_type: z.enum(['unit', 'window']),
+  object_id: z.guid(),
+  object_name: z.string().nullable(),
+  unit_name: z.string().nullable(),
+  window_days: Num,
+  recent_count: Num,
+  recent_bad: Num,
+  p_value: Num,
+});
+export type DigestAlert = z.infer<typeof DigestAlert>;
+
+/** Where a digest's subscription message stands (app.reminder_log.status; null: none was sent). */
+export const DIGEST_MESSAGE_STATUSES = ['sending', 'retry', 'sent', 'failed'] as const;
+
+/** One row of my_warning_digests() (issue 16.4: a supervisor's daily 预警 digests). */
+export const WarningDigestRow = z.object({
+  id: Num,
+  region_code: z.string(),
+  region_name: z.string(),
+  shanghai_day: z.string(),
+  alert_count: Num,
+  alerts: z.array(DigestAlert),
+  message_status: z.enum(DIGEST_MESSAGE_STATUSES).nullable(),
+  sent_at: z.string().nullable(),
+});
+export type WarningDigestRow = z.infer<typeof WarningDigestRow>;
+
+/** The digest's message as a supervisor reads it on the dashboard. */
+export function digestMessageText(status: WarningDigestRow['message_status']): string {
+  switch (status) {
+    case 'sent': return '已推送订阅消息';
+    case 'sending':
+    case 'retry': return '订阅消息发送中';
+    case 'failed': return '订阅消息未送达';
+    default: return '未推送（没有可用的订阅或未绑定微信）';
+  }
+}

@@ -136,33 +136,85 @@ export function rateWithCount(part: number, whole: number, minSample = MIN_SAMPL
   return `${percentText(part, whole)}（${part}/${whole}）`;
 }
 
-export interface Ranked<T> {
-  item: T;
-  /** 1-based place; equal values share one (standard competition ranking: 1, 2, 2, 4). */
-  place: number;
-  /** Shares its place with another item (shown as 并列). */
-  tied: boolean;
+/**
+ * The z of every Wilson bound (issue 16.2): 2.5758…, the standard normal quantile of 0.995, i.e. a
+ * two-sided 99 % Wilson interval, whose ends are each a one-sided 99.5 % bound. Two-sided because a
+ * ranking uses both ends: best-first by the lower bound of the good direction, 最弱-first by the
+ * lower bound of the bad direction (= 1 − the upper bound of the good). 99 % and not 95 % because a
+ * ranking compares dozens to hundreds of windows at once, and because at 95 % a window with 2 差评
+ * in 2 ratings (lower bound 34 %) would still sink below one with 40 in 100 (31 %): at 99 % it does
+ * not (23 % against 28 %). Stricter than 预警's p < 0.01 one-sided, which asks about one unit.
+ * Twin: the default z of app.wilson_lower_bound in supabase/schemas/14_analytics.sql.
+ */
+export const WILSON_Z = 2.5758293035489;
+
+/**
+ * The Wilson score lower bound of the rate successes / n: the smallest true rate the counts do not
+ * rule out at WILSON_Z. With few ratings it stays far below the observed rate (2 of 2 → 23 %), with
+ * many it approaches it (95 of 100 → 86 %), so ordering by it lets neither a lucky nor an unlucky
+ * handful top or sink a list. null when n = 0 (no rate). Same operations in the same order as its SQL
+ * twin app.wilson_lower_bound (parity: supabase/tests/database/wilson_bound.test.ts).
+ */
+export function wilsonLowerBound(successes: number, n: number, z = WILSON_Z): number | null {
+  if (!Number.isInteger(successes) || !Number.isInteger(n) || n < 0 || successes < 0 || successes > n || !(z >= 0)) {
+    throw new RangeError(`wilsonLowerBound(${successes}, ${n}, ${z})`);
+  }
+  if (n === 0) return null;
+  if (successes === 0) return 0;
+  const p = successes / n;
+  const zz = z * z;
+  const centre = p + zz / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + zz / (4 * n * n));
+  return Math.min(1, Math.max(0, (centre - spread) / (1 + zz / n)));
 }
 
 /**
- * Ranks items by value (best first; lowIsGood for 差评率), leaving out those with fewer than
- * minSample in their denominator and those without a value. Equal values (to the 4 places a rate
- * has) share a place and are marked tied.
+ * The key a ranking orders by (issue 16.2), highest first: the Wilson lower bound of the rate in
+ * the direction the list runs. Best-first (a ranking): the lower bound of the good direction, that
+ * is of part / whole, or for a rate where low is good (差评率) of (whole − part) / whole, which is
+ * 1 − the upper bound of the 差评率. 最弱-first (worstFirst): the lower bound of the bad direction,
+ * e.g. of the 差评率 itself, or of 1 − 满意率. So the top of either list holds those whose counts
+ * make them confidently good (or confidently weak), never a handful that happened to be all one way.
+ */
+export function rankingBound(part: number, whole: number, opts: { lowIsGood?: boolean; worstFirst?: boolean } = {}): number | null {
+  const good = opts.lowIsGood ? whole - part : part;
+  return wilsonLowerBound(opts.worstFirst ? whole - good : good, whole);
+}
+
+export interface Ranked<T> {
+  item: T;
+  /** 1-based place; equal bounds share one (standard competition ranking: 1, 2, 2, 4). */
+  place: number;
+  /** Shares its place with another item (shown as 并列). */
+  tied: boolean;
+  /** The Wilson bound it was ordered by (rankingBound). */
+  bound: number;
+}
+
+/**
+ * Ranks items by the Wilson lower bound of their rate (rankingBound; issue 16.2): best first
+ * (lowIsGood for 差评率), or weakest first with worstFirst. Leaves out those with fewer than
+ * minSample in their denominator (样本不足) and those with nothing to divide. Equal bounds (to the 4
+ * places a rate has) share a place and are marked tied; among them the larger sample comes first.
+ * Every screen shows the rate with its count beside the place (rateWithCount), never the bound.
  */
 export function rankWithTies<T>(
   items: readonly T[],
-  value: (t: T) => number | null,
-  sample: (t: T) => number,
-  opts: { lowIsGood?: boolean; minSample?: number } = {},
+  counts: (t: T) => { part: number; whole: number },
+  opts: { lowIsGood?: boolean; worstFirst?: boolean; minSample?: number } = {},
 ): { ranked: Ranked<T>[]; unranked: T[] } {
   const min = opts.minSample ?? MIN_SAMPLE;
-  const rankable = items.filter((t) => value(t) !== null && sample(t) >= min);
-  const unranked = items.filter((t) => !rankable.includes(t));
-  const sorted = [...rankable].sort((a, b) => (opts.lowIsGood ? value(a)! - value(b)! : value(b)! - value(a)!));
-  const key = (t: T) => Math.round(value(t)! * 10_000);
-  const ranked = sorted.map((item, i) => {
-    const first = sorted.findIndex((o) => key(o) === key(item));
-    return { item, place: first + 1, tied: sorted.filter((o) => key(o) === key(item)).length > 1 };
+  const keyed = items.map((item) => {
+    const { part, whole } = counts(item);
+    return { item, whole, bound: whole >= min && whole > 0 ? rankingBound(part, whole, opts) : null };
   });
-  return { ranked, unranked };
+  const key = (b: number) => Math.round(b * 10_000);
+  const sorted = keyed
+    .filter((k): k is { item: T; whole: number; bound: number } => k.bound !== null)
+    .sort((a, b) => key(b.bound) - key(a.bound) || b.whole - a.whole);
+  const ranked = sorted.map(({ item, bound }) => {
+    const first = sorted.findIndex((o) => key(o.bound) === key(bound));
+    return { item, place: first + 1, tied: sorted.filter((o) => key(o.bound) === key(bound)).length > 1, bound };
+  });
+  return { ranked, unranked: keyed.filter((k) => k.bound === null).map((k) => k.item) };
 }

@@ -13,11 +13,20 @@
  */
 import { z } from 'zod';
 
-export const REMINDER_KINDS = ['invite', 'reminder', 'reply'] as const;
+export const REMINDER_KINDS = ['invite', 'reminder', 'reply', 'warning'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
+/**
+ * The citizens' kinds: a deployment with templates sets all three. `warning` (issue 16.4, a
+ * supervisor's daily 预警 digest) is optional beside them: without its template a claimed digest
+ * is failed as not_configured (and stays on the dashboard).
+ */
+export const CITIZEN_REMINDER_KINDS = ['invite', 'reminder', 'reply'] as const satisfies readonly ReminderKind[];
 
-/** What a message may say: the row's fields under stable names. */
-export const REMINDER_FIELDS = ['matter', 'unit', 'project_no', 'finished_at', 'rating_due_on', 'status', 'note'] as const;
+/**
+ * What a message may say: the row's fields under stable names. A 预警 digest says only its region,
+ * how many alerts and which day (plus status and note): no unit, no rater.
+ */
+export const REMINDER_FIELDS = ['matter', 'unit', 'project_no', 'finished_at', 'rating_due_on', 'status', 'note', 'region', 'alert_count', 'day'] as const;
 export type ReminderField = (typeof REMINDER_FIELDS)[number];
 export type KeyMapping = Partial<Record<ReminderField, string>>;
 
@@ -29,15 +38,18 @@ export const DEFAULT_WECHAT_KEYS: Record<ReminderKind, KeyMapping> = {
   invite: { matter: 'thing1', unit: 'thing2', finished_at: 'time3', status: 'phrase4', note: 'thing5' },
   reminder: { matter: 'thing1', project_no: 'character_string2', rating_due_on: 'date3', status: 'phrase4', note: 'thing5' },
   reply: { matter: 'thing1', unit: 'thing2', status: 'phrase3', note: 'thing4' },
+  warning: { region: 'thing1', alert_count: 'number2', day: 'date3', status: 'phrase4', note: 'thing5' },
 };
 export const DEFAULT_ALIPAY_KEYS: Record<ReminderKind, KeyMapping> = {
   invite: { matter: 'keyword1', unit: 'keyword2', finished_at: 'keyword3', status: 'keyword4', note: 'keyword5' },
   reminder: { matter: 'keyword1', project_no: 'keyword2', rating_due_on: 'keyword3', status: 'keyword4', note: 'keyword5' },
   reply: { matter: 'keyword1', unit: 'keyword2', status: 'keyword3', note: 'keyword4' },
+  warning: { region: 'keyword1', alert_count: 'keyword2', day: 'keyword3', status: 'keyword4', note: 'keyword5' },
 };
 
-/** Where tapping the message leads in the mini-program (`tx` = the 办件). */
+/** Where tapping the message leads in the mini-program (`tx` = the 办件; a digest: the 监督台). */
 export function reminderPage(kind: ReminderKind, transactionId: string | null): string {
+  if (kind === 'warning') return 'subpackages/supervise/pages/dashboard/index';
   if (kind === 'reply' || !transactionId) return 'pages/my-ratings/index';
   return `pages/rate/index?tx=${transactionId}`;
 }
@@ -55,6 +67,10 @@ export const DueReminder = z.object({
   rating_due_on: z.string().nullable(),
   status_phrase: z.string().nullable(),
   note: z.string().nullable(),
+  /** A 预警 digest's (kind warning; null otherwise). */
+  region_name: z.string().nullable(),
+  alert_count: z.number().int().nullable(),
+  digest_day: z.string().nullable(),
 });
 export type DueReminder = z.infer<typeof DueReminder>;
 
@@ -109,6 +125,9 @@ export function fieldValues(row: DueReminder): Record<ReminderField, string | un
     rating_due_on: row.rating_due_on ? chineseDate(row.rating_due_on) : undefined,
     status: clean(row.status_phrase),
     note: clean(row.note),
+    region: clean(row.region_name),
+    alert_count: row.alert_count === null ? undefined : String(row.alert_count),
+    day: row.digest_day ? chineseDate(row.digest_day) : undefined,
   };
 }
 

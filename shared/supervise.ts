@@ -24,6 +24,10 @@ export const AppealReviewRow = z.object({
   comment: z.string().nullable(),
   project_no: z.string().nullable(),
   matter_name: z.string().nullable(),
+  /** For a pending appeal, what a decision today sets (issue 21.3): 整改 due if rejected (R10)… */
+  rectify_due_if_rejected: z.string().nullable(),
+  /** …and, if upheld, the real-name rater's last day to ask for a re-review (R11; null: anonymous or rerouted). */
+  rereview_due_if_approved: z.string().nullable(),
 });
 export type AppealReviewRow = z.infer<typeof AppealReviewRow>;
 
@@ -96,7 +100,11 @@ export const OverdueRow = z.object({
 });
 export type OverdueRow = z.infer<typeof OverdueRow>;
 
-/** A row of `key_supervision_list()` (R19: 差评 from ≥ 3 distinct raters in 30 days; bad_count counts every 差评). */
+/**
+ * A row of `key_supervision_list()` (R19: 差评 from ≥ 3 distinct raters in 30 days; bad_count counts
+ * every 差评, rating_count every active rating then; issue 16.2: ordered by bad_bound, the Wilson
+ * lower bound of bad_count / rating_count, most confidently bad first).
+ */
 export const KeySupervisionRow = z.object({
   object_type: z.enum(['officer', 'window']),
   object_id: DbId,
@@ -106,6 +114,9 @@ export const KeySupervisionRow = z.object({
   bad_count: Num,
   rater_count: Num,
   last_bad_at: z.string(),
+  rating_count: Num,
+  bad_rate: Num,
+  bad_bound: Num,
 });
 export type KeySupervisionRow = z.infer<typeof KeySupervisionRow>;
 

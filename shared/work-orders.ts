@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DbId } from './schemas.ts';
+import { DEFAULT_CALENDAR, workingDeadline, type CalendarData, type WorkingDeadline } from './calendar/rule.ts';
 
 export const WORK_ORDER_STATUSES = [
   'pending_verification', 'appealing', 'rectifying', 'rectified', 'replied', 'closed',
@@ -47,3 +48,19 @@ export const WorkOrderTimelineRow = z.object({
   due_on: z.string().nullable(),
 });
 export type WorkOrderTimelineRow = z.infer<typeof WorkOrderTimelineRow>;
+
+/**
+ * R11 复核 (issue 21.4): a real-name rater may ask for a re-review of an upheld appeal until this
+ * many working days after the day it was upheld. The 临沧 policy text sets no period; 15 mirrors its
+ * 整改 period. Twin of the default of app.loop_policy.rereview_request_working_days.
+ */
+export const REREVIEW_REQUEST_WORKING_DAYS = 15;
+
+/**
+ * The last day a re-review may be asked for an appeal upheld on `decidedOn` (YYYY-MM-DD, Asia/Shanghai).
+ * Twin of app.rereview_deadline(p_decided_on) (supabase/schemas/06_work_orders_appeals.sql), which
+ * review_appeal stores as the order's rereview_due_on and request_rereview enforces.
+ */
+export function rereviewDeadline(decidedOn: string, n: number = REREVIEW_REQUEST_WORKING_DAYS, cal: CalendarData = DEFAULT_CALENDAR): WorkingDeadline {
+  return workingDeadline(decidedOn, n, cal);
+}

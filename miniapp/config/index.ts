@@ -29,6 +29,8 @@ const buildEnv = {
   TARO_APP_TEMPLATE_INVITE: JSON.stringify(process.env.TARO_APP_TEMPLATE_INVITE ?? ''),
   TARO_APP_TEMPLATE_REMINDER: JSON.stringify(process.env.TARO_APP_TEMPLATE_REMINDER ?? ''),
   TARO_APP_TEMPLATE_REPLY: JSON.stringify(process.env.TARO_APP_TEMPLATE_REPLY ?? ''),
+  // 监督台 → 差评预警: the supervisors' daily 预警 digest template (issue 16.4; empty: no offer).
+  TARO_APP_TEMPLATE_WARNING: JSON.stringify(process.env.TARO_APP_TEMPLATE_WARNING ?? ''),
   // 管理 → 窗口评价二维码: the public H5 address the printed codes carry (empty: the desk's own).
   TARO_APP_QR_BASE_URL: JSON.stringify(process.env.TARO_APP_QR_BASE_URL ?? ''),
 }

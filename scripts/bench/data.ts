@@ -5,10 +5,10 @@
  *
  * Large sets (history, due 办件) are bulk-loaded the way a migration tool would: with
  * session_replication_role = replica (no triggers or foreign-key checks), deadlines from the real
- * working_deadline() per finish day, and the daily rollups filled afterwards with the statement
- * of app.roll_ratings / app.roll_finished (the functions the triggers call), chunk by chunk. 差评
- * are the exception: they go in through every trigger, so their work orders exist as they would
- * and the triggers' rollups are part of what stats() is checked against.
+ * working_deadline() per finish day, and the rollups filled afterwards with the statements the
+ * triggers run (app.finished_rollup_statement, app.rating_rollup_statement). 差评 are the exception:
+ * they go in last through every trigger, so their work orders exist as they would and the
+ * triggers' rollups are part of what stats() is checked against.
  */
 import type pg from 'pg';
 
@@ -162,35 +162,50 @@ export async function createHistory(db: pg.Client, count: number, slots: number,
              s.staff_user_id, x.applicant, 1, x.t_channel, 'finished', x.accepted_at, x.finished_at, x.due_at, x.provisional
       from bench.h x join bench.slots s on s.n = x.slot`));
     await step('ratings', () => bulk(db, `insert into app.ratings (${ratingColumns}) select ${ratingValues} where x.level >= 3`));
-    // 差评 (about 4%) go in through every trigger, as a business system's would: each opens its
-    // work order (R8), marks its 办件 rated and is counted in the rollups.
-    await step('差评 with triggers', () => db.query(`insert into app.ratings (${ratingColumns}) select ${ratingValues} where x.level <= 2`));
   });
   await step('indexes', () => restoreIndexes(db, indexes));
-  // The rollups of the bulk-loaded rows: app.roll_finished / app.roll_ratings's own statement,
-  // reading the tables once instead of a jsonb copy of them (that copy costs ~40 µs a row here).
+  // The rollups of the bulk-loaded rows: the very statements the triggers run (app.finished_rollup_statement,
+  // app.rating_rollup_statement: day and month rollups), over the tables once instead of a transition table.
   const ids = (kind: string, n: number) => `'00000000-0000-4000-${kind}-${n.toString(16).padStart(12, '0')}'`;
   await step('rollups', async () => {
     await db.query(`set work_mem = '512MB'`);
-    await db.query(`
-      insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count)
-      select (t.finished_at at time zone 'Asia/Shanghai')::date, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-             t.channel, count(*)
-      from app.transactions t
-      where t.id between ${ids('8000', 1)} and ${ids('8000', count)} and t.status = 'finished'
-      group by 1, 2, 3, 4, 5, 6, 7
-      on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
-      do update set finished_count = d.finished_count + excluded.finished_count`);
-    await db.query(`
-      insert into app.rating_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit, rating_count)
-      select (r.rated_at at time zone 'Asia/Shanghai')::date, r.region_code, r.unit_id, r.window_id, r.staff_user_id, r.matter_id,
-             r.channel, r.level, r.is_default, r.transaction_id is null, count(*)
-      from app.ratings r
-      where r.id between ${ids('9000', 1)} and ${ids('9000', count)} and r.level >= 3 and r.assess_number = 1 and r.validity = 'valid'
-      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-      on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit)
-      do update set rating_count = d.rating_count + excluded.rating_count`);
+    const run = async (builder: string, rows: string, filter: string) => {
+      const { rows: [made] } = await db.query<{ sql: string }>(`select app.${builder}($1, 1, $2) as sql`, [rows, filter]);
+      await db.query(made!.sql);
+    };
+    await run('finished_rollup_statement', 'app.transactions', `and t.id between ${ids('8000', 1)} and ${ids('8000', count)}`);
+    // 差评 (level ≤ 2) were counted by their triggers when they went in.
+    await run('rating_rollup_statement', 'app.ratings', `and r.id between ${ids('9000', 1)} and ${ids('9000', count)} and r.level >= 3`);
     await db.query(`reset work_mem`);
+  });
+  // 差评 (about 4%) go in through every trigger, as a business system's would: each opens its work
+  // order (R8), leaves the rating queue and is counted in the rollups (day, month, and its 办件's
+  // cohort). After the bulk rollups, so those counted each 办件's rating exactly once.
+  await chunked(count, '差评 with triggers', log, async (from, to) => {
+    await step('generate', async () => {
+      await db.query('truncate bench.h');
+      await db.query(`insert into bench.h select * from bench.hist($1, $2, ${count}, ${citizens}) where level <= 2`, [from, to]);
+    });
+    await step('差评 with triggers', () => db.query(`insert into app.ratings (${ratingColumns}) select ${ratingValues}`));
+  });
+  // Their units' answers, as months of work would have left them: three in four 差评 verified (查实),
+  // 19 in 20 of those rectified, some in time, real-name ones visited back — so the loop metrics
+  // (整改率, 按时整改率, 回访整改率) read as many work orders as a real history would. Set in bulk
+  // (session_replication_role = replica: no state-machine triggers), like the rest of the history.
+  await step('work orders answered', () => bulk(db, `
+    update app.work_orders w
+    set substantiated_at = w.opened_at + interval '1 day', verified_at = w.opened_at + interval '1 day',
+        rectify_due_on = w.rated_day + 21,
+        rectified_at = case when h.x % 20 < 19 then w.opened_at + make_interval(days => 5 + h.x % 25) end,
+        return_visit_recorded_at = case when w.is_realname and h.x % 20 < 19 then w.opened_at + make_interval(days => 6 + h.x % 25) end,
+        status = case when h.x % 20 < 19 then 'rectified' else 'rectifying' end
+    from (select id, abs(hashtext('wo' || id::text)) as x from app.work_orders) h
+    where h.id = w.id and w.rating_id >= ${ids('9000', 1)} and w.rating_id <= ${ids('9000', count)} and h.x % 4 <> 0`));
+  // …and the loop's month rollup, by the statement its trigger runs (none of them counted before: unverified).
+  await step('work orders answered', async () => {
+    const { rows: [made] } = await db.query<{ sql: string }>(`select app.loop_rollup_statement('app.work_orders', 1, $1) as sql`,
+      [`and s.rating_id between ${ids('9000', 1)} and ${ids('9000', count)}`]);
+    await db.query(made!.sql);
   });
   await db.query('drop table bench.h');
   log(`  load time by step: ${Object.entries(spent).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);

@@ -34,3 +34,31 @@ export function planHeadlines(plans: readonly string[]): string[] {
     return `${duration} ms  ${text.replace(/\s+/g, ' ').trim().slice(0, 90)}`;
   });
 }
+
+/** The tables a stats() plan reads its counts from (the rollups, and the work orders of the 差评 loop). */
+export const ROLLUP_TABLES = ['stats_rollup', 'rating_daily', 'finished_daily', 'work_orders'] as const;
+
+/**
+ * Rows an EXPLAIN ANALYZE plan read from each rollup table: per scan node on it, the rows it
+ * returned plus those its filter removed, times its loops (issue 16.1: this must grow with the
+ * groups a question shows, not with the ratings).
+ */
+export function rollupRowsRead(plan: string): Record<(typeof ROLLUP_TABLES)[number], number> {
+  const read = Object.fromEntries(ROLLUP_TABLES.map((t) => [t, 0])) as Record<(typeof ROLLUP_TABLES)[number], number>;
+  const lines = plan.split('\n');
+  lines.forEach((line, i) => {
+    const table = / Scan(?: using \S+)? on (?:app\.)?(\w+)/.exec(line)?.[1] as (typeof ROLLUP_TABLES)[number] | undefined;
+    if (!table || !(table in read)) return;
+    const actual = /actual time=\S+ rows=(\d+) loops=(\d+)/.exec(line);
+    if (!actual) return;
+    const depth = line.search(/\S/);
+    let removed = 0;
+    // The node's detail lines follow it, indented deeper, until the next node (a line with "->").
+    for (let j = i + 1; j < lines.length && !lines[j]!.includes('->') && lines[j]!.search(/\S/) > depth; j++) {
+      const r = /Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(lines[j]!);
+      if (r) removed += Number(r[1]);
+    }
+    read[table] += (Number(actual[1]) + removed) * Number(actual[2]);
+  });
+  return read;
+}

@@ -34,7 +34,7 @@ const CLI = path.join(repoRoot, 'node_modules', '.bin', 'supabase');
 const LOG = path.join(repoRoot, 'test-output', 'rehearsal.log');
 
 /** The jobs the migrations declare (part 5 of supabase/migrations/20261204183000_baseline.sql). */
-const DECLARED_JOBS = ['apply-default-ratings', 'comment-check', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'report-upstream', 'send-reminders'];
+const DECLARED_JOBS = ['apply-default-ratings', 'comment-check', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'record-warning-digests', 'report-upstream', 'send-reminders'];
 /** Where the rehearsal's scheduled calls go: an address nothing answers on (the request is only queued). */
 export const PROJECT_URL = 'http://127.0.0.1:9/rehearsal';
 

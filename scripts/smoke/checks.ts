@@ -10,7 +10,7 @@
  */
 
 /** The jobs the migrations schedule (supabase/migrations/*_one_schedule.sql). */
-export const EXPECTED_JOBS = ['apply-default-ratings', 'comment-check', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'report-upstream', 'send-reminders'] as const;
+export const EXPECTED_JOBS = ['apply-default-ratings', 'comment-check', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'record-warning-digests', 'report-upstream', 'send-reminders'] as const;
 /** The Vault entries the database and the schedule need. */
 export const EXPECTED_SECRETS = ['hcp_pii_key', 'project_url', 'scheduler_secret'] as const;
 

@@ -27,10 +27,13 @@ export interface FunctionsEnv {
   WECHAT_TEMPLATE_INVITE?: string;
   WECHAT_TEMPLATE_REMINDER?: string;
   WECHAT_TEMPLATE_REPLY?: string;
+  /** Issue 16.4: the supervisors' daily 预警 digest (optional beside the three). */
+  WECHAT_TEMPLATE_WARNING?: string;
   WECHAT_MINIPROGRAM_STATE?: string;
   ALIPAY_TEMPLATE_INVITE?: string;
   ALIPAY_TEMPLATE_REMINDER?: string;
   ALIPAY_TEMPLATE_REPLY?: string;
+  ALIPAY_TEMPLATE_WARNING?: string;
 }
 
 export function denoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -30,10 +30,12 @@ const LOCAL_REMINDER_TEMPLATES = {
   WECHAT_TEMPLATE_INVITE: 'local-invite',
   WECHAT_TEMPLATE_REMINDER: 'local-reminder',
   WECHAT_TEMPLATE_REPLY: 'local-reply',
+  WECHAT_TEMPLATE_WARNING: 'local-warning',
   WECHAT_MINIPROGRAM_STATE: 'developer',
   ALIPAY_TEMPLATE_INVITE: 'local-invite',
   ALIPAY_TEMPLATE_REMINDER: 'local-reminder',
   ALIPAY_TEMPLATE_REPLY: 'local-reply',
+  ALIPAY_TEMPLATE_WARNING: 'local-warning',
 };
 
 export interface StackOptions {

@@ -50,6 +50,146 @@ comment on table app.finished_daily is 'Finished 办件 per finish day and objec
 comment on column app.finished_daily.active_count is '主动评价率''s numerator: of the finished_count 办件, those whose valid first rating (assess_number 1) is not a default, whenever it was given. A subset of finished_count, so the rate never exceeds 100 % (SPEC §3: a cohort). Kept by app.rollup_finished (the 办件 moves) and app.rollup_cohort (its rating changes).';
 grant select on table app.finished_daily to service_role;
 
+-- Issue 16.1: the rollup a dashboard question reads. The daily rollups above are keyed by every
+-- rated object at once (day × unit × window × officer × 事项 × channel × level …), nearly one row
+-- per two ratings, so a month of a city read about as many rows as the ratings themselves. Here a
+-- day or a month holds one row per unit and key of one facet — its channel (which the region, unit,
+-- day and month views sum), its window, its officer or its 事项 — with the levels, the cohort and
+-- the 差评 loop as columns: the rows a question reads grow with the groups it shows and the days
+-- and months it spans, not with the ratings. Kept by the same statements as the daily rollups
+-- (app.rating_rollup_statement and its siblings, app.loop_rollup_statement), so all move together.
+create table app.stats_rollup (
+  id                           bigint generated always as identity not null,
+  facet                        text   not null,
+  grain                        text   not null,
+  period                       date   not null,
+  region_code                  text   not null,
+  unit_id                      uuid   not null,
+  facet_key                    text,
+  rating_count                 bigint not null default 0,
+  default_count                bigint not null default 0,
+  good_count                   bigint not null default 0,
+  default_good_count           bigint not null default 0,
+  neutral_count                bigint not null default 0,
+  default_neutral_count        bigint not null default 0,
+  bad_count                    bigint not null default 0,
+  finished_count               bigint not null default 0,
+  active_count                 bigint not null default 0,
+  substantiated_count          bigint not null default 0,
+  rectified_count              bigint not null default 0,
+  on_time_count                bigint not null default 0,
+  realname_substantiated_count bigint not null default 0,
+  realname_revisited_count     bigint not null default 0,
+  constraint stats_rollup_facet_check check ((facet = any (array['channel'::text, 'window'::text, 'officer'::text, 'matter'::text]))),
+  constraint stats_rollup_grain_check check ((grain = any (array['day'::text, 'month'::text]))),
+  constraint stats_rollup_period_check check (((grain = 'day'::text) or (period = (date_trunc('month'::text, (period)::timestamp without time zone))::date))),
+  constraint stats_rollup_key unique nulls not distinct (facet, grain, period, region_code, unit_id, facet_key),
+  constraint stats_rollup_pkey primary key (id)
+);
+alter table app.stats_rollup
+  enable row level security;
+create index stats_rollup_unit_idx on app.stats_rollup using btree (facet, grain, unit_id, period);
+comment on table app.stats_rollup is 'Issue 16.1: valid first ratings, finished 办件 and the 差评 loop per day and per month (grain; days in Asia/Shanghai), unit and one facet key (channel, window, officer or 事项; null where the object names none), the levels, defaults, cohort and loop as columns: all stats() reads. Equal to the daily rollups and to a direct count of the work orders (tests prove it).';
+comment on column app.stats_rollup.facet_key is 'The channel code, or the window, officer or 事项 id as text (null: the rating, 办件 or order names none).';
+comment on column app.stats_rollup.period is 'The day (grain day) or the first day of the month (grain month): of the rating, of the 办件''s finish (finished_count, active_count), of the 差评 (the loop''s counts).';
+comment on column app.stats_rollup.default_good_count is 'Of good_count, the defaults: 仅主动 subtracts them (default_neutral_count likewise).';
+comment on column app.stats_rollup.substantiated_count is 'The 差评 loop (SPEC §3) by the 差评''s day (rated_day) and the order''s own unit and keys: substantiated, live (not dismissed or rerouted) work orders; rectified_count, on_time_count, realname_substantiated_count and realname_revisited_count are subsets. Kept by app.rollup_loop on app.work_orders. 按时整改率''s denominator also counts orders not yet rectified whose deadline has passed, which only the day of asking decides: app.loop_metric_rows reads those few from app.work_orders.';
+grant select on table app.stats_rollup to service_role;
+
+-- How stats() splits [p_from, p_to]: whole months [m_from, m_to) are read from app.stats_rollup's
+-- month rows, edge_days (the days of partly covered months; every day for the 'day' grouping) from
+-- its day rows, under `facet` (the one the grouping needs: the region, unit, day and month views sum
+-- the channel facet). No whole month when m_from >= m_to.
+create or replace function app.stats_span (
+  p_from     date,
+  p_to       date,
+  p_group_by text
+)
+  returns table (
+    m_from    date,
+    m_to      date,
+    edge_days date[],
+    facet     text
+  )
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select w.m_from, w.m_to,
+         array(select g::date from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') g
+               where g::date < w.m_from or g::date >= w.m_to),
+         case p_group_by when 'window' then 'window' when 'officer' then 'officer' when 'matter' then 'matter' else 'channel' end
+  from (select case when p_group_by = 'day' then p_to + 1
+                    when p_from = date_trunc('month', p_from)::date then p_from
+                    else (date_trunc('month', p_from) + interval '1 month')::date end as m_from,
+               date_trunc('month', p_to + 1)::date as m_to) w;
+$function$;
+revoke all on function app.stats_span(date, date, text) from public;
+
+-- app.stats_rollup's rows for one stats() question, summed per group: what app.metric_rows and
+-- app.loop_metric_rows read. The span's values go in through scalar subqueries, so they are index
+-- conditions (one row of a CTE joined in would be a filter applied after reading every row).
+create or replace function app.stats_rollup_counts (
+  p_from        date,
+  p_to          date,
+  p_group_by    text,
+  p_region_code text,
+  p_unit_id     uuid
+)
+  returns table (
+    group_key                    text,
+    rating_count                 bigint,
+    default_count                bigint,
+    good_count                   bigint,
+    default_good_count           bigint,
+    neutral_count                bigint,
+    default_neutral_count        bigint,
+    bad_count                    bigint,
+    finished_count               bigint,
+    active_count                 bigint,
+    substantiated_count          bigint,
+    rectified_count              bigint,
+    on_time_count                bigint,
+    realname_substantiated_count bigint,
+    realname_revisited_count     bigint
+  )
+  language sql
+  stable
+  set search_path to ''
+  as $function$
+  with scope as (select app.region_and_below(p_region_code) as code),
+  span as (select * from app.stats_span(p_from, p_to, p_group_by)),
+  -- The unit's rows by their own index when one unit is asked, the region's otherwise.
+  picked as (
+    select r.* from app.stats_rollup r
+    where p_unit_id is null and r.facet = (select facet from span) and r.grain = 'month'
+      and r.period >= (select m_from from span) and r.period < (select m_to from span) and r.region_code in (select code from scope)
+    union all
+    select r.* from app.stats_rollup r
+    where p_unit_id is null and r.facet = (select facet from span) and r.grain = 'day'
+      and r.period = any ((select edge_days from span)::date[]) and r.region_code in (select code from scope)
+    union all
+    select r.* from app.stats_rollup r
+    where r.unit_id = p_unit_id and r.facet = (select facet from span) and r.grain = 'month'
+      and r.period >= (select m_from from span) and r.period < (select m_to from span) and r.region_code in (select code from scope)
+    union all
+    select r.* from app.stats_rollup r
+    where r.unit_id = p_unit_id and r.facet = (select facet from span) and r.grain = 'day'
+      and r.period = any ((select edge_days from span)::date[]) and r.region_code in (select code from scope)
+  )
+  select case p_group_by
+           when 'region' then p.region_code when 'unit' then p.unit_id::text when 'day' then p.period::text
+           when 'month' then to_char(p.period, 'YYYY-MM') else p.facet_key end,
+         sum(p.rating_count)::bigint, sum(p.default_count)::bigint, sum(p.good_count)::bigint, sum(p.default_good_count)::bigint,
+         sum(p.neutral_count)::bigint, sum(p.default_neutral_count)::bigint, sum(p.bad_count)::bigint,
+         sum(p.finished_count)::bigint, sum(p.active_count)::bigint,
+         sum(p.substantiated_count)::bigint, sum(p.rectified_count)::bigint, sum(p.on_time_count)::bigint,
+         sum(p.realname_substantiated_count)::bigint, sum(p.realname_revisited_count)::bigint
+  from picked p
+  group by 1;
+$function$;
+revoke all on function app.stats_rollup_counts(date, date, text, text, uuid) from public;
+
 create or replace function app.metric_rows (
   p_from            date,
   p_to              date,
@@ -77,45 +217,22 @@ create or replace function app.metric_rows (
   stable
   set search_path to ''
   as $function$
-  with scope as (select app.region_and_below(p_region_code) as code),
-  -- Ratings and finished 办件 side by side (a finished row has no level and counts no rating).
-  -- 主动评价率 is a cohort (SPEC §3): of the 办件 finished in the period, those that got an active
-  -- rating, by the 办件's finish day and object; ratings given in the period are not its numerator.
-  facts as (
-    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint as finished_count, 0::bigint as active_count
-    from app.rating_daily d
-    where p_unit_id is null and d.day between p_from and p_to and d.region_code in (select code from scope)
-    union all
-    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           d.level, d.is_default, d.is_visit, d.rating_count, 0::bigint, 0::bigint
-    from app.rating_daily d
-    where d.unit_id = p_unit_id and d.day between p_from and p_to and d.region_code in (select code from scope)
-    union all
-    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           null, null, null, 0, d.finished_count, d.active_count
-    from app.finished_daily d
-    where p_unit_id is null and d.day between p_from and p_to and d.region_code in (select code from scope)
-    union all
-    select d.day, d.region_code, d.unit_id, d.window_id, d.staff_user_id, d.matter_id, d.channel,
-           null, null, null, 0, d.finished_count, d.active_count
-    from app.finished_daily d
-    where d.unit_id = p_unit_id and d.day between p_from and p_to and d.region_code in (select code from scope)
-  ),
-  g as (
-    select case p_group_by
-             when 'region' then f.region_code when 'unit' then f.unit_id::text when 'window' then f.window_id::text
-             when 'officer' then f.staff_user_id::text when 'matter' then f.matter_id::text when 'channel' then f.channel
-             when 'day' then f.day::text else to_char(f.day, 'YYYY-MM') end as k,
-           coalesce(sum(f.rating_count) filter (where p_include_default or not f.is_default), 0)::bigint as n,
-           coalesce(sum(f.rating_count) filter (where f.is_default), 0)::bigint as n_default,
-           coalesce(sum(f.rating_count) filter (where f.level >= 4 and (p_include_default or not f.is_default)), 0)::bigint as n_good,
-           coalesce(sum(f.rating_count) filter (where f.level = 3 and (p_include_default or not f.is_default)), 0)::bigint as n_neutral,
-           coalesce(sum(f.rating_count) filter (where f.level <= 2), 0)::bigint as n_bad,
-           coalesce(sum(f.finished_count), 0)::bigint as n_finished,
-           coalesce(sum(f.active_count), 0)::bigint as n_active
-    from facts f
-    group by 1
+  -- Ratings and finished 办件 from app.stats_rollup (app.stats_rollup_counts). 主动评价率 is a cohort
+  -- (SPEC §3): of the 办件 finished in the period, those that got an active rating, by the 办件's
+  -- finish day and object; ratings given in the period are not its numerator. 仅主动 subtracts the
+  -- defaults' share of each column.
+  with g as (
+    select c.group_key as k,
+           c.rating_count - case when p_include_default then 0 else c.default_count end as n,
+           c.default_count as n_default,
+           c.good_count - case when p_include_default then 0 else c.default_good_count end as n_good,
+           c.neutral_count - case when p_include_default then 0 else c.default_neutral_count end as n_neutral,
+           c.bad_count as n_bad,
+           c.finished_count as n_finished,
+           c.active_count as n_active
+    from app.stats_rollup_counts(p_from, p_to, p_group_by, p_region_code, p_unit_id) c
+    -- A group with nothing but the 差评 loop's counts (no rating, no finished 办件) is not a row of §3's metrics.
+    where (c.rating_count, c.finished_count, c.active_count) is distinct from (0, 0, 0)
   )
   -- Names by primary key: the keys of the uuid groupings are uuids (or null), and a CASE branch
   -- (with its cast) runs only for the grouping asked.
@@ -301,23 +418,28 @@ create or replace function app.loop_metric_rows (
   stable
   set search_path to ''
   as $function$
-  select case p_group_by
-           when 'region' then w.region_code when 'unit' then w.unit_id::text when 'window' then w.window_id::text
-           when 'officer' then w.staff_user_id::text when 'matter' then w.matter_id::text when 'channel' then w.channel
-           when 'day' then w.rated_day::text else to_char(w.rated_day, 'YYYY-MM') end,
-         count(*),
-         count(*) filter (where w.rectified_at is not null),
-         count(*) filter (where w.rectified_at is not null or w.rectify_due_on < p_today),
-         count(*) filter (where (w.rectified_at at time zone 'Asia/Shanghai')::date <= w.rectify_due_on),
-         count(*) filter (where w.is_realname),
-         count(*) filter (where w.is_realname and w.rectified_at is not null and w.return_visit_recorded_at is not null)
-  from app.work_orders w
-  where w.rated_day between p_from and p_to
-    and w.region_code in (select app.region_and_below(p_region_code))
-    and (p_unit_id is null or w.unit_id = p_unit_id)
-    and w.substantiated_at is not null
-    and w.status not in ('dismissed', 'rerouted')
-  group by 1;
+  -- The loop's counts from app.stats_rollup (app.stats_rollup_counts); 按时整改率's denominator
+  -- (due_count) = the rectified orders and those not yet rectified whose deadline passed before
+  -- p_today. Only the day of asking decides the latter, so those are read from app.work_orders:
+  -- the open backlog of the period, not its history.
+  with late as (
+    select case p_group_by
+             when 'region' then w.region_code when 'unit' then w.unit_id::text when 'window' then w.window_id::text
+             when 'officer' then w.staff_user_id::text when 'matter' then w.matter_id::text when 'channel' then w.channel
+             when 'day' then w.rated_day::text else to_char(w.rated_day, 'YYYY-MM') end as k,
+           count(*)::bigint as n
+    from app.work_orders w
+    where w.rated_day between p_from and p_to
+      and w.region_code in (select app.region_and_below(p_region_code)) and (p_unit_id is null or w.unit_id = p_unit_id)
+      and w.substantiated_at is not null and w.rectified_at is null and w.status not in ('dismissed', 'rerouted')
+      and w.rectify_due_on < p_today
+    group by 1
+  )
+  select c.group_key, c.substantiated_count, c.rectified_count, c.rectified_count + coalesce(l.n, 0), c.on_time_count,
+         c.realname_substantiated_count, c.realname_revisited_count
+  from app.stats_rollup_counts(p_from, p_to, p_group_by, p_region_code, p_unit_id) c
+  left join late l on l.k is not distinct from c.group_key
+  where c.substantiated_count <> 0;
 $function$;
 revoke all on function app.loop_metric_rows(date, date, text, text, uuid, date) from public;
 
@@ -492,6 +614,21 @@ comment on function public.published_periods(text) is 'R15: the months published
 revoke all on function public.published_periods(text) from public;
 grant execute on function public.published_periods(text) to anon, authenticated, service_role;
 
+-- The keys of app.stats_rollup a counted row lands under, as SQL over a row aliased `s` whose day
+-- is p_day: each facet (its channel, window, officer, 事项) at each grain (its day, its month). One
+-- place for the four statements below.
+create or replace function app.stats_rollup_keys (
+  p_day text
+)
+  returns text
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select format($v$(values ('channel', s.channel), ('window', s.window_id::text), ('officer', s.staff_user_id::text), ('matter', s.matter_id::text)) f (facet, facet_key)
+    cross join lateral (values ('day', %1$s), ('month', date_trunc('month', %1$s)::date)) p (grain, period)$v$, p_day);
+$function$;
+
 create or replace function app.rating_rollup_statement (
   p_rows   text,
   p_sign   integer,
@@ -502,15 +639,36 @@ create or replace function app.rating_rollup_statement (
   immutable
   set search_path to ''
   as $function$
+  -- p_rows: the rows to count, as SQL (a transition table, or app.ratings for a bulk load);
+  -- p_filter: more conditions on them (alias r). One statement moves the day and the month rollups.
   select format($f$
-    insert into app.rating_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit, rating_count)
-    select (r.rated_at at time zone 'Asia/Shanghai')::date, r.region_code, r.unit_id, r.window_id, r.staff_user_id, r.matter_id,
-           r.channel, r.level, r.is_default, r.transaction_id is null, %s * count(*)
-    from %I r
-    where r.assess_number = 1 and r.validity = 'valid' %s
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit)
-    do update set rating_count = d.rating_count + excluded.rating_count$f$, p_sign, p_rows, p_filter);
+    with s as materialized (
+      select (r.rated_at at time zone 'Asia/Shanghai')::date as day, r.region_code, r.unit_id, r.window_id, r.staff_user_id, r.matter_id,
+             r.channel, r.level, r.is_default, r.transaction_id is null as is_visit
+      from %2$s r
+      where r.assess_number = 1 and r.validity = 'valid' %3$s),
+    by_day as (
+      insert into app.rating_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit, rating_count)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, s.level, s.is_default, s.is_visit, %1$s * count(*)
+      from s
+      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit)
+      do update set rating_count = d.rating_count + excluded.rating_count)
+    insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, rating_count, default_count, good_count,
+                                       default_good_count, neutral_count, default_neutral_count, bad_count)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key,
+           %1$s * count(*), %1$s * count(*) filter (where s.is_default),
+           %1$s * count(*) filter (where s.level >= 4), %1$s * count(*) filter (where s.level >= 4 and s.is_default),
+           %1$s * count(*) filter (where s.level = 3), %1$s * count(*) filter (where s.level = 3 and s.is_default),
+           %1$s * count(*) filter (where s.level <= 2)
+    from s cross join lateral %4$s
+    group by 1, 2, 3, 4, 5, 6
+    on conflict (facet, grain, period, region_code, unit_id, facet_key)
+    do update set rating_count = m.rating_count + excluded.rating_count, default_count = m.default_count + excluded.default_count,
+                  good_count = m.good_count + excluded.good_count, default_good_count = m.default_good_count + excluded.default_good_count,
+                  neutral_count = m.neutral_count + excluded.neutral_count,
+                  default_neutral_count = m.default_neutral_count + excluded.default_neutral_count,
+                  bad_count = m.bad_count + excluded.bad_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
 create or replace function app.rollup_ratings()
@@ -547,19 +705,33 @@ create or replace function app.finished_rollup_statement (
   immutable
   set search_path to ''
   as $function$
+  -- p_rows: the 办件 to count, as SQL (a transition table, or app.transactions for a bulk load);
+  -- p_filter: more conditions on them (alias t). One statement moves the day and the month rollups.
   select format($f$
-    insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
-    select (t.finished_at at time zone 'Asia/Shanghai')::date, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-           t.channel, %1$s * count(*),
-           %1$s * count(*) filter (where exists (
-             select 1 from app.ratings r
-             where r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid' and not r.is_default))
-    from %2$I t
-    where t.status = 'finished' %3$s
-    group by 1, 2, 3, 4, 5, 6, 7
-    on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
-    do update set finished_count = d.finished_count + excluded.finished_count,
-                  active_count = d.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter);
+    with s as materialized (
+      select (t.finished_at at time zone 'Asia/Shanghai')::date as day, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
+             t.channel,
+             exists (select 1 from app.ratings r
+                     where r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid' and not r.is_default) as is_active
+      from %2$s t
+      where t.status = 'finished' %3$s),
+    by_day as (
+      insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel,
+             %1$s * count(*), %1$s * count(*) filter (where s.is_active)
+      from s
+      group by 1, 2, 3, 4, 5, 6, 7
+      on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
+      do update set finished_count = d.finished_count + excluded.finished_count,
+                    active_count = d.active_count + excluded.active_count)
+    insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, finished_count, active_count)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key,
+           %1$s * count(*), %1$s * count(*) filter (where s.is_active)
+    from s cross join lateral %4$s
+    group by 1, 2, 3, 4, 5, 6
+    on conflict (facet, grain, period, region_code, unit_id, facet_key)
+    do update set finished_count = m.finished_count + excluded.finished_count,
+                  active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
 create or replace function app.rollup_finished()
@@ -600,15 +772,25 @@ create or replace function app.cohort_rollup_statement (
   set search_path to ''
   as $function$
   select format($f$
-    insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
-    select (t.finished_at at time zone 'Asia/Shanghai')::date, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-           t.channel, 0, %s * count(*)
-    from %I r
-    join app.transactions t on t.id = r.transaction_id
-    where r.assess_number = 1 and r.validity = 'valid' and not r.is_default and t.status = 'finished' %s
-    group by 1, 2, 3, 4, 5, 6, 7
-    on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
-    do update set active_count = d.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter);
+    with s as materialized (
+      select (t.finished_at at time zone 'Asia/Shanghai')::date as day, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
+             t.channel
+      from %2$s r
+      join app.transactions t on t.id = r.transaction_id
+      where r.assess_number = 1 and r.validity = 'valid' and not r.is_default and t.status = 'finished' %3$s),
+    by_day as (
+      insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, 0, %1$s * count(*)
+      from s
+      group by 1, 2, 3, 4, 5, 6, 7
+      on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
+      do update set active_count = d.active_count + excluded.active_count)
+    insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, active_count)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key, %1$s * count(*)
+    from s cross join lateral %4$s
+    group by 1, 2, 3, 4, 5, 6
+    on conflict (facet, grain, period, region_code, unit_id, facet_key)
+    do update set active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
 create or replace function app.rollup_cohort()
@@ -630,6 +812,65 @@ begin
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
     execute app.cohort_rollup_statement('new_rows', 1, v_changed);
+  end if;
+  return null;
+end;
+$function$;
+
+-- The 差评 loop's rollup (issue 16.1): substantiated, live work orders counted by their 差评's
+-- day and month and their own unit and keys; a change of state, deadline, rectification or 回访
+-- moves the order's counts (the old row out, the new one in).
+create or replace function app.loop_rollup_statement (
+  p_rows   text,
+  p_sign   integer,
+  p_filter text
+)
+  returns text
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select format($f$
+    insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, substantiated_count, rectified_count,
+                                       on_time_count, realname_substantiated_count, realname_revisited_count)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key,
+           %1$s * count(*), %1$s * count(*) filter (where s.rectified_at is not null),
+           %1$s * count(*) filter (where (s.rectified_at at time zone 'Asia/Shanghai')::date <= s.rectify_due_on),
+           %1$s * count(*) filter (where s.is_realname),
+           %1$s * count(*) filter (where s.is_realname and s.rectified_at is not null and s.return_visit_recorded_at is not null)
+    from %2$s s cross join lateral %4$s
+    where s.substantiated_at is not null and s.status not in ('dismissed', 'rerouted') %3$s
+    group by 1, 2, 3, 4, 5, 6
+    on conflict (facet, grain, period, region_code, unit_id, facet_key)
+    do update set substantiated_count = m.substantiated_count + excluded.substantiated_count,
+                  rectified_count = m.rectified_count + excluded.rectified_count,
+                  on_time_count = m.on_time_count + excluded.on_time_count,
+                  realname_substantiated_count = m.realname_substantiated_count + excluded.realname_substantiated_count,
+                  realname_revisited_count = m.realname_revisited_count + excluded.realname_revisited_count$f$,
+    p_sign, p_rows, p_filter, app.stats_rollup_keys('s.rated_day'));
+$function$;
+
+create or replace function app.rollup_loop()
+  returns trigger
+  language plpgsql
+  set search_path to ''
+  as $function$
+declare
+  v_changed text := '';
+begin
+  if tg_op = 'UPDATE' then
+    v_changed := $c$ and s.id in (
+      select n.id from old_rows o join new_rows n on n.id = o.id
+      where (o.substantiated_at is null, o.status in ('dismissed', 'rerouted'), o.rectified_at, o.rectify_due_on, o.is_realname,
+             o.return_visit_recorded_at, o.rated_day, o.region_code, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.channel)
+        is distinct from (n.substantiated_at is null, n.status in ('dismissed', 'rerouted'), n.rectified_at, n.rectify_due_on, n.is_realname,
+             n.return_visit_recorded_at, n.rated_day, n.region_code, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.channel))$c$;
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') then
+    execute app.loop_rollup_statement('old_rows', -1, v_changed);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    execute app.loop_rollup_statement('new_rows', 1, v_changed);
   end if;
   return null;
 end;
@@ -686,6 +927,11 @@ create policy rating_daily_select on app.rating_daily
   using (true);
 
 create policy finished_daily_select on app.finished_daily
+  for select
+  to service_role
+  using (true);
+
+create policy stats_rollup_select on app.stats_rollup
   for select
   to service_role
   using (true);

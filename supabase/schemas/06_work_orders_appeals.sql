@@ -14,6 +14,7 @@ create table app.loop_policy (
   max_extension_days      integer not null default 60,
   concentration_threshold integer not null default 3,
   concentration_days      integer not null default 30,
+  rereview_request_working_days integer not null default 15,
   constraint loop_policy_concentration_days_check check (((concentration_days >= 7) and (concentration_days <= 366))),
   constraint loop_policy_concentration_threshold_check check ((concentration_threshold >= 2)),
   constraint loop_policy_id_check check (id),
@@ -21,11 +22,13 @@ create table app.loop_policy (
   constraint loop_policy_max_extensions_check check (((max_extensions >= 0) and (max_extensions <= 5))),
   constraint loop_policy_pkey primary key (id),
   constraint loop_policy_rectify_working_days_check check (((rectify_working_days >= 1) and (rectify_working_days <= 60))),
+  constraint loop_policy_rereview_request_working_days_check check (((rereview_request_working_days >= 1) and (rereview_request_working_days <= 60))),
   constraint loop_policy_verify_working_days_check check (((verify_working_days >= 1) and (verify_working_days <= 10)))
 );
 alter table app.loop_policy
   enable row level security;
-comment on table app.loop_policy is 'Policy settings of the 差评 loop (one row): 核实 1 working day (R8), 整改 15 working days (R10), extensions, 重点监督 threshold (R19: ≥ 3 差评 in 30 days).';
+comment on table app.loop_policy is 'Policy settings of the 差评 loop (one row): 核实 1 working day (R8), 整改 15 working days (R10), extensions, 重点监督 threshold (R19: ≥ 3 差评 in 30 days), and how long a real-name rater may ask for a re-review after an upheld appeal (R11).';
+comment on column app.loop_policy.rereview_request_working_days is 'R11 复核: a real-name rater may ask for a re-review until this many working days after the day the appeal was upheld (request_rereview refuses later: rereview_window_closed). The 临沧 policy text sets no period; 15 working days mirrors its 整改 period (twin: REREVIEW_REQUEST_WORKING_DAYS in shared/work-orders.ts).';
 grant select on table app.loop_policy to authenticated;
 grant select on table app.loop_policy to service_role;
 
@@ -73,6 +76,7 @@ create table app.work_orders (
   rereview_decided_at       timestamp with time zone,
   rerouted_from_id          uuid,
   updated_at                timestamp with time zone not null default now(),
+  rereview_due_on           date,
   constraint work_orders_fix_level_check check (((fix_level >= 1) and (fix_level <= 5))),
   constraint work_orders_measures_check check ((char_length(measures) <= 2000)),
   constraint work_orders_pkey primary key (id),
@@ -114,6 +118,11 @@ create index work_orders_matter_id_idx on app.work_orders using btree (matter_id
 create index work_orders_opened_at_id_idx on app.work_orders using btree (opened_at, id);
 create index work_orders_rating_id_idx on app.work_orders using btree (rating_id);
 create index work_orders_region_day_idx on app.work_orders using btree (region_code, rated_day);
+-- Issue 16.1: 按时整改率's denominator counts the substantiated live orders not yet rectified whose
+-- deadline has passed (app.loop_metric_rows): only those, index-only.
+create index work_orders_unrectified_idx on app.work_orders using btree (region_code, rated_day)
+  include (unit_id, window_id, staff_user_id, matter_id, channel, rectify_due_on)
+  where ((substantiated_at is not null) and (rectified_at is null) and (status <> all (array['dismissed'::text, 'rerouted'::text])));
 create index work_orders_replied_at_idx on app.work_orders using btree (replied_at)
   where (replied_at is not null);
 create index work_orders_rerouted_from_id_idx on app.work_orders using btree (rerouted_from_id);
@@ -122,10 +131,27 @@ create index work_orders_status_due_idx on app.work_orders using btree (status, 
 create index work_orders_transaction_id_idx on app.work_orders using btree (transaction_id);
 create index work_orders_unit_status_idx on app.work_orders using btree (unit_id, status);
 create index work_orders_window_id_idx on app.work_orders using btree (window_id);
+-- The 差评 loop's rollup (app.stats_rollup, schemas/04_rollups_stats.sql).
+create trigger work_orders_loop_rollup_insert
+  after insert on app.work_orders referencing new table as new_rows
+  for each statement
+  execute function app.rollup_loop();
+
+create trigger work_orders_loop_rollup_update
+  after update on app.work_orders referencing old table as old_rows new table as new_rows
+  for each statement
+  execute function app.rollup_loop();
+
+create trigger work_orders_loop_rollup_delete
+  after delete on app.work_orders referencing old table as old_rows
+  for each statement
+  execute function app.rollup_loop();
+
 comment on table app.work_orders is '差评工单 (R8–R12). unit_id = the responsible unit; window/officer/事项/channel/rated_day are copied from the rating for the loop metrics.';
 comment on column app.work_orders.escalated_at is 'Escalated to the supervisor (overdue, or the rater unsatisfied with the fix).';
 comment on column app.work_orders.is_realname is 'The 差评 is real-name: rated by a real-name user who did not choose 匿名. Such orders close only after a 回访 (R12).';
 comment on column app.work_orders.rectify_due_on is 'Last working day for 整改: 15 working days after the day it was substantiated, or the extension''s date (R10).';
+comment on column app.work_orders.rereview_due_on is 'R11: the last day (Asia/Shanghai) the real-name rater may ask for a re-review of an upheld appeal, fixed when the appeal is decided (app.rereview_deadline); null when no re-review can be asked.';
 comment on column app.work_orders.substantiated_at is '查实: verified by the unit, or the unit''s appeal rejected, or a dismissal overturned on re-review. The denominator of 整改率.';
 grant select on table app.work_orders to service_role;
 
@@ -408,7 +434,10 @@ revoke all on function app.check_evidence(uuid[], uuid) from public;
 grant execute on function app.check_evidence(uuid[], uuid) to authenticated;
 
 create or replace function public.unit_work_orders (
-  p_status text default null::text
+  p_status text    default null::text,
+  p_open   boolean default null::boolean,
+  p_limit  integer default null::integer,
+  p_offset integer default 0
 )
   returns table (
     id                 uuid,
@@ -444,6 +473,12 @@ begin
   if p_status is not null and p_status not in (select t.from_status from app.work_order_transitions t union select t.to_status from app.work_order_transitions t) then
     perform app.raise_error('invalid_input', 'p_status');
   end if;
+  if p_limit is not null and p_limit not between 1 and 200 then
+    perform app.raise_error('invalid_input', 'p_limit');
+  end if;
+  if p_offset is null or p_offset not between 0 and 1000000 then
+    perform app.raise_error('invalid_input', 'p_offset');
+  end if;
   return query
   select w.id, w.status, w.rating_id, w.verify_due_on, w.rectify_due_on,
          case when w.rectify_due_on is null then w.verify_due_provisional else coalesce(w.rectify_due_provisional, false) end,
@@ -460,14 +495,100 @@ begin
   left join app.matters m on m.id = w.matter_id
   left join app.windows wi on wi.id = w.window_id
   cross join lateral (select app.is_rated_officer(w, v_uid) as yes) me
+  cross join lateral (select w.status in ('closed', 'dismissed', 'rerouted') as yes) done
   where w.unit_id in (select app.my_unit_ids())
     and (p_status is null or w.status = p_status)
-  order by coalesce(w.rectify_due_on, w.verify_due_on), w.opened_at;
+    and (p_open is null or p_open = not done.yes)
+  -- The 工作台's order (issue 21.2, twin of byUrgency in miniapp/src/lib/staff-view.ts): open orders
+  -- 已超期, 今明到期, then by the due date that matters now; finished ones after, latest first.
+  order by done.yes,
+           app.work_order_urgency(w.status, w.verify_due_on, w.rectify_due_on, (now() at time zone 'Asia/Shanghai')::date),
+           app.work_order_due(w.status, w.verify_due_on, w.rectify_due_on),
+           case when done.yes then w.updated_at end desc,
+           w.opened_at, w.id
+  limit p_limit offset p_offset;
 end;
 $function$;
-comment on function public.unit_work_orders(text) is 'Work orders of the caller''s units (staff and unit admins), soonest due first; p_status filters. Never the rater''s identity (R13): project_no only for a real-name 差评 not about the caller; is_about_me marks the caller''s own (they may not act on it).';
-revoke all on function public.unit_work_orders(text) from public;
-grant execute on function public.unit_work_orders(text) to authenticated, service_role;
+comment on function public.unit_work_orders(text, boolean, integer, integer) is 'Work orders of the caller''s units (staff and unit admins): open ones by urgency (已超期, 今明到期, due date), then finished ones latest first; p_status filters a state, p_open true the open ones (处理中) and false the finished ones (已办结: closed, dismissed, rerouted); p_limit (1–200) and p_offset page. Never the rater''s identity (R13): project_no only for a real-name 差评 not about the caller; is_about_me marks the caller''s own (they may not act on it).';
+revoke all on function public.unit_work_orders(text, boolean, integer, integer) from public;
+grant execute on function public.unit_work_orders(text, boolean, integer, integer) to authenticated, service_role;
+
+create or replace function app.work_order_due (
+  p_status        text,
+  p_verify_due_on date,
+  p_rectify_due_on date
+)
+  returns date
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select case when p_status = 'pending_verification' then p_verify_due_on
+              when p_status in ('rectifying', 'overdue', 'reopened') then p_rectify_due_on end;
+$function$;
+comment on function app.work_order_due(text, date, date) is 'The due day that matters now: 核实 before verification, 整改 while rectifying; null otherwise. Twin of dueOf in miniapp/src/lib/staff-view.ts.';
+revoke all on function app.work_order_due(text, date, date) from public;
+
+create or replace function app.work_order_urgency (
+  p_status         text,
+  p_verify_due_on  date,
+  p_rectify_due_on date,
+  p_today          date
+)
+  returns integer
+  language sql
+  immutable
+  set search_path to ''
+  as $function$
+  select case when p_status = 'overdue' or app.work_order_due(p_status, p_verify_due_on, p_rectify_due_on) < p_today then 0
+              when app.work_order_due(p_status, p_verify_due_on, p_rectify_due_on) <= p_today + 1 then 1
+              when app.work_order_due(p_status, p_verify_due_on, p_rectify_due_on) is not null then 2
+              else 3 end;
+$function$;
+comment on function app.work_order_urgency(text, date, date, date) is 'How urgent an order is on the 工作台 (issue 21.2): 0 已超期, 1 due today or tomorrow (今明到期), 2 later, 3 no due day. Twin of urgencyOf in miniapp/src/lib/staff-view.ts.';
+revoke all on function app.work_order_urgency(text, date, date, date) from public;
+
+create or replace function public.my_urgent_count()
+  returns table (
+    overdue integer,
+    soon    integer
+  )
+  language sql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+  -- Only counts, only of the caller's own units (the orders unit_work_orders lists them): a citizen,
+  -- a supervisor without a unit or anon-like caller gets 0 and 0, never anything of another unit.
+  select (count(*) filter (where u.rank = 0))::integer, (count(*) filter (where u.rank = 1))::integer
+  from app.work_orders w
+  cross join lateral (
+    select app.work_order_urgency(w.status, w.verify_due_on, w.rectify_due_on, (now() at time zone 'Asia/Shanghai')::date) as rank
+  ) u
+  where w.unit_id in (select app.my_unit_ids())
+    and w.status not in ('closed', 'dismissed', 'rerouted');
+$function$;
+comment on function public.my_urgent_count() is 'The home page''s 工作台 tile (issue 21.2): how many open work orders of the caller''s units are 已超期 and 今明到期, by the 工作台''s urgency rule (app.work_order_urgency). Counts only; 0 and 0 for anyone without a staff or unit-admin role. Callable from the mini-programs'' main package, which carries no staff RPC.';
+revoke all on function public.my_urgent_count() from public;
+grant execute on function public.my_urgent_count() to authenticated, service_role;
+
+create or replace function app.rereview_deadline (
+  p_decided_on date
+)
+  returns table (
+    due_on         date,
+    is_provisional boolean
+  )
+  language sql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+  select d.due_on, d.is_provisional
+  from public.working_deadline(p_decided_on, (select p.rereview_request_working_days from app.loop_policy p)) d;
+$function$;
+comment on function app.rereview_deadline(date) is 'R11: the last day a real-name rater may ask for a re-review of an appeal upheld on p_decided_on (loop_policy.rereview_request_working_days working days). Twin of rereviewDeadline in shared/work-orders.ts.';
+revoke all on function app.rereview_deadline(date) from public;
 
 create or replace function public.verify_work_order (
   p_work_order_id uuid,
@@ -983,7 +1104,12 @@ begin
                         'from_region_code', v_old.region_code, 'from_window_id', v_old.window_id,
                         'from_staff_user_id', v_old.staff_user_id, 'to_unit_id', v_moved.unit_id));
   else
-    v_wo := app.transition_work_order(v_a.work_order_id, 'approve_appeal', btrim(p_note));
+    -- R11: a real-name rater may ask for a re-review until a day fixed now; the timeline's
+    -- appeal_approved row carries it, so the rater reads the same day the server enforces.
+    select * into v_wo from app.work_orders w where w.id = v_a.work_order_id;
+    v_due := case when v_wo.is_realname then (select d.due_on from app.rereview_deadline((now() at time zone 'Asia/Shanghai')::date) d) end;
+    v_wo := app.transition_work_order(v_a.work_order_id, 'approve_appeal', btrim(p_note), v_due);
+    update app.work_orders w set rereview_due_on = v_due where w.id = v_wo.id;
     update app.ratings r set validity = 'invalid' where r.id = v_wo.rating_id;
   end if;
 
@@ -996,7 +1122,7 @@ begin
   return query select p_appeal_id, case when p_approve then 'approved' else 'rejected' end, v_wo.status, v_new;
 end;
 $function$;
-comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region approves (rating invalid; or, for 非本单位职责, the order rerouted to p_reroute_unit_id and the rating moved there, audited unit_moved, issue 19.5) or rejects (整改 due 15 working days later).';
+comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region approves (rating invalid, a real-name rater may ask for a re-review until rereview_due_on; or, for 非本单位职责, the order rerouted to p_reroute_unit_id and the rating moved there, audited unit_moved, issue 19.5) or rejects (整改 due 15 working days later).';
 revoke all on function public.review_appeal(uuid, boolean, text, uuid) from public;
 grant execute on function public.review_appeal(uuid, boolean, text, uuid) to authenticated, service_role;
 
@@ -1018,20 +1144,30 @@ create or replace function public.appeals_to_review (
     tags          text[],
     comment       text,
     project_no    text,
-    matter_name   text
+    matter_name   text,
+    rectify_due_if_rejected  date,
+    rereview_due_if_approved date
   )
   language plpgsql
   stable
   security definer
   set search_path to ''
   as $function$
+declare
+  v_today date := (now() at time zone 'Asia/Shanghai')::date;
+  v_rectify date := (select d.due_on from app.rectify_deadline() d);
+  v_rereview date := (select d.due_on from app.rereview_deadline(v_today) d);
 begin
   if p_status is not null and p_status not in ('pending', 'approved', 'rejected') then
     perform app.raise_error('invalid_input', 'p_status');
   end if;
   return query
   select a.id, a.work_order_id, u.name, a.region_code, a.reason, a.statement, a.evidence, a.status, a.decision_note, a.created_at,
-         r.level, r.tags, r.comment, t.project_no, m.name
+         r.level, r.tags, r.comment, t.project_no, m.name,
+         -- What a decision today would set (issue 21.3: the confirm sheet shows it): rejected →
+         -- 整改 due (R10), upheld → the real-name rater's re-review period (R11; none when rerouted).
+         case when a.status = 'pending' then v_rectify end,
+         case when a.status = 'pending' and a.reason <> 'wrong_unit' and w.is_realname then v_rereview end
   from app.appeals a
   join app.work_orders w on w.id = a.work_order_id
   join app.ratings r on r.id = w.rating_id
@@ -1043,7 +1179,7 @@ begin
   order by a.created_at;
 end;
 $function$;
-comment on function public.appeals_to_review(text) is 'Supervisors: appeals of their region with the rating beside the statement (no rater identity).';
+comment on function public.appeals_to_review(text) is 'Supervisors: appeals of their region with the rating beside the statement (no rater identity); for a pending one, the days a decision today would set: 整改 due if rejected, the re-review period if upheld (real-name, not rerouted).';
 revoke all on function public.appeals_to_review(text) from public;
 grant execute on function public.appeals_to_review(text) to authenticated, service_role;
 
@@ -1224,6 +1360,10 @@ begin
   if v_wo.status <> 'dismissed' then
     perform app.raise_error('invalid_transition', v_wo.status || ' -/-> rereview');
   end if;
+  -- The period told to the rater when the appeal was upheld (loop_policy.rereview_request_working_days).
+  if v_wo.rereview_due_on is not null and (now() at time zone 'Asia/Shanghai')::date > v_wo.rereview_due_on then
+    perform app.raise_error('rereview_window_closed', v_wo.rereview_due_on::text);
+  end if;
   update app.work_orders w set rereview_requested_at = now(), rereview_reason = btrim(p_reason), escalated_at = now(),
                                escalation_reason = '群众申请复核'
   where w.id = v_wo.id;
@@ -1231,7 +1371,7 @@ begin
   return query select v_wo.id, v_wo.status;
 end;
 $function$;
-comment on function public.request_rereview(uuid, text) is 'R11: the real-name rater of a dismissed 差评 asks once for a re-review by the city.';
+comment on function public.request_rereview(uuid, text) is 'R11: the real-name rater of a dismissed 差评 asks once for a re-review by the city, until the order''s rereview_due_on (rereview_window_closed after it).';
 revoke all on function public.request_rereview(uuid, text) from public;
 grant execute on function public.request_rereview(uuid, text) to authenticated, service_role;
 
@@ -1421,14 +1561,17 @@ grant execute on function public.overdue_work_orders() to authenticated, service
 
 create or replace function public.key_supervision_list()
   returns table (
-    object_type text,
-    object_id   uuid,
-    object_name text,
-    unit_name   text,
-    region_code text,
-    bad_count   bigint,
-    rater_count bigint,
-    last_bad_at timestamp with time zone
+    object_type  text,
+    object_id    uuid,
+    object_name  text,
+    unit_name    text,
+    region_code  text,
+    bad_count    bigint,
+    rater_count  bigint,
+    last_bad_at  timestamp with time zone,
+    rating_count bigint,
+    bad_rate     numeric,
+    bad_bound    double precision
   )
   language plpgsql
   stable
@@ -1444,27 +1587,41 @@ begin
   end if;
   select * into v_policy from app.loop_policy;
   return query
-  with bad as (
+  -- The active first ratings of the supervisor's regions in the window (defaults are never 差评 and
+  -- are not a rater's voice: the 差评率 is over active ratings, as 预警's).
+  with rated as (
     select r.*, coalesce(r.rater_user_id, r.id) as rater_key from app.ratings r
-    where r.is_bad and not r.is_default and r.assess_number = 1 and r.validity = 'valid'
+    where not r.is_default and r.assess_number = 1 and r.validity = 'valid'
       and r.rated_at >= now() - make_interval(days => v_policy.concentration_days)
       and r.region_code in (select app.my_region_codes())
+  ),
+  listed as (
+    select 'officer' as object_type, b.staff_user_id as object_id, s.masked_name as object_name, u.name as unit_name,
+           max(b.region_code) as region_code, count(*) filter (where b.is_bad) as bad_count,
+           count(distinct b.rater_key) filter (where b.is_bad) as rater_count, max(b.rated_at) filter (where b.is_bad) as last_bad_at,
+           count(*) as rating_count
+    from rated b join app.users s on s.id = b.staff_user_id join app.units u on u.id = b.unit_id
+    where b.staff_user_id is not null
+    group by b.staff_user_id, s.masked_name, u.name
+    having count(distinct b.rater_key) filter (where b.is_bad) >= v_policy.concentration_threshold
+    union all
+    select 'window', b.window_id, h.name || ' ' || w.name, u.name,
+           max(b.region_code), count(*) filter (where b.is_bad),
+           count(distinct b.rater_key) filter (where b.is_bad), max(b.rated_at) filter (where b.is_bad),
+           count(*)
+    from rated b join app.windows w on w.id = b.window_id join app.halls h on h.id = w.hall_id join app.units u on u.id = b.unit_id
+    where b.window_id is not null
+    group by b.window_id, h.name, w.name, u.name
+    having count(distinct b.rater_key) filter (where b.is_bad) >= v_policy.concentration_threshold
   )
-  select 'officer', b.staff_user_id, s.masked_name, u.name, max(b.region_code), count(*), count(distinct b.rater_key), max(b.rated_at)
-  from bad b join app.users s on s.id = b.staff_user_id join app.units u on u.id = b.unit_id
-  where b.staff_user_id is not null
-  group by b.staff_user_id, s.masked_name, u.name
-  having count(distinct b.rater_key) >= v_policy.concentration_threshold
-  union all
-  select 'window', b.window_id, h.name || ' ' || w.name, u.name, max(b.region_code), count(*), count(distinct b.rater_key), max(b.rated_at)
-  from bad b join app.windows w on w.id = b.window_id join app.halls h on h.id = w.hall_id join app.units u on u.id = b.unit_id
-  where b.window_id is not null
-  group by b.window_id, h.name, w.name, u.name
-  having count(distinct b.rater_key) >= v_policy.concentration_threshold
-  order by 7 desc, 6 desc, 8 desc;
+  select l.object_type, l.object_id, l.object_name, l.unit_name, l.region_code, l.bad_count, l.rater_count, l.last_bad_at,
+         l.rating_count, round(l.bad_count::numeric / l.rating_count, 4), app.wilson_lower_bound(l.bad_count, l.rating_count)
+  from listed l
+  -- Issue 16.2: the most confidently bad first (the Wilson lower bound of the 差评率), not the most 差评.
+  order by 11 desc, 7 desc, 6 desc, 8 desc, 2;
 end;
 $function$;
-comment on function public.key_supervision_list() is 'R19 重点监督: officers and windows of the supervisor''s region with 差评 from ≥ 3 distinct raters in the last 30 days (policy settings); bad_count = all their valid 差评 in that time.';
+comment on function public.key_supervision_list() is 'R19 重点监督: officers and windows of the supervisor''s region with 差评 from ≥ 3 distinct raters in the last 30 days (policy settings); bad_count = all their valid 差评 in that time, rating_count = all their valid active ratings then, bad_rate = bad_count / rating_count, bad_bound = its Wilson lower bound (app.wilson_lower_bound, issue 16.2), the order: most confidently bad first.';
 revoke all on function public.key_supervision_list() from public;
 grant execute on function public.key_supervision_list() to authenticated, service_role;
 
@@ -1527,7 +1684,8 @@ create or replace function public.rereviews_to_decide()
     appeal_decided_at     timestamp with time zone,
     rereview_reason       text,
     rereview_requested_at timestamp with time zone,
-    can_decide            boolean
+    can_decide            boolean,
+    rectify_due_if_overturned date
   )
   language plpgsql
   stable
@@ -1549,7 +1707,9 @@ begin
   select w.id, w.status, w.region_code, g.name, w.unit_id, u.name, t.project_no, m.name, wi.name,
          r.level, r.tags, r.comment, r.rated_at,
          a.id, a.reason, a.statement, a.evidence, a.decision_note, a.decided_at,
-         w.rereview_reason, w.rereview_requested_at, v_city
+         w.rereview_reason, w.rereview_requested_at, v_city,
+         -- Overturned today: 整改 due as decide_rereview sets it (issue 21.3: shown on the confirm sheet).
+         (select d.due_on from app.rectify_deadline() d)
   from app.work_orders w
   join app.ratings r on r.id = w.rating_id
   join app.units u on u.id = w.unit_id

@@ -1,5 +1,5 @@
--- Reminders: what is due (work-order deadlines, pending ratings), who is told through which
--- platform subscription, and the record of each sending.
+-- Reminders: what is due (work-order deadlines, pending ratings, supervisors' daily 预警 digests),
+-- who is told through which platform subscription, and the record of each sending.
 
 -- Function bodies are checked when they run: a body may use what a later file defines.
 set check_function_bodies = off;
@@ -10,7 +10,7 @@ create table app.message_subscriptions (
   kind       text                     not null,
   remaining  integer                  not null default 0,
   updated_at timestamp with time zone not null default now(),
-  constraint message_subscriptions_kind_check check ((kind = any (array['invite'::text, 'reminder'::text, 'reply'::text]))),
+  constraint message_subscriptions_kind_check check ((kind = any (array['invite'::text, 'reminder'::text, 'reply'::text, 'warning'::text]))),
   constraint message_subscriptions_pkey primary key (user_id, platform, kind),
   constraint message_subscriptions_platform_check check ((platform = any (array['weapp'::text, 'alipay'::text]))),
   constraint message_subscriptions_remaining_check check (((remaining >= 0) and (remaining <= 100)))
@@ -19,7 +19,7 @@ alter table app.message_subscriptions
   enable row level security;
 alter table app.message_subscriptions
   add constraint message_subscriptions_user_id_fkey foreign key (user_id) references app.users(id);
-comment on table app.message_subscriptions is 'R17: unused one-time subscriptions per user, platform and message kind. Each accepted request adds one; each send uses one; WeChat 43101 zeroes it.';
+comment on table app.message_subscriptions is 'R17: unused one-time subscriptions per user, platform and message kind (invite, reminder, reply: citizens; warning: a supervisor''s daily 预警 digest, issue 16.4). Each accepted request adds one; each send uses one; WeChat 43101 zeroes it.';
 grant select on table app.message_subscriptions to authenticated;
 grant select on table app.message_subscriptions to service_role;
 
@@ -36,7 +36,7 @@ create table app.reminder_log (
   sent_at         timestamp with time zone,
   last_error      text,
   shanghai_day    date                     not null,
-  constraint reminder_log_kind_check check ((kind = any (array['invite'::text, 'reminder'::text, 'reply'::text]))),
+  constraint reminder_log_kind_check check ((kind = any (array['invite'::text, 'reminder'::text, 'reply'::text, 'warning'::text]))),
   constraint reminder_log_kind_subject_id_key unique (kind, subject_id),
   constraint reminder_log_pkey primary key (id),
   constraint reminder_log_platform_check check ((platform = any (array['weapp'::text, 'alipay'::text]))),
@@ -49,7 +49,7 @@ alter table app.reminder_log
 create index reminder_log_retry_idx on app.reminder_log using btree (next_attempt_at)
   where (status = 'retry'::text);
 create index reminder_log_user_day_idx on app.reminder_log using btree (user_id, shanghai_day);
-comment on table app.reminder_log is 'R17: every message claimed for sending, one row per (kind, subject) for ever. subject = the 办件 (invite, reminder) or the work order (reply).';
+comment on table app.reminder_log is 'R17: every message claimed for sending, one row per (kind, subject) for ever. subject = the 办件 (invite, reminder), the work order (reply) or the 预警 digest''s message_key (warning; app.warning_digests), so a digest goes out at most once.';
 grant select on table app.reminder_log to service_role;
 
 create or replace function public.record_subscriptions (
@@ -72,9 +72,14 @@ begin
   if p_platform is null or p_platform not in ('weapp', 'alipay') then
     perform app.raise_error('invalid_input', 'p_platform');
   end if;
-  if p_kinds is null or cardinality(p_kinds) > 3
-     or exists (select 1 from unnest(p_kinds) k where k is null or k not in ('invite', 'reminder', 'reply')) then
+  if p_kinds is null or cardinality(p_kinds) > 4
+     or exists (select 1 from unnest(p_kinds) k where k is null or k not in ('invite', 'reminder', 'reply', 'warning')) then
     perform app.raise_error('invalid_input', 'p_kinds');
+  end if;
+  -- The 预警 digest is a supervisor's work message: nobody else has one to receive.
+  if 'warning' = any (p_kinds)
+     and not exists (select 1 from app.staff_roles s where s.user_id = v_uid and s.role = 'supervisor') then
+    perform app.raise_error('forbidden', 'p_kinds');
   end if;
   return query
   insert into app.message_subscriptions as s (user_id, platform, kind, remaining)
@@ -83,7 +88,7 @@ begin
   returning s.platform, s.kind, s.remaining;
 end;
 $function$;
-comment on function public.record_subscriptions(text, text[]) is 'R17: the mini-program reports the message kinds the user just accepted (one more one-time send each).';
+comment on function public.record_subscriptions(text, text[]) is 'R17: the mini-program reports the message kinds the user just accepted (one more one-time send each). warning (the daily 预警 digest, issue 16.4) is for supervisors only: anyone else is forbidden.';
 revoke all on function public.record_subscriptions(text, text[]) from public;
 grant execute on function public.record_subscriptions(text, text[]) to authenticated, service_role;
 
@@ -117,7 +122,10 @@ create or replace function public.due_reminders (
     finished_at   timestamp with time zone,
     rating_due_on date,
     status_phrase text,
-    note          text
+    note          text,
+    region_name   text,
+    alert_count   integer,
+    digest_day    date
   )
   language plpgsql
   security definer
@@ -163,33 +171,59 @@ begin
       order by s.remaining desc, s.platform limit 1
     ) s on true
     where not exists (select 1 from app.reminder_log l where l.kind = c.kind and l.subject_id = c.subject_id)
-      and not exists (select 1 from app.reminder_log l where l.user_id = c.user_id and l.shanghai_day = v_today)
+      -- A supervisor's 预警 digest is work, not a citizen's reminder: it does not use up the day.
+      and not exists (select 1 from app.reminder_log l where l.user_id = c.user_id and l.shanghai_day = v_today and l.kind <> 'warning')
     order by c.user_id, c.priority
     limit p_limit
+  ),
+  warnings as (
+    -- Issue 16.4: a recorded 预警 digest of today or yesterday (older news is left to the
+    -- dashboard) to a supervisor who still supervises its region and holds a warning
+    -- subscription; one a person at a time (a second region's digest waits for the first to be
+    -- booked, so two never race for one subscription); never the same digest twice.
+    select distinct on (d.user_id) 'warning'::text as kind, d.message_key as subject_id, d.user_id, s.platform
+    from app.warning_digests d
+    join lateral (
+      select s.platform from app.message_subscriptions s
+      where s.user_id = d.user_id and s.kind = 'warning' and s.remaining > 0
+      order by s.remaining desc, s.platform limit 1
+    ) s on true
+    where d.shanghai_day >= v_today - 1
+      and exists (select 1 from app.staff_roles r where r.user_id = d.user_id and r.role = 'supervisor' and r.scope_region_code = d.region_code)
+      and not exists (select 1 from app.reminder_log l where l.kind = 'warning' and l.subject_id = d.message_key)
+      and not exists (select 1 from app.reminder_log l where l.user_id = d.user_id and l.kind = 'warning' and l.status in ('sending', 'retry'))
+    order by d.user_id, d.shanghai_day, d.id
   )
   insert into app.reminder_log (kind, subject_id, user_id, platform, claimed_at, shanghai_day)
-  select e.kind, e.subject_id, e.user_id, e.platform, p_now, v_today from eligible e
+  select e.kind, e.subject_id, e.user_id, e.platform, p_now, v_today
+  from (select * from eligible union all select * from warnings) e
+  limit p_limit
   on conflict (kind, subject_id) do nothing;
 
   return query
   select l.id, l.kind, l.user_id, l.platform,
          left(m.name, 20), left(u.name, 20), left(t.project_no, 32), t.finished_at,
          (t.rating_due_at at time zone 'Asia/Shanghai')::date - 1,
-         case l.kind when 'reply' then '已回复' when 'reminder' then '待评价' else '已办结' end,
+         case l.kind when 'reply' then '已回复' when 'reminder' then '待评价' when 'warning' then '差评预警' else '已办结' end,
          case l.kind
            when 'reply' then left(w.reply, 20)
            when 'reminder' then '今天是最后一天，逾期默认基本满意'
-           else '办结后5个工作日内可评价' end
+           when 'warning' then '请到监督台查看预警名单'
+           else '办结后5个工作日内可评价' end,
+         -- The digest's message: its region, how many alerts, which day. No unit, no rater.
+         left(g.name, 20), d.alert_count, d.shanghai_day
   from app.reminder_log l
   left join app.work_orders w on l.kind = 'reply' and w.id = l.subject_id
-  left join app.transactions t on t.id = case when l.kind = 'reply' then w.transaction_id else l.subject_id end
+  left join app.transactions t on t.id = case l.kind when 'reply' then w.transaction_id when 'warning' then null else l.subject_id end
   left join app.matters m on m.id = coalesce(t.matter_id, w.matter_id)
   left join app.units u on u.id = coalesce(t.unit_id, w.unit_id)
+  left join app.warning_digests d on l.kind = 'warning' and d.message_key = l.subject_id
+  left join app.regions g on g.code = d.region_code
   where l.status = 'sending' and l.claimed_at = p_now
   order by l.id;
 end;
 $function$;
-comment on function public.due_reminders(timestamp with time zone, integer) is 'R17 job: claims the messages due at p_now (retries, then at most one per person per day) and returns their template fields.';
+comment on function public.due_reminders(timestamp with time zone, integer) is 'R17 job: claims the messages due at p_now (retries, then at most one per person per day; and supervisors'' 预警 digests of today or yesterday, issue 16.4, each once) and returns their template fields (a digest: region_name, alert_count, digest_day).';
 revoke all on function public.due_reminders(timestamp with time zone, integer) from public;
 grant execute on function public.due_reminders(timestamp with time zone, integer) to service_role;
 
@@ -276,8 +310,9 @@ begin
 
   return query
   select l.id, pl.subject,
-         case when l.kind = 'reply' then (select w.transaction_id from app.work_orders w where w.id = l.subject_id)
-              else l.subject_id end
+         case l.kind when 'reply' then (select w.transaction_id from app.work_orders w where w.id = l.subject_id)
+                     when 'warning' then null
+                     else l.subject_id end
   from app.reminder_log l
   join lateral (
     select x.subject from app.user_platform_links x

@@ -72,6 +72,9 @@ begin
         v_rows := public.escalate_overdue();
       when 'purge-identity-tokens' then
         select p.refresh_tokens_deleted + p.tickets_deleted, to_jsonb(p) into v_rows, v_detail from public.purge_identity_tokens() p;
+      when 'record-warning-digests' then
+        -- Issue 16.4: today's 预警 digest per supervisor; send-reminders sends it to the subscribed.
+        v_rows := public.record_warning_digests();
       when 'purge-retention' then
         v_detail := public.purge_retention();
         v_rows := (v_detail ->> 'outbox_deleted')::bigint + (v_detail ->> 'job_runs_deleted')::bigint;

@@ -129,6 +129,40 @@ $function$;
 comment on function app.binomial_upper_tail(integer, integer, double precision) is 'P(X ≥ k) for X ~ Binomial(n, p): the one-sided p-value of k successes in n. Exact sum in log space, stopping when terms fall below e^-40 of the first. Twin: binomialUpperTail in shared/early-warning.ts.';
 revoke all on function app.binomial_upper_tail(integer, integer, double precision) from public;
 
+-- —— Fair rankings (issue 16.2): the Wilson bound every ranking orders by (twin: wilsonLowerBound in
+-- shared/metrics.ts; parity: database/wilson_bound.test.ts).
+
+create or replace function app.wilson_lower_bound (
+  p_successes bigint,
+  p_n         bigint,
+  p_z         double precision default 2.5758293035489
+)
+  returns double precision
+  language plpgsql
+  immutable
+  strict
+  parallel safe
+  set search_path to ''
+  as $function$
+declare
+  -- The same operations in the same order as the TS twin, in double precision.
+  v_n double precision := p_n;
+  v_p double precision;
+  v_zz double precision := p_z * p_z;
+begin
+  if p_n < 0 or p_successes < 0 or p_successes > p_n or p_z < 0 or p_z = 'NaN'::double precision then
+    raise exception 'wilson_lower_bound(%, %, %): out of range', p_successes, p_n, p_z using errcode = '22003';
+  end if;
+  if p_n = 0 then return null; end if;
+  if p_successes = 0 then return 0; end if;
+  v_p := p_successes::double precision / v_n;
+  return least(1, greatest(0,
+    ((v_p + v_zz / (2 * v_n)) - p_z * sqrt((v_p * (1 - v_p)) / v_n + v_zz / (4 * v_n * v_n))) / (1 + v_zz / v_n)));
+end;
+$function$;
+comment on function app.wilson_lower_bound(bigint, bigint, double precision) is 'Issue 16.2: the Wilson score lower bound of the rate successes / n (null when n = 0). Default z = 2.5758…, the 0.995 normal quantile: a two-sided 99 % interval (see WILSON_Z in shared/metrics.ts for why). Rankings order by it so a handful of ratings neither tops nor sinks a list. Twin: wilsonLowerBound in shared/metrics.ts.';
+revoke all on function app.wilson_lower_bound(bigint, bigint, double precision) from public;
+
 create or replace function app.early_warning_rules()
   returns table (
     alpha              double precision,
@@ -392,7 +426,9 @@ create table app.warning_digests (
   alert_count  integer                  not null,
   alerts       jsonb                    not null,
   created_at   timestamp with time zone not null default now(),
+  message_key  uuid                     not null default gen_random_uuid(),
   constraint warning_digests_alert_count_check check ((alert_count > 0)),
+  constraint warning_digests_message_key_key unique (message_key),
   constraint warning_digests_pkey primary key (id),
   constraint warning_digests_user_id_region_code_shanghai_day_key unique (user_id, region_code, shanghai_day)
 );
@@ -403,7 +439,7 @@ alter table app.warning_digests
 create index warning_digests_region_code_idx on app.warning_digests using btree (region_code);
 alter table app.warning_digests
   add constraint warning_digests_user_id_fkey foreign key (user_id) references app.users(id);
-comment on table app.warning_digests is 'Issue 16.4: the daily 预警 digest of each supervisor (per supervised region) on a day with alerts: what the subscription message will say. Not yet sent: there is no ''warning'' subscription kind (app.message_subscriptions) nor template for it.';
+comment on table app.warning_digests is 'Issue 16.4: the daily 预警 digest of each supervisor (per supervised region) on a day with alerts, recorded by the job record-warning-digests. send-reminders sends it (region, number of alerts, day) to a supervisor holding a ''warning'' subscription, at most once: app.reminder_log (kind warning, subject = message_key) records the sending. Without a subscription it stays here, on the dashboard (my_warning_digests).';
 grant select on table app.warning_digests to service_role;
 
 create policy warning_digests_select on app.warning_digests
@@ -451,3 +487,43 @@ $function$;
 comment on function public.record_warning_digests(timestamp with time zone) is 'Issue 16.4 job: records today''s (Asia/Shanghai) 预警 digest for every supervisor of a region with alerts, once a day; returns how many it recorded. Service role only.';
 revoke all on function public.record_warning_digests(timestamp with time zone) from public;
 grant execute on function public.record_warning_digests(timestamp with time zone) to service_role;
+
+create or replace function public.my_warning_digests()
+  returns table (
+    id             bigint,
+    region_code    text,
+    region_name    text,
+    shanghai_day   date,
+    alert_count    integer,
+    alerts         jsonb,
+    message_status text,
+    sent_at        timestamp with time zone
+  )
+  language plpgsql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+#variable_conflict use_column
+declare
+  v_uid uuid := app.require_user();
+begin
+  if not exists (select 1 from app.staff_roles s where s.user_id = v_uid and s.role = 'supervisor') then
+    perform app.raise_error('forbidden');
+  end if;
+  -- The caller's own digests of the last 30 days, for the regions they still supervise; with
+  -- what became of the message (null: none was sent, e.g. no subscription or no WeChat link).
+  return query
+  select d.id, d.region_code, g.name, d.shanghai_day, d.alert_count, d.alerts, l.status, l.sent_at
+  from app.warning_digests d
+  join app.regions g on g.code = d.region_code
+  left join app.reminder_log l on l.kind = 'warning' and l.subject_id = d.message_key
+  where d.user_id = v_uid
+    and d.region_code in (select app.my_region_codes())
+    and d.shanghai_day >= (now() at time zone 'Asia/Shanghai')::date - 29
+  order by d.shanghai_day desc, d.region_code;
+end;
+$function$;
+comment on function public.my_warning_digests() is 'Issue 16.4 (supervisors; others forbidden): the caller''s daily 预警 digests of the last 30 days (region, day, number of alerts, the alerts with their numbers; no rater) and the subscription message''s status (sending, retry, sent, failed; null = not sent).';
+revoke all on function public.my_warning_digests() from public;
+grant execute on function public.my_warning_digests() to authenticated, service_role;

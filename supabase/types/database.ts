@@ -189,7 +189,7 @@ isOneToOne: false
                            },
 "appeals_to_review":
 { Args: { "p_status"?: string }; Returns: {
-              "comment": string,"created_at": string,"decision_note": string,"evidence": (string)[],"id": string,"level": number,"matter_name": string,"project_no": string,"reason": string,"region_code": string,"statement": string,"status": string,"tags": (string)[],"unit_name": string,"work_order_id": string
+              "comment": string,"created_at": string,"decision_note": string,"evidence": (string)[],"id": string,"level": number,"matter_name": string,"project_no": string,"reason": string,"rectify_due_if_rejected": string,"region_code": string,"rereview_due_if_approved": string,"statement": string,"status": string,"tags": (string)[],"unit_name": string,"work_order_id": string
             }[]
                            },
 "apply_default_ratings":
@@ -265,7 +265,7 @@ isOneToOne: false
                            },
 "due_reminders":
 { Args: { "p_limit"?: number,"p_now"?: string }; Returns: {
-              "finished_at": string,"kind": string,"log_id": string,"matter_name": string,"note": string,"platform": string,"project_no": string,"rating_due_on": string,"status_phrase": string,"unit_name": string,"user_id": string
+              "alert_count": number,"digest_day": string,"finished_at": string,"kind": string,"log_id": string,"matter_name": string,"note": string,"platform": string,"project_no": string,"rating_due_on": string,"region_name": string,"status_phrase": string,"unit_name": string,"user_id": string
             }[]
                            },
 "early_warnings":
@@ -319,7 +319,7 @@ isOneToOne: false
                            },
 "key_supervision_list":
 { Args: Record<PropertyKey, never>; Returns: {
-              "bad_count": number,"last_bad_at": string,"object_id": string,"object_name": string,"object_type": string,"rater_count": number,"region_code": string,"unit_name": string
+              "bad_bound": number,"bad_count": number,"bad_rate": number,"last_bad_at": string,"object_id": string,"object_name": string,"object_type": string,"rater_count": number,"rating_count": number,"region_code": string,"unit_name": string
             }[]
                            },
 "kiosk_devices":
@@ -361,6 +361,16 @@ isOneToOne: false
 "my_subscriptions":
 { Args: Record<PropertyKey, never>; Returns: {
               "kind": string,"platform": string,"remaining": number
+            }[]
+                           },
+"my_urgent_count":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "overdue": number,"soon": number
+            }[]
+                           },
+"my_warning_digests":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "alert_count": number,"alerts": Json,"id": number,"message_status": string,"region_code": string,"region_name": string,"sent_at": string,"shanghai_day": string
             }[]
                            },
 "overdue_work_orders":
@@ -488,7 +498,7 @@ isOneToOne: false
                            },
 "rereviews_to_decide":
 { Args: Record<PropertyKey, never>; Returns: {
-              "appeal_decided_at": string,"appeal_decision_note": string,"appeal_evidence": (string)[],"appeal_id": string,"appeal_reason": string,"appeal_statement": string,"can_decide": boolean,"comment": string,"level": number,"matter_name": string,"project_no": string,"rated_at": string,"region_code": string,"region_name": string,"rereview_reason": string,"rereview_requested_at": string,"status": string,"tags": (string)[],"unit_id": string,"unit_name": string,"window_name": string,"work_order_id": string
+              "appeal_decided_at": string,"appeal_decision_note": string,"appeal_evidence": (string)[],"appeal_id": string,"appeal_reason": string,"appeal_statement": string,"can_decide": boolean,"comment": string,"level": number,"matter_name": string,"project_no": string,"rated_at": string,"rectify_due_if_overturned": string,"region_code": string,"region_name": string,"rereview_reason": string,"rereview_requested_at": string,"status": string,"tags": (string)[],"unit_id": string,"unit_name": string,"window_name": string,"work_order_id": string
             }[]
                            },
 "return_visit_sample_items":
@@ -611,7 +621,7 @@ isOneToOne: false
             }[]
                            },
 "unit_work_orders":
-{ Args: { "p_status"?: string }; Returns: {
+{ Args: { "p_limit"?: number,"p_offset"?: number,"p_open"?: boolean,"p_status"?: string }; Returns: {
               "appeal_status": string,"comment": string,"due_is_provisional": boolean,"escalated": boolean,"extension_count": number,"handler_is_me": boolean,"id": string,"is_about_me": boolean,"is_realname": boolean,"level": number,"matter_name": string,"project_no": string,"rated_at": string,"rating_id": string,"rectify_due_on": string,"status": string,"tags": (string)[],"unit_id": string,"unit_name": string,"verify_due_on": string,"window_name": string
             }[]
                            },

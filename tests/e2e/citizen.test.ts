@@ -11,6 +11,7 @@ import { client, login } from '../support/api.ts';
 import { stackEnv } from '../support/env.ts';
 import { freshTransaction, ratingCount, unratedWindow, visitRatingCount } from '../support/fixtures.ts';
 import path from 'node:path';
+import { dayLabel } from '../../miniapp/src/lib/countdown.ts';
 import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, shots, url } from './browser.ts';
 
 jest.setTimeout(90_000);
@@ -266,7 +267,7 @@ async function badRatingWithWorkOrder(label: string): Promise<{ ratingId: string
 }
 
 /** Calls an RPC as a persona through the gateway; fails the test on an error. */
-async function rpcAs(persona: 'unit-admin-linxiang' | 'supervisor-city', name: string, args: Record<string, unknown>): Promise<unknown> {
+async function rpcAs(persona: 'unit-admin-linxiang' | 'supervisor-city' | 'citizen-a', name: string, args: Record<string, unknown>): Promise<unknown> {
   const { access_token } = await login(persona);
   const res = await client(access_token).rpc(name, args);
   if (res.error) throw new Error(`${name} as ${persona}: ${JSON.stringify(res.error)}`);
@@ -281,7 +282,7 @@ test('the 差评 loop as the rater sees it: verified, rectified, replied in the 
 
   await page.goto(url('my-ratings'));
   const item = page.locator(`[data-rating="${ratingId}"]`);
-  await expectText(item.getByTestId('work-order-status'), '单位已答复您');
+  await expectText(item.getByTestId('work-order-status'), '已整改并答复');
   await item.getByTestId('toggle-timeline').click();
   const timeline = item.getByTestId('timeline');
   for (const step of ['差评已转给办理单位', '单位已核实，开始整改', '单位已完成整改', '单位已答复', '已组织业务培训，感谢您的监督。']) await expectText(timeline, step);
@@ -292,13 +293,15 @@ test('the 差评 loop as the rater sees it: verified, rectified, replied in the 
   await item.getByTestId('fix-form').getByTestId('level-4').click();
   await item.getByTestId('fix-submit').click();
   await expectText(page.getByTestId('my-ratings-notice'), '已收到您对整改结果的评价，谢谢！');
-  await expectText(page.locator(`[data-rating="${ratingId}"]`).getByTestId('work-order-status'), '单位已答复您');
+  await expectText(page.locator(`[data-rating="${ratingId}"]`).getByTestId('work-order-status'), '已整改并答复');
   expect(await page.locator(`[data-rating="${ratingId}"]`).getByTestId('rate-fix').count()).toBe(0);
 
   await page.goto(url('public'));
   await page.getByTestId('region-530902').click();
   await expectText(page.getByTestId('board-item'), '已组织业务培训，感谢您的监督。');
-  await expectText(page.getByTestId('board-item').filter({ hasText: '已组织业务培训' }).getByTestId('board-status'), '✓ 已整改');
+  await expectText(page.getByTestId('board-item').filter({ hasText: '已组织业务培训' }).getByTestId('board-status'), '✓ 已整改并答复');
+  // The board speaks citizens' words, the same as 我的评价 (issue 21 d): never the workflow's.
+  for (const word of ['待核实', '申诉中', '申诉成立', '已回复']) expect(await page.getByTestId('board-status').filter({ hasText: word }).count()).toBe(0);
   await checkedScreenshot(page, 'public-board');
 });
 
@@ -314,6 +317,12 @@ test('a dismissed 差评: the real-name rater asks once for a re-review', async 
   await expectText(item.getByTestId('work-order-status'), '经审核不计入考核');
   // An upheld appeal tells the citizen why (issue 21.4).
   await expectText(item.getByTestId('work-order-next'), '理由：申诉理由成立');
+  // …and until when they may ask for a re-review (issue 21.4): the day the server fixed, with the days left.
+  const events = (await rpcAs('citizen-a', 'work_order_timeline', { p_work_order_id: workOrderId })) as Array<{ event: string; due_on: string | null }>;
+  const until = events.find((e) => e.event === 'appeal_approved')?.due_on ?? '';
+  expect(until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  await expectText(item.getByTestId('work-order-next'), new RegExp(`可在${dayLabel(until)}前（(还剩\\d+天|今天是最后一天)）申请复核`));
+  await item.screenshot({ path: path.join(shots, 'work-order-dismissed-until.png') });
   await item.getByTestId('rereview').click();
   await item.getByTestId('rereview-submit').click();
   await expectText(item.getByTestId('error'), '请写明申请复核的理由');

@@ -12,6 +12,7 @@ import { rate } from '../../shared/metrics.ts';
 import { browserPerFile, checkedScreenshot, expectText, loginAs, screenshot, settled, shots, subpackageUrl } from './browser.ts';
 import { randomUUID } from 'node:crypto';
 import { freshTransaction } from '../support/fixtures.ts';
+import { dayLabel } from '../../miniapp/src/lib/countdown.ts';
 import { realnameBadRating, rpcAs, rpcOk } from '../support/staff-fixtures.ts';
 
 jest.setTimeout(120_000);
@@ -197,6 +198,18 @@ test('an officer of another unit cannot open the order (UI and API)', async () =
   expect(mine.find((r) => r.id === workOrderId)?.status).toBe('pending_verification');
 });
 
+/** One card as a phone (390 px) shows it, whatever the test's width; the width is put back after. */
+async function phoneShot(locator: ReturnType<Page['locator']>, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 390, height: 844 };
+  await page.setViewportSize({ width: 390, height: 4000 });
+  try {
+    await settled(page);
+    await locator.screenshot({ path: path.join(shots, `${name}.png`) });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
+
 /** One part of the page (Taro's H5 pages scroll inside their own container: the viewport is stretched for the shot). */
 async function elementShot(testid: string, name: string): Promise<void> {
   const viewport = page.viewportSize() ?? { width: 390, height: 844 };
@@ -281,7 +294,18 @@ test('a unit admin appeals with evidence, a supervisor approves at the desk, and
   expect(await appeal.getByTestId('reject').getAttribute('class')).toContain('btn--choice');
   await appeal.getByTestId('approve').click();
   await expectText(appeal.getByTestId('decide-confirm'), '该差评标记为无效，不计入考核');
+  // …and the day the decision sets, as the server computes it (issue 21.3): upheld, the rater's
+  // last day to ask for a re-review; rejected, the 整改 due day. A date with the days left.
+  const [queued] = (await rpcOk<Array<{ work_order_id: string; rereview_due_if_approved: string; rectify_due_if_rejected: string }>>('supervisor-city', 'appeals_to_review', { p_status: 'pending' }))
+    .filter((a) => a.work_order_id === workOrderId);
+  await expectText(appeal.getByTestId('decide-deadline'), new RegExp(`可在${dayLabel(queued!.rereview_due_if_approved)}前（(还剩\\d+天|今天是最后一天)）申请一次复核`));
   await screenshot(page, 'supervise-appeal-confirm');
+  await phoneShot(appeal, 'supervise-appeal-confirm-phone');
+  await appeal.getByTestId('decide-no').click();
+  await appeal.getByTestId('reject').click();
+  await expectText(appeal.getByTestId('decide-deadline'), new RegExp(`整改期限：${dayLabel(queued!.rectify_due_if_rejected)}前（还剩\\d+天）`));
+  await screenshot(page, 'supervise-appeal-confirm-reject');
+  await phoneShot(appeal, 'supervise-appeal-confirm-reject-phone');
   await appeal.getByTestId('decide-no').click();
   await appeal.getByTestId('approve').click();
   await appeal.getByTestId('decide-yes').click();
@@ -325,4 +349,39 @@ test('监督台: overdue warnings, 重点监督 and the reporting status', async
   await page.getByTestId('key-supervision').waitFor();
   await checkedScreenshot(page, 'supervise-desk');
   await page.setViewportSize({ width: 390, height: 844 });
+});
+
+test('工作台 has two tabs: 处理中 (the live workload, by urgency) and 已办结, which pages from the server 20 at a time, latest first (issue 21.7)', async () => {
+  // 21 of the unit's 差评 dismissed on appeal: more than one page of 已办结, whatever ran before.
+  const made: string[] = [];
+  for (let i = 0; i < 21; i++) {
+    const { workOrderId } = await realnameBadRating(`F${i}`, `已办结分页测试 ${i}`);
+    const [a] = await rpcOk<Array<{ id: string }>>('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: workOrderId, p_reason: 'mistaken', p_statement: '系统记录显示该办件由其他窗口办理，属误评' });
+    await rpcOk('supervisor-city', 'review_appeal', { p_appeal_id: a!.id, p_approve: true, p_note: '申诉成立' });
+    made.push(workOrderId);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loginAs(page, 'staff-linxiang');
+  await page.goto(subpackageUrl('staff', 'index'));
+  await page.getByTestId('counts').waitFor();
+  expect(await page.getByTestId('tab-open').getAttribute('aria-selected')).toBe('true');
+  // 处理中 holds no finished order.
+  const openIds = await page.locator('[data-testid=wo-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-wo')));
+  expect(openIds.filter((id) => made.includes(id ?? ''))).toEqual([]);
+
+  await page.getByTestId('tab-done').click();
+  await page.getByTestId('finished-list').waitFor();
+  const items = page.locator('[data-testid=finished-list] [data-testid=wo-item]');
+  await expect(items.count()).resolves.toBe(20);
+  // Latest first: the last one dismissed heads the list.
+  expect(await items.first().getAttribute('data-wo')).toBe(made[made.length - 1]);
+  await expectText(items.first().getByTestId('wo-status'), '申诉成立');
+  await checkedScreenshot(page, 'staff-desk-finished');
+  await page.getByTestId('wo-more').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=finished-list] [data-testid=wo-item]').length > 20);
+  const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-wo')));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids).toEqual(expect.arrayContaining(made));
+  await page.getByTestId('tab-open').click();
+  await page.getByTestId('counts').waitFor();
 });

@@ -4,7 +4,8 @@
  * ordinary ratings (5 % 差评) and today a spike (16 差评 of 40, with comments); the dashboard,
  * narrowed to that unit, shows the tags and the comment words with their counts as bars and a
  * table, and the 预警 list opened from it names the unit and its window with the numbers that made
- * the alert (as early_warnings() answers). Screenshots in test-output/e2e/ pass the contrast and
+ * the alert (as early_warnings() answers); the morning job's 预警 digest is listed under it, and H5
+ * says truthfully that it cannot receive the subscription message. Screenshots in test-output/e2e/ pass the contrast and
  * tap-target checks.
  */
 import { randomUUID } from 'node:crypto';
@@ -48,36 +49,48 @@ async function spikeUnit(): Promise<{ unit: string; window: string; name: string
 
 test('the dashboard shows 差评热点 as bars and a table, and opens the 预警 list with the numbers', async () => {
   const spike = await spikeUnit();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await loginAs(page, 'supervisor-city');
-  await page.goto(subpackageUrl('supervise', 'dashboard'));
-  await vis(page.getByTestId('region-530902')).click();
-  await vis(page.locator(`[data-testid=unit-choice][data-unit="${spike.unit}"]`)).click();
-  await vis(page.locator(`[data-testid=stats][data-unit="${spike.unit}"]`)).waitFor();
+  // The morning job, as the schedule runs it: today's digest for supervisor-city (临沧市 covers 临翔区).
+  const { rows: [{ started }] } = await db.query(`select now() as started`);
+  await db.query(`select app.run_job('record-warning-digests')`);
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await loginAs(page, 'supervisor-city');
+    await page.goto(subpackageUrl('supervise', 'dashboard'));
+    await vis(page.getByTestId('region-530902')).click();
+    await vis(page.locator(`[data-testid=unit-choice][data-unit="${spike.unit}"]`)).click();
+    await vis(page.locator(`[data-testid=stats][data-unit="${spike.unit}"]`)).waitFor();
 
-  // 差评热点 of the unit this month: the words of today's comments, counted once per 差评.
-  const topics = vis(page.getByTestId('hot-topics'));
-  await topics.getByTestId('topics-words').waitFor();
-  await expectText(topics.getByTestId('topics-totals'), /差评 16 条，其中有文字意见 16 条/);
-  const words = await topics.getByTestId('topics-words-row').evaluateAll((rows) =>
-    Object.fromEntries(rows.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-current'))])));
-  expect(words['排队']).toBe(12);
-  expect(words['材料']).toBe(8);
-  expect(words['态度']).toBe(8);
-  for (const stop of ['窗口', '很', '了']) expect(words[stop]).toBeUndefined();
-  expect(await topics.getByTestId('topics-tags-row').count()).toBeGreaterThanOrEqual(1);
-  await topics.getByTestId('topics-tag-chart').waitFor();
-  await topics.scrollIntoViewIfNeeded();
-  await checkedScreenshot(page, 'supervise-hot-topics');
+    // 差评热点 of the unit this month: the words of today's comments, counted once per 差评.
+    const topics = vis(page.getByTestId('hot-topics'));
+    await topics.getByTestId('topics-words').waitFor();
+    await expectText(topics.getByTestId('topics-totals'), /差评 16 条，其中有文字意见 16 条/);
+    const words = await topics.getByTestId('topics-words-row').evaluateAll((rows) =>
+      Object.fromEntries(rows.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-current'))])));
+    expect(words['排队']).toBe(12);
+    expect(words['材料']).toBe(8);
+    expect(words['态度']).toBe(8);
+    for (const stop of ['窗口', '很', '了']) expect(words[stop]).toBeUndefined();
+    expect(await topics.getByTestId('topics-tags-row').count()).toBeGreaterThanOrEqual(1);
+    await topics.getByTestId('topics-tag-chart').waitFor();
+    await topics.scrollIntoViewIfNeeded();
+    await checkedScreenshot(page, 'supervise-hot-topics');
 
-  // 预警, opened from the dashboard: the unit and its window, 7 and 30 days, with the numbers.
-  const warnings = vis(page.getByTestId('early-warnings'));
-  await warnings.getByTestId('open-warnings').click();
-  await warnings.getByTestId('warning-list').waitFor();
-  const item = warnings.locator(`[data-testid=warning-item][data-object="${spike.unit}"][data-days="7"]`);
-  await expectText(item, spike.name);
-  await expectText(item.getByTestId('warning-numbers'), /差评 16\/40（40%）· 此前一年基线 20\/400（5%）· p < 0\.0001/);
-  await warnings.locator(`[data-testid=warning-item][data-object="${spike.window}"][data-days="30"]`).waitFor();
-  await warnings.scrollIntoViewIfNeeded();
-  await checkedScreenshot(page, 'supervise-early-warnings');
+    // 预警, opened from the dashboard: the unit and its window, 7 and 30 days, with the numbers.
+    const warnings = vis(page.getByTestId('early-warnings'));
+    await warnings.getByTestId('open-warnings').click();
+    await warnings.getByTestId('warning-list').waitFor();
+    const item = warnings.locator(`[data-testid=warning-item][data-object="${spike.unit}"][data-days="7"]`);
+    await expectText(item, spike.name);
+    await expectText(item.getByTestId('warning-numbers'), /差评 16\/40（40%）· 此前一年基线 20\/400（5%）· p < 0\.0001/);
+    await warnings.locator(`[data-testid=warning-item][data-object="${spike.window}"][data-days="30"]`).waitFor();
+    // 每日预警摘要: today's digest, not pushed (H5: no subscription), and the page says why.
+    const digest = vis(warnings.getByTestId('digest-item'));
+    await expectText(digest, /临沧市：\d+ 项预警（未推送/);
+    expect(await digest.getAttribute('data-status')).toBe('none');
+    await expectText(vis(warnings.getByTestId('digest-elsewhere')), '网页版无法接收微信订阅消息');
+    await warnings.scrollIntoViewIfNeeded();
+    await checkedScreenshot(page, 'supervise-early-warnings');
+  } finally {
+    await db.query(`delete from app.warning_digests where created_at >= $1`, [started]);
+  }
 });

@@ -16,7 +16,8 @@ import { PERSONA_IDS } from '../support/db.ts';
 import { parseCsv } from '../support/csv.ts';
 import { stackEnv } from '../support/env.ts';
 import { realnameBadRating, rpcAs, rpcOk } from '../support/staff-fixtures.ts';
-import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, subpackageUrl, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, shots, subpackageUrl, url } from './browser.ts';
+import path from 'node:path';
 
 jest.setTimeout(150_000);
 
@@ -225,7 +226,20 @@ test('re-review: a dismissed real-name 差评, the citizen asks, the city overtu
   expect(await card.getByTestId('uphold').getAttribute('class')).toContain('btn--choice');
   await card.getByTestId('overturn').click();
   await expectText(card.getByTestId('decide-confirm'), '复核结论为最终结论');
+  // The day an overturn sets (issue 21.3): 整改 due, as decide_rereview computes it, with the days left.
+  await expectText(card.getByTestId('decide-deadline'), /整改期限：\d+月\d+日（周.）前（还剩\d+天）/);
   await checkedScreenshot(page, 'supervise-rereview-confirm');
+  {
+    // The same sheet as a phone shows it (390 px).
+    const viewport = page.viewportSize() ?? { width: 390, height: 844 };
+    await page.setViewportSize({ width: 390, height: 4000 });
+    try {
+      await settled(page);
+      await card.screenshot({ path: path.join(shots, 'supervise-rereview-confirm-phone.png') });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+  }
   await card.getByTestId('decide-yes').click();
   await expectText(page.getByTestId('rereview-done'), '已改判：差评恢复有效并计入考核');
   await expectText(page.getByTestId('rereview-done'), '整改中');

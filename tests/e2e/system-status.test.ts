@@ -37,7 +37,7 @@ test('the supervisor sees every job, a stale one red, and the feeds', async () =
   await page.getByTestId('to-admin-system').filter({ visible: true }).click();
   const job = (name: string) => page.locator(`[data-testid="job-${name}"]`).filter({ visible: true });
   await job('escalate-overdue').waitFor();
-  for (const name of ['apply-default-ratings', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'report-upstream', 'send-reminders']) {
+  for (const name of ['apply-default-ratings', 'escalate-overdue', 'purge-identity-tokens', 'purge-retention', 'record-warning-digests', 'report-upstream', 'send-reminders']) {
     await job(name).waitFor();
   }
   expect(await job('escalate-overdue').getAttribute('data-red')).toBe('true');

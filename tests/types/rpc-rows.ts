@@ -18,13 +18,16 @@ import * as adminOrg from '../../shared/admin-org.ts';
 import * as adminPeople from '../../shared/admin-people.ts';
 import * as comments from '../../shared/comments.ts';
 import * as desk from '../../shared/desk.ts';
+import * as earlyWarning from '../../shared/early-warning.ts';
 import * as identity from '../../shared/identity.ts';
+import * as reminders from '../../shared/reminders.ts';
 import * as schemas from '../../shared/schemas.ts';
 import * as staff from '../../shared/staff.ts';
 import * as supervise from '../../shared/supervise.ts';
 import * as workOrders from '../../shared/work-orders.ts';
 import * as rows from '../../miniapp/src/lib/rows.ts';
 import * as subscriptions from '../../miniapp/src/lib/subscriptions.ts';
+import * as urgent from '../../miniapp/src/lib/staff-urgent-count.ts';
 
 type Fns = Database['public']['Functions'];
 type Views = Database['public']['Views'];
@@ -77,6 +80,7 @@ view('units', schemas.UnitRow);
 
 // 工作台 (staff-api.ts).
 rpc('unit_work_orders', staff.UnitWorkOrderRow);
+rpc('my_urgent_count', urgent.UrgentCount);
 rpc('verify_work_order', staff.DueResult);
 rpc('submit_appeal', staff.IdResult);
 rpc('upload_evidence', staff.EvidenceUpload);
@@ -115,6 +119,11 @@ rpc('return_visit_sample_items', comments.SampleItemRow);
 rpc('record_sample_visit', comments.SampleItemRow);
 rpc('third_party_assessments', comments.AssessmentRow);
 rpc('record_third_party_assessment', comments.AssessmentRow);
+rpc('early_warnings', earlyWarning.EarlyWarningRow);
+rpc('my_warning_digests', earlyWarning.WarningDigestRow);
+
+// Jobs (send-reminders).
+rpc('due_reminders', reminders.DueReminder);
 
 // 管理 (admin-org-api.ts, admin-people-api.ts, ingest-keys-api.ts, calendar-api.ts).
 rpc('admin_halls', adminOrg.AdminHallRow);

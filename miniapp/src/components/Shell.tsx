@@ -4,6 +4,7 @@ import { goHome } from '../lib/nav.ts'
 import { useSettings } from '../lib/settings.ts'
 import { PrivacyConsent } from './PrivacyConsent.tsx'
 import { consoleOf, DeskNav } from './DeskNav.tsx'
+import { TopBar } from './TopBar.tsx'
 import Taro from '@tarojs/taro'
 
 /**
@@ -14,6 +15,9 @@ export function Shell({ title, children, home = false }: PropsWithChildren<{ tit
   const { largeText } = useSettings()
   // Staff, supervisor and admin pages: the desk layout with a left navigation at ≥ 1024 px (issue 21.2).
   const desk = process.env.TARO_ENV === 'h5' && consoleOf(Taro.getCurrentInstance().router?.path) !== null
+  // H5 has no mini-program navigation bar: every page but 首页 (which has its own header) gets a
+  // top bar with its title, 返回 and 首页 (issue 21.7); the title is said there, not twice.
+  const topbar = process.env.TARO_ENV === 'h5' && !home
   return (
     <View
       className={`shell${largeText ? ' shell--large' : ''}${desk ? ' shell--desk' : ''}`}
@@ -21,7 +25,8 @@ export function Shell({ title, children, home = false }: PropsWithChildren<{ tit
       data-large={largeText ? 'on' : 'off'}
     >
       {desk ? <DeskNav /> : null}
-      {title ? <Text className='page-title'>{title}</Text> : null}
+      {topbar ? <TopBar title={title ?? '好差评 · 掌上评'} /> : null}
+      {title && !topbar ? <Text className='page-title'>{title}</Text> : null}
       {children}
       {/* The privacy pop-up, on whichever page needs the consent (issue 15.1). */}
       <PrivacyConsent />

@@ -61,6 +61,22 @@ export function dayLabel(day: string): string {
   return `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日（周${WEEKDAYS[isoWeekday(day) - 1] ?? ''}）`
 }
 
+/** Calendar days from `today` to `day` (both YYYY-MM-DD); negative once it has passed. */
+export function daysUntil(today: string, day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
+}
+
+/**
+ * A last day as every deadline reads (issue 21.3/21.4): '12月11日（周五）前（还剩7天）', on the day
+ * itself '…前（今天是最后一天）', after it '…前（已过期）'. A date and the days left, not 24:00 or working days.
+ */
+export function beforeDayText(today: string, day: string): string {
+  const days = daysUntil(today, day)
+  if (days < 0) return `${dayLabel(day)}前（已过期）`
+  if (days === 0) return `${dayLabel(day)}前（今天是最后一天）`
+  return `${dayLabel(day)}前（还剩${days}天）`
+}
+
 /** The card's one line about time: the last day with its weekday and the days left to it. */
 export function deadlineText(today: string, lastDay: string): string {
   const days = Math.round((Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)

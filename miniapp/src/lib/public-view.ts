@@ -86,8 +86,13 @@ export function publicFigures(r: PublicCounts) {
   }
 }
 
-/** Units ranked by 满意率 (含默认), ties marked 并列, fewer than MIN_SAMPLE ratings unranked. */
+/**
+ * Units ranked by 满意率 (含默认), ordered by its Wilson lower bound (issue 16.2: a unit with a
+ * handful of ratings does not top the list), equal bounds marked 并列, fewer than MIN_SAMPLE ratings
+ * unranked. The page prints the rate with its count beside the place.
+ */
 export function publicRanking<T extends PublicCounts & { unit_id: string }>(rows: readonly T[]): Map<string, { place: number; tied: boolean }> {
-  const { ranked } = rankWithTies(rows, (r) => publicFigures(r).satisfaction, (r) => Number(r.rating_count))
+  const n = (v: number | undefined) => Number(v ?? 0)
+  const { ranked } = rankWithTies(rows, (r) => ({ part: n(r.rating_count) - n(r.bad_count), whole: n(r.rating_count) }))
   return new Map(ranked.map((x) => [x.item.unit_id, { place: x.place, tied: x.tied }]))
 }

@@ -35,8 +35,12 @@ import { fromPostgrestError } from './errors.ts'
 
 // ---- staff and unit admins ----
 
-export async function unitWorkOrders(status: string | null = null): Promise<UnitWorkOrderRow[]> {
-  return parseRows(UnitWorkOrderRow, await rpc('unit_work_orders', { p_status: status }))
+/**
+ * unit_work_orders: `open` true → 处理中 (by urgency), false → 已办结 (latest first), null → all;
+ * `limit`/`offset` page on the server (issue 21.7).
+ */
+export async function unitWorkOrders(status: string | null = null, open: boolean | null = null, limit: number | null = null, offset = 0): Promise<UnitWorkOrderRow[]> {
+  return parseRows(UnitWorkOrderRow, await rpc('unit_work_orders', { p_status: status, p_open: open, p_limit: limit, p_offset: offset }))
 }
 
 export async function verifyWorkOrder(id: string, note: string | null) {

@@ -23,9 +23,18 @@ export async function calendarFor(days: readonly string[], today: string): Promi
   }
 }
 
-export async function loadOrders(): Promise<{ rows: UnitWorkOrderRow[]; cal: SpanCalendar | null; today: string }> {
+/** The unit's orders (`open` true: 处理中 only, as the 工作台's first tab shows them) with the calendar their due dates need. */
+export async function loadOrders(open: boolean | null = null): Promise<{ rows: UnitWorkOrderRow[]; cal: SpanCalendar | null; today: string }> {
   const today = todayInShanghai()
-  const rows = await unitWorkOrders(null)
+  const rows = await unitWorkOrders(null, open)
   const days = rows.map((r) => dueOf(r)?.day).filter((d): d is string => d !== undefined)
   return { rows, cal: await calendarFor(days, today), today }
+}
+
+/** 已办结 comes a page at a time (it only grows): one more row than shown tells whether there is more. */
+export const FINISHED_PAGE = 20
+
+export async function loadFinishedPage(offset: number): Promise<{ rows: UnitWorkOrderRow[]; more: boolean }> {
+  const rows = await unitWorkOrders(null, false, FINISHED_PAGE + 1, offset)
+  return { rows: rows.slice(0, FINISHED_PAGE), more: rows.length > FINISHED_PAGE }
 }

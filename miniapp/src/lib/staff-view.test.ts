@@ -14,7 +14,6 @@ import {
   addMonths,
   rankingView,
   periodPresets,
-  rankBy,
   staffTimeline,
   totalsOf,
   workingDaysUntil,
@@ -103,11 +102,6 @@ describe('dashboard numbers', () => {
     expect(t).toMatchObject({ rating_count: 10, bad_count: 3, bad_rate: 0.3, good_rate: 0.6, satisfaction_rate: 0.7, active_rate: 0.6667, rectify_rate: 0.5, on_time_rate: 1, realname_revisit_rate: 0 })
   })
 
-  test('ranking: 差评率 lowest first, others highest first, no value last', () => {
-    expect(rankBy([b, c, a], 'bad_rate').map((r) => r.key)).toEqual(['a', 'b', 'c'])
-    expect(rankBy([a, c, b], 'bad_rate').map((r) => r.name)).toEqual(['甲', '乙', '丙'])
-    expect(rankBy([a, b, c].map((r) => ({ ...r, good_rate: r.bad_rate })), 'good_rate').map((r) => r.key)).toEqual(['b', 'a', 'c'])
-  })
 
   test('percent: one decimal, a dash without a denominator', () => {
     expect(percent(0.9235)).toBe('92.4%')
@@ -128,6 +122,12 @@ describe('dashboard numbers', () => {
     expect(axisMax([92.5, 60])).toBe(100)
     expect(axisMax([null])).toBe(1)
     expect(axisMax([12])).toBe(20)
+  })
+
+  test('the bars of the 最弱 chart carry their counts (issue 16.2)', () => {
+    const bar = chartOption('bar', ['甲', '乙'], [12.5, null], 13, undefined, ['3/24', '0/0']) as { series: Array<{ label: { formatter: (p: { value: unknown; dataIndex: number }) => string } }> }
+    expect(bar.series[0]!.label.formatter({ value: 12.5, dataIndex: 0 })).toBe('12.5%（3/24）')
+    expect(bar.series[0]!.label.formatter({ value: null, dataIndex: 1 })).toBe('')
   })
 })
 
@@ -203,16 +203,36 @@ describe('issue 21: figures with their counts, rankings with 并列, the 工作�
     expect(countsOf([r, r]).finished_count).toBe(24)
   })
 
-  test('rankingOf: equal rates share a place (并列); 样本不足 kept out', async () => {
+  test('rankingOf: equal counts share a place (并列); the same rate from more ratings ranks higher; 样本不足 kept out', async () => {
     const { rankingOf } = await import('./staff-view.ts')
     const rows = [
       statsRow({ group_key: 'a', group_name: '甲', rating_count: 10, good_count: 9, satisfaction_rate: 0.9 }),
       statsRow({ group_key: 'b', group_name: '乙', rating_count: 20, good_count: 18, satisfaction_rate: 0.9 }),
       statsRow({ group_key: 'c', group_name: '丙', rating_count: 3, good_count: 3, satisfaction_rate: 1 }),
+      statsRow({ group_key: 'd', group_name: '丁', rating_count: 20, good_count: 18, satisfaction_rate: 0.9 }),
     ]
     const { ranked, unranked } = rankingOf(rows, 'satisfaction_rate', (r) => r.group_name ?? '')
-    expect(ranked.map((x) => [x.name, x.place, x.tied])).toEqual([['甲', 1, true], ['乙', 1, true]])
+    expect(ranked.map((x) => [x.name, x.place, x.tied, x.text])).toEqual([['乙', 1, true, '90.0%（18/20）'], ['丁', 1, true, '90.0%（18/20）'], ['甲', 3, false, '90.0%（9/10）']])
     expect(unranked.map((x) => [x.name, x.text])).toEqual([['丙', '样本不足（3/3）']])
+  })
+
+  test('rankingOf (issue 16.2): by the Wilson bound; a handful neither tops the ranking nor heads the 最弱 list', async () => {
+    const { rankingOf, rankingView } = await import('./staff-view.ts')
+    const row = (k: string, n: number, bad: number) =>
+      statsRow({ group_key: k, group_name: k, rating_count: n, good_count: n - bad, bad_count: bad, good_rate: (n - bad) / n, bad_rate: bad / n })
+    // 10 of 10 good and 10 of 10 bad against large windows at 95 % and 60 %.
+    const rows = [row('clean10', 10, 0), row('big95', 400, 20), row('bad10', 10, 10), row('big60', 400, 160), row('mid', 100, 10)]
+    const bad = rankingOf(rows, 'bad_rate', (r) => r.group_name ?? '')
+    // The raw 差评率 would put clean10 (0 %) first; its bound (0 of 10 → up to 40 % 差评) puts it after big95 and mid.
+    expect(bad.ranked.map((x) => x.key)).toEqual(['big95', 'mid', 'clean10', 'big60', 'bad10'])
+    // 最弱 first: 10 差评 of 10 is bad beyond doubt (bound 60 %), above 160 of 400 (34 %); clean10 last.
+    expect(bad.weakest.map((x) => x.key)).toEqual(['bad10', 'big60', 'mid', 'big95', 'clean10'])
+    expect(bad.weakest.every((x) => x.text.endsWith(`（${x.part}/${x.whole}）`))).toBe(true)
+    // 好评率: the same rows, the other direction.
+    const good = rankingOf(rows, 'good_rate', (r) => r.group_name ?? '')
+    expect(good.ranked.map((x) => x.key)).toEqual(['big95', 'mid', 'clean10', 'big60', 'bad10'])
+    expect(good.weakest.map((x) => x.key)).toEqual(bad.weakest.map((x) => x.key))
+    expect(rankingView(good.ranked).head).toHaveLength(5)
   })
 
   test('byUrgency: 已超期, then due today or tomorrow, then by due date; undated last', async () => {

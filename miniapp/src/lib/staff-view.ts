@@ -195,40 +195,36 @@ export interface RankedRow {
   key: string
   name: string
   value: number | null
+  /** The rate with its count: '90.0%（18/20）'. */
   text: string
+  /** The rate's numerator and denominator (n). */
+  part: number
+  whole: number
   place: number
   tied: boolean
 }
 
 /**
- * A ranking by one rate (issue 21.1): best first (差评率: lowest first); a rate from fewer than
- * MIN_SAMPLE in its denominator is 样本不足 and kept out (listed apart); equal rates share a place, 并列.
+ * A ranking by one rate (issues 21.1, 16.2), ordered by the Wilson lower bound of the rate
+ * (shared/metrics.ts rankingBound), so that 2 good ratings of 2 never top 95 of 100: best first
+ * (差评率: the confidently lowest first); a rate from fewer than MIN_SAMPLE in its denominator is
+ * 样本不足 and kept out (listed apart); equal bounds share a place, 并列. `weakest` is the same rows
+ * weakest first by the lower bound of the bad direction (the 最弱 chart): the confidently worst on
+ * top, never a handful that happened to be bad.
  */
-export function rankingOf(rows: readonly StatsRow[], rate: StatsRate, nameOf: (r: StatsRow) => string): { ranked: RankedRow[]; unranked: RankedRow[] } {
-  const { ranked, unranked } = rankWithTies(rows, (r) => (r[rate] === null ? null : Number(r[rate])), (r) => rateParts(r, rate).whole, { lowIsGood: rate === 'bad_rate', minSample: MIN_SAMPLE })
+export function rankingOf(rows: readonly StatsRow[], rate: StatsRate, nameOf: (r: StatsRow) => string): { ranked: RankedRow[]; unranked: RankedRow[]; weakest: RankedRow[] } {
+  const opts = { lowIsGood: rate === 'bad_rate', minSample: MIN_SAMPLE }
+  const counts = (r: StatsRow) => rateParts(r, rate)
+  const { ranked, unranked } = rankWithTies(rows, counts, opts)
+  const weakest = rankWithTies(rows, counts, { ...opts, worstFirst: true }).ranked
   const item = (r: StatsRow, place: number, tied: boolean): RankedRow => ({
-    key: r.group_key ?? '', name: nameOf(r), value: r[rate] === null ? null : Number(r[rate]), text: rateText(r, rate), place, tied,
+    key: r.group_key ?? '', name: nameOf(r), value: r[rate] === null ? null : Number(r[rate]), text: rateText(r, rate), ...counts(r), place, tied,
   })
-  return { ranked: ranked.map((x) => item(x.item, x.place, x.tied)), unranked: unranked.map((r) => item(r, 0, false)) }
-}
-
-export interface RankItem {
-  key: string
-  name: string
-  value: number | null
-  ratings: number
-}
-
-/** Rows ranked by one rate: best first (差评率: lowest first); rows without a value last. */
-export function rankBy(rows: readonly StatsRow[], rate: StatsRate): RankItem[] {
-  const lowIsGood = rate === 'bad_rate'
-  return rows
-    .map((r) => ({ key: r.group_key ?? '', name: r.group_name ?? r.group_key ?? '未知', value: r[rate], ratings: Number(r.rating_count) }))
-    .sort((a, b) => {
-      if (a.value === null) return b.value === null ? 0 : 1
-      if (b.value === null) return -1
-      return lowIsGood ? a.value - b.value : b.value - a.value
-    })
+  return {
+    ranked: ranked.map((x) => item(x.item, x.place, x.tied)),
+    unranked: unranked.map((r) => item(r, 0, false)),
+    weakest: weakest.map((x) => item(x.item, x.place, x.tied)),
+  }
 }
 
 export function rateLabel(rate: StatsRate): string {

@@ -66,6 +66,7 @@ export const JOB_LABELS: Readonly<Record<string, string>> = {
   'escalate-overdue': '超期预警',
   'purge-identity-tokens': '清理过期凭证',
   'purge-retention': '清理已报送数据（保留期满）',
+  'record-warning-digests': '差评预警日报',
   'report-upstream': '向省平台报送',
   'send-reminders': '发送提醒消息',
 }

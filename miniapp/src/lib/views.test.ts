@@ -130,6 +130,28 @@ describe('issue 21.4: the 差评 in the rater\'s words', () => {
     expect(citizenNextStep('rectifying', [ev('opened', '2026-12-07'), ev('verified', '2026-12-25')])).toBe('单位须在12月25日（周五）前完成整改并答复您。')
     expect(citizenNextStep('dismissed', [ev('opened', '2026-12-07'), ev('appealed', null), ev('appeal_approved', null, '所办事项不属于本窗口')])).toContain('理由：所办事项不属于本窗口')
   })
+  test('an upheld appeal says why and until when a re-review may be asked (the day the server fixed)', async () => {
+    const { canRequestRereview, citizenNextStep, CITIZEN_STATUS_LABELS, timelineItems } = await import('./work-order-view.ts')
+    const rows = [ev('opened', '2026-12-07'), ev('appealed', null), ev('appeal_approved', '2026-12-25', '所办事项不属于本窗口')]
+    expect(citizenNextStep('dismissed', rows, '2026-12-11')).toBe(
+      '监督部门审核认为这条评价不应计入考核，理由：所办事项不属于本窗口。如有异议，可在12月25日（周五）前（还剩14天）申请复核（只能申请一次）。')
+    expect(citizenNextStep('dismissed', rows, '2026-12-25')).toContain('可在12月25日（周五）前（今天是最后一天）申请复核')
+    expect(citizenNextStep('dismissed', rows, '2026-12-26')).toContain('申请复核的期限（12月25日（周五））已过。')
+    expect(citizenNextStep('dismissed', [...rows, ev('rereview_requested', null)], '2026-12-11')).toContain('您已申请复核')
+    expect(timelineItems(rows)[2]?.due).toBe('可在12月25日（周五）前申请复核')
+    const r = { id: 'r', transaction_id: 't', level: 1, is_default: false, assess_number: 1, work_order_id: 'w', work_order_status: 'dismissed', is_anonymous: false } as unknown as Parameters<typeof canRequestRereview>[0]
+    expect(canRequestRereview(r, rows, '2026-12-25')).toBe(true)
+    expect(canRequestRereview(r, rows, '2026-12-26')).toBe(false)
+    // The public board and 我的评价 share these words; none speaks to 您 (the board's readers are everyone).
+    for (const label of Object.values(CITIZEN_STATUS_LABELS)) expect(label).not.toMatch(/您|已回复/)
+  })
+})
+
+test('a deadline reads as a date with the days left (issues 21.3, 21.4)', async () => {
+  const { beforeDayText } = await import('./countdown.ts')
+  expect(beforeDayText('2026-12-04', '2026-12-11')).toBe('12月11日（周五）前（还剩7天）')
+  expect(beforeDayText('2026-12-11', '2026-12-11')).toBe('12月11日（周五）前（今天是最后一天）')
+  expect(beforeDayText('2026-12-12', '2026-12-11')).toBe('12月11日（周五）前（已过期）')
 })
 
 test('关怀模式 follows the system text size: WeChat fontSizeScaleFactor, Alipay fontSizeSetting (issue 15.6)', async () => {

@@ -5,7 +5,7 @@
  */
 import { WORK_ORDER_STATUS_LABELS, WorkOrderStatus, type WorkOrderEvent, type WorkOrderTimelineRow } from '../../../shared/work-orders.ts'
 import { addWorkingDays } from '../../../shared/calendar/rule.ts'
-import { dayLabel } from './countdown.ts'
+import { beforeDayText, dayLabel, daysUntil } from './countdown.ts'
 import { instantLabel } from './format.ts'
 import type { MyRatingRow } from './rows.ts'
 
@@ -30,15 +30,17 @@ export const EVENT_LABELS: Record<WorkOrderEvent, string> = {
 }
 
 /**
- * A 差评's state as its rater reads it (issue 21.4): what the unit is doing, never the workflow's
- * own words (待核实, 申诉中, 申诉成立，不计入考核).
+ * A 差评's state in citizens' words (issue 21.4), never the workflow's own (待核实, 申诉中,
+ * 申诉成立，不计入考核): the one mapping for the rater in 我的评价 and for everyone on the public
+ * 差评 board (issue 21 d), so it speaks of the unit, not to 您; what happens next to the rater is
+ * citizenNextStep's sentence.
  */
 export const CITIZEN_STATUS_LABELS: Record<WorkOrderStatus, string> = {
   pending_verification: '单位核实中',
-  appealing: '单位有异议，监督部门审核中',
+  appealing: '单位已申诉，监督部门审核中',
   rectifying: '单位整改中',
-  rectified: '单位已整改，将答复您',
-  replied: '单位已答复您',
+  rectified: '单位已整改',
+  replied: '已整改并答复',
   closed: '已办结',
   dismissed: '经审核不计入考核',
   rerouted: '已转交负责单位',
@@ -62,7 +64,7 @@ function lastDue(rows: readonly WorkOrderTimelineRow[], events: readonly WorkOrd
  * 最迟12月28日（周一）前完成整改并答复您. Dates come from the work order's own timeline; the reply date
  * before 核实 is the latest it can be (15 working days after the 核实 day, R9).
  */
-export function citizenNextStep(status: string | null | undefined, rows: readonly WorkOrderTimelineRow[]): string | null {
+export function citizenNextStep(status: string | null | undefined, rows: readonly WorkOrderTimelineRow[], today?: string): string | null {
   switch (status) {
     case 'pending_verification': {
       const verify = lastDue(rows, ['opened'])
@@ -84,7 +86,13 @@ export function citizenNextStep(status: string | null | undefined, rows: readonl
       return '单位已答复您。请评价整改结果，您不满意的，单位须重新整改。'
     case 'dismissed': {
       const why = [...rows].reverse().find((r) => r.event === 'appeal_approved')?.note
-      return `监督部门审核认为这条评价不应计入考核${why ? `，理由：${why}` : ''}。如有异议，实名评价的您可以申请一次复核。`
+      const head = `监督部门审核认为这条评价不应计入考核${why ? `，理由：${why}` : ''}。`
+      if (rows.some((r) => r.event === 'rereview_requested')) return `${head}您已申请复核，市级监督部门会作出决定。`
+      // The last day the server fixed when it upheld the appeal (rereview_due_on; R11, issue 21.4).
+      const until = lastDue(rows, ['appeal_approved'])
+      if (!until) return `${head}如有异议，实名评价的您可以申请一次复核。`
+      if (today && daysUntil(today, until) < 0) return `${head}申请复核的期限（${dayLabel(until)}）已过。`
+      return `${head}如有异议，可在${today ? beforeDayText(today, until) : `${dayLabel(until)}前`}申请复核（只能申请一次）。`
     }
     case 'rerouted':
       return '您反映的问题已转交负责的单位处理，处理进度仍在这里显示。'
@@ -115,6 +123,7 @@ export interface TimelineItem {
 function dueLabel(event: WorkOrderEvent, dueOn: string): string {
   // '12月11日（周五）前', not 24:00 or a count of working days (issue 21.4).
   if (event === 'opened') return `须在${dayLabel(dueOn)}前核实`
+  if (event === 'appeal_approved') return `可在${dayLabel(dueOn)}前申请复核`
   return `须在${dayLabel(dueOn)}前完成整改`
 }
 
@@ -137,8 +146,10 @@ export function canRateFix(rating: MyRatingRow, all: readonly MyRatingRow[], tim
   return Number(rating.assess_number) === 1
 }
 
-/** R11: a real-name rater may ask once for a re-review of a dismissal. */
-export function canRequestRereview(rating: MyRatingRow, timeline?: readonly WorkOrderTimelineRow[]): boolean {
+/** R11: a real-name rater may ask once for a re-review of a dismissal, until the day fixed then (issue 21.4). */
+export function canRequestRereview(rating: MyRatingRow, timeline?: readonly WorkOrderTimelineRow[], today?: string): boolean {
   if (!rating.work_order_id || rating.work_order_status !== 'dismissed' || rating.is_anonymous) return false
+  const until = timeline ? lastDue(timeline, ['appeal_approved']) : null
+  if (until && today && daysUntil(today, until) < 0) return false
   return !timeline?.some((e) => e.event === 'rereview_requested')
 }

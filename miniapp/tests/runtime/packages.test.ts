@@ -39,6 +39,13 @@ describe.each(['weapp', 'alipay'] as const)('%s packages', (platform) => {
     expect(leaks).toEqual([]);
   });
 
+  // The home page's 工作台 tile counts through my_urgent_count (issue 21.2): counts of the caller's
+  // own units, 0 and 0 for anyone else, so the phones show it without carrying a staff RPC.
+  test('the home tile\'s count RPC is in the main package (and is the only desk call there)', () => {
+    const callers = inMain.filter((f) => f.endsWith('.js') && readFileSync(f, 'utf8').includes('my_urgent_count')).map(rel);
+    expect(callers.length).toBeGreaterThan(0);
+  });
+
   test('every package under 2 MB', () => {
     const sizes: Record<string, number> = { main: size(inMain) };
     for (const r of ROOTS) sizes[r] = size(all.filter((f) => rel(f).startsWith(`${r}/`)));

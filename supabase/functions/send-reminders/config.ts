@@ -4,13 +4,16 @@
  * WECHAT_SECRET; ALIPAY_GATEWAY / ALIPAY_APP_ID / ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY). Its own:
  *   WECHAT_TEMPLATE_INVITE, WECHAT_TEMPLATE_REMINDER, WECHAT_TEMPLATE_REPLY
  *                            subscribe-message template ids (all three, or WeChat is not configured)
- *   WECHAT_TEMPLATE_KEYS_INVITE / _REMINDER / _REPLY
+ *   WECHAT_TEMPLATE_WARNING  the supervisors' daily 预警 digest (issue 16.4; optional beside the three:
+ *                            without it a claimed digest is failed as not_configured)
+ *   WECHAT_TEMPLATE_KEYS_INVITE / _REMINDER / _REPLY / _WARNING
  *                            data keys per field, `matter=thing1,unit=thing2,…` (default: DEFAULT_WECHAT_KEYS
  *                            in shared/reminders.ts); fields: matter, unit, project_no, finished_at,
- *                            rating_due_on, status, note
+ *                            rating_due_on, status, note, and for the digest region, alert_count, day
  *   WECHAT_MINIPROGRAM_STATE developer | trial | formal (default formal)
- *   ALIPAY_TEMPLATE_INVITE, ALIPAY_TEMPLATE_REMINDER, ALIPAY_TEMPLATE_REPLY  (user_template_id)
- *   ALIPAY_TEMPLATE_KEYS_INVITE / _REMINDER / _REPLY  (default keyword1…)
+ *   ALIPAY_TEMPLATE_INVITE, ALIPAY_TEMPLATE_REMINDER, ALIPAY_TEMPLATE_REPLY, ALIPAY_TEMPLATE_WARNING (optional)
+ *                            (user_template_id)
+ *   ALIPAY_TEMPLATE_KEYS_INVITE / _REMINDER / _REPLY / _WARNING  (default keyword1…)
  *   REMINDER_TIMEOUT_MS      per platform request (default 8000)
  *   REMINDER_BATCH_LIMIT     messages claimed per run (default 200, at most 5000)
  * With neither platform's templates set the function answers 503 reminders_not_configured (so it
@@ -19,13 +22,14 @@
  * in _shared/alipay.ts.
  */
 import {
-  DEFAULT_ALIPAY_KEYS, DEFAULT_WECHAT_KEYS, type KeyMapping, parseKeyMapping, REMINDER_KINDS, type ReminderKind,
+  CITIZEN_REMINDER_KINDS, DEFAULT_ALIPAY_KEYS, DEFAULT_WECHAT_KEYS, type KeyMapping, parseKeyMapping, REMINDER_KINDS, type ReminderKind,
 } from '../_shared/contract/reminders.ts';
 import { intEnv } from '../_shared/settings.ts';
 import { importAlipayPrivateKey, importAlipayPublicKey } from '../_shared/alipay.ts';
 
 export interface Templates {
-  ids: Record<ReminderKind, string>;
+  /** The citizens' three always; warning only when the deployment set it. */
+  ids: Partial<Record<ReminderKind, string>>;
   keys: Record<ReminderKind, KeyMapping>;
 }
 
@@ -60,7 +64,7 @@ const env = (name: string) => Deno.env.get(name)?.trim() || undefined;
 export function templatesFromEnv(prefix: string, defaults: Record<ReminderKind, KeyMapping>): Templates | null {
   const ids = REMINDER_KINDS.map((k) => env(`${prefix}_TEMPLATE_${k.toUpperCase()}`));
   if (ids.every((id) => id === undefined)) return null;
-  const missing = REMINDER_KINDS.filter((_, i) => ids[i] === undefined);
+  const missing = CITIZEN_REMINDER_KINDS.filter((k) => ids[REMINDER_KINDS.indexOf(k)] === undefined);
   if (missing.length > 0) throw new Error(`${prefix}_TEMPLATE_${missing[0]!.toUpperCase()} is required with the other ${prefix} templates`);
   const keys = {} as Record<ReminderKind, KeyMapping>;
   for (const k of REMINDER_KINDS) {
@@ -71,7 +75,7 @@ export function templatesFromEnv(prefix: string, defaults: Record<ReminderKind, 
       throw new Error(`${prefix}_TEMPLATE_KEYS_${k.toUpperCase()}: ${(err as Error).message}`);
     }
   }
-  return { ids: Object.fromEntries(REMINDER_KINDS.map((k, i) => [k, ids[i]!])) as Record<ReminderKind, string>, keys };
+  return { ids: Object.fromEntries(REMINDER_KINDS.flatMap((k, i) => (ids[i] === undefined ? [] : [[k, ids[i]]]))) as Templates['ids'], keys };
 }
 
 function miniprogramState(): WechatSender['miniprogramState'] {

@@ -1,7 +1,8 @@
 /**
  * send-reminders (R17, scheduled): sends what is due — the invitation to rate at 办结, the one
- * reminder on the last working day before the default, and the notice that a 差评 got a reply —
- * as WeChat subscribe messages or Alipay template messages.
+ * reminder on the last working day before the default, the notice that a 差评 got a reply, and a
+ * supervisor's daily 预警 digest (issue 16.4: region, number of alerts, day; recorded by the job
+ * record-warning-digests) — as WeChat subscribe messages or Alipay template messages.
  *
  *   POST /functions/v1/send-reminders   x-hcp-scheduler-secret: <scheduler secret>
  *   body (optional): { limit? }
@@ -106,6 +107,12 @@ export function createHandler(config: SendRemindersConfig, deps: SendRemindersDe
           const to = byLog.get(row.log_id);
           if (!to || !pending.has(row.log_id)) continue;
           const sender = row.platform === 'weapp' ? config.wechat! : config.alipay!;
+          const templateId = sender.templates.ids[row.kind];
+          if (templateId === undefined) {
+            // A digest where the deployment set no warning template: failed, never sent later.
+            await book(row.log_id, 'not_configured');
+            continue;
+          }
           const data = templateData(row, sender.templates.keys[row.kind]);
           if (!data.ok) {
             console.error(`[send-reminders] ${row.kind} ${row.log_id} not sent, its fields break the template: ${data.issues.join('; ')}`);
@@ -114,7 +121,7 @@ export function createHandler(config: SendRemindersConfig, deps: SendRemindersDe
           }
           const message: Message = {
             recipient: to.recipient,
-            templateId: sender.templates.ids[row.kind],
+            templateId,
             page: reminderPage(row.kind, to.transaction_id),
             data: data.data,
           };

@@ -24,6 +24,8 @@ export const FUNCTION_ACCESS: Record<string, Grant> = {
   my_pending_ratings: 'user',
   my_ratings: 'user',
   my_subscriptions: 'user',
+  // The home tile's count (issue 21.2): counts of the caller's own units only, 0 and 0 for anyone else
+  my_urgent_count: 'user',
   rate_rectification: 'user',
   realname_nonce: 'user',
   record_subscriptions: 'user',
@@ -81,6 +83,7 @@ export const FUNCTION_ACCESS: Record<string, Grant> = {
   // 差评热点 and 预警 (issue 16.3, 16.4): supervisors of the region; everyone else forbidden
   bad_review_topics: 'user',
   early_warnings: 'user',
+  my_warning_digests: 'user',
   // 差评 board moderation (issue 15.4): supervisors of the region; everyone else forbidden
   comment_moderation_queue: 'user',
   moderate_comment: 'user',

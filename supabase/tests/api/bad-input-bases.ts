@@ -309,7 +309,8 @@ export function bases(c: Ctx): Record<string, Base> {
     submit_appeal: { who: 'unit-admin-linxiang', valid: { p_evidence: NULLS_DROPPED }, args: { p_work_order_id: c.woPending2, p_reason: 'mistaken', p_statement: '该办件由其他窗口办理', p_evidence: [c.evidence] }, kinds: req('p_statement'), others: { p_work_order_id: [c.woFQ, c.woRectifying] } },
     unit_comments: { who: 'staff-linxiang', args: { p_status: 'routed' } },
     unit_ratings: { who: 'staff-linxiang', args: { p_from: monthAgo, p_to: today } },
-    unit_work_orders: { who: 'staff-linxiang', args: { p_status: 'pending_verification' } },
+    unit_work_orders: { who: 'staff-linxiang', args: { p_status: 'pending_verification', p_open: true, p_limit: 20, p_offset: 0 }, others: { p_limit: [0, 201], p_offset: [-1] } },
+    my_urgent_count: { who: 'staff-linxiang', args: {} },
     upload_evidence: { who: 'staff-linxiang', args: { p_file_name: 'a.png', p_content_base64: solidPng(2, [0, 0, 0]).toString('base64') }, kinds: req('p_file_name') },
     verify_work_order: { who: 'staff-linxiang', args: { p_work_order_id: c.woPending, p_note: '查实' }, kinds: free('p_note'), others: { p_work_order_id: [c.woFQ, c.woRectifying] } },
     work_order_handlers: { who: 'unit-admin-linxiang', args: { p_work_order_id: c.woPending } },
@@ -349,6 +350,7 @@ export function bases(c: Ctx): Record<string, Base> {
     stats: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_group_by: 'unit', p_region_code: '530902', p_unit_id: null, p_include_default: true } },
     bad_review_topics: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_region_code: '530902', p_unit_id: c.unitLX, p_matter_id: null }, others: { p_unit_id: [c.unitFQ] } },
     early_warnings: { who: 'supervisor-city', args: { p_region_code: '530902', p_as_of: today } },
+    my_warning_digests: { who: 'supervisor-city', args: {} },
     supervisor_comments: { who: 'supervisor-city', args: { p_status: 'received', p_region_code: '530902' } },
     // Moderation of public 差评 comments (issue 15.4)
     comment_moderation_queue: { who: 'supervisor-city', args: {} },

@@ -9,6 +9,7 @@
 import { metricCountsOf, metricRates, type FactRating, type FactTransaction } from '../../../shared/metrics.ts';
 import { connect, type Db, PERSONA_IDS } from '../../../tests/support/db.ts';
 import { seededRandom } from '../../../tests/support/random.ts';
+import { statsRollupDiffers } from '../../../tests/support/rollups.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -60,13 +61,22 @@ async function checkAgainstTwin(unitId: string, months: string[], seed: number) 
   const from = `${months[0]}-01`;
   const to = monthEnd(months[months.length - 1]!);
   let activeAboveRatings = 0;
+  // Whole months (app.stats_rollup's month rows), days (its day rows), and a span that starts and
+  // ends inside a month (its edges from day rows, the middle month from a month row).
+  const spans = [
+    { groupBy: 'month', from, to }, { groupBy: 'day', from, to },
+    { groupBy: 'month', from: `${months[0]}-11`, to: `${months[months.length - 1]}-20` },
+  ];
   for (const includeDefault of [true, false]) {
-    for (const groupBy of ['month', 'day']) {
+    for (const span of spans) {
+      const { groupBy } = span;
       const rows = (await asSupervisor(() => db.query(
-        `select * from public.stats($1, $2, $3, null, $4, $5)`, [from, to, groupBy, unitId, includeDefault]))).rows;
+        `select * from public.stats($1, $2, $3, null, $4, $5)`, [span.from, span.to, groupBy, unitId, includeDefault]))).rows;
       const keys = groupBy === 'month' ? months : [...new Set(rows.map((r) => r.group_key as string))];
       for (const k of keys) {
-        const [kFrom, kTo] = groupBy === 'month' ? [`${k}-01`, monthEnd(k)] : [k, k];
+        const [kFrom, kTo] = groupBy === 'month'
+          ? [`${k}-01` < span.from ? span.from : `${k}-01`, monthEnd(k) > span.to ? span.to : monthEnd(k)]
+          : [k, k];
         const expected = metricCountsOf(facts.transactions, facts.ratings, kFrom, kTo, includeDefault);
         const row = rows.find((r) => r.group_key === k);
         const got = row
@@ -174,6 +184,7 @@ test.each(SEEDS)('seed %i: every rate lies in [0, 1] and stats() equals the shar
     await db.query(`delete from app.upstream_outbox where rating_id in (select r.id from app.ratings r where r.transaction_id in (${doomed}))`, [unitId, String(seed)]);
     await db.query(`delete from app.ratings where transaction_id in (${doomed})`, [unitId, String(seed)]);
     await checkAgainstTwin(unitId, months, seed);
+    expect(await statsRollupDiffers((t, v) => db.query(t, v))).toBe(0);
   } finally {
     await db.query('rollback');
   }

@@ -8,6 +8,7 @@
  *    rollups, stats and upward report follow, and the audit log records the move.
  * Every test runs in a rolled-back transaction; dates are relative to the run.
  */
+import { statsRollupDiffers } from '../../../tests/support/rollups.ts';
 import { codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack } from '../../../tests/support/db.ts';
 
 let db: Db;
@@ -18,7 +19,7 @@ type Q = Db['query'];
 const HALL = (region: string) => `md5('hall:${region}')::uuid`;
 const sig = (c: string) => c.repeat(64);
 
-/** Rollups = a direct count over app.ratings / app.transactions (0 differing rows each). */
+/** Rollups = a direct count over app.ratings / app.transactions (0 differing rows each; the month rollup counted with the cohort). */
 async function rollupsDiffer(q: Q): Promise<[number, number]> {
   const ratings = (await q(`
     with direct as (
@@ -36,7 +37,7 @@ async function rollupsDiffer(q: Q): Promise<[number, number]> {
       where t.status = 'finished' group by 1, 2),
     rolled as (select day, unit_id, sum(active_count)::bigint as n from app.finished_daily group by 1, 2 having sum(active_count) <> 0)
     select count(*)::int as differing from ((select * from direct except select * from rolled) union all (select * from rolled except select * from direct)) x`)).rows[0].differing;
-  return [ratings, cohort];
+  return [ratings, cohort + await statsRollupDiffers(q)];
 }
 
 /** A 办件 of 临翔区自然资源局 at the 临翔 hall (where dev_demo_pad_530902 stands), finished an hour ago. */

@@ -19,6 +19,7 @@ const DECLARED_JOBS = [
   { jobname: 'escalate-overdue', schedule: '5 * * * *', command: "select app.run_job('escalate-overdue')" },
   { jobname: 'purge-identity-tokens', schedule: '30 19 * * *', command: "select app.run_job('purge-identity-tokens')" },
   { jobname: 'purge-retention', schedule: '40 19 * * *', command: "select app.run_job('purge-retention')" },
+  { jobname: 'record-warning-digests', schedule: '0 0 * * *', command: "select app.run_job('record-warning-digests')" },
   { jobname: 'report-upstream', schedule: '* * * * *', command: "select app.call_scheduled_function('report-upstream')" },
   { jobname: 'send-reminders', schedule: '* * * * *', command: "select app.call_scheduled_function('send-reminders')" },
 ];

@@ -1,6 +1,9 @@
 /** stats(): SPEC §3 from the rollups and work orders, equal to a direct count and to shared/metrics.ts. */
 import { loopRates, metricRates } from '../../../shared/metrics.ts';
 import { as, codeOf, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loopRollupDiffers, statsRollupDiffers } from '../../../tests/support/rollups.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -62,7 +65,9 @@ test('the loop rates equal the shared formula, and their counts a direct count o
   const direct = (await db.query(
     `select w.unit_id::text as k, count(*)::int as substantiated,
             count(*) filter (where w.rectified_at is not null)::int as rectified,
-            count(*) filter (where w.is_realname and w.rectified_at is not null and w.return_visit_recorded_at is not null)::int as revisited
+            count(*) filter (where w.is_realname and w.rectified_at is not null and w.return_visit_recorded_at is not null)::int as revisited,
+            count(*) filter (where w.rectified_at is not null or w.rectify_due_on < (now() at time zone 'Asia/Shanghai')::date)::int as due,
+            count(*) filter (where (w.rectified_at at time zone 'Asia/Shanghai')::date <= w.rectify_due_on)::int as on_time
      from app.work_orders w
      where w.substantiated_at is not null and w.status not in ('dismissed', 'rerouted')
        and w.rated_day between current_date - 150 and current_date + 1
@@ -72,9 +77,59 @@ test('the loop rates equal the shared formula, and their counts a direct count o
   const byKey = new Map(viaStats.map((r) => [r.group_key, r]));
   for (const d of direct) {
     const s = byKey.get(d.k);
-    expect([Number(s.substantiated_count), Number(s.rectified_count), Number(s.realname_revisited_count)]).toEqual([d.substantiated, d.rectified, d.revisited]);
+    expect([Number(s.substantiated_count), Number(s.rectified_count), Number(s.realname_revisited_count), Number(s.due_count), Number(s.on_time_count)])
+      .toEqual([d.substantiated, d.rectified, d.revisited, d.due, d.on_time]);
   }
 });
+
+test('the loop\'s month rollup follows every work-order change: verified, rectified, overdue, visited, dismissed, rerouted, moved, deleted', async () => {
+  const differs = () => loopRollupDiffers((t, v) => db.query(t, v));
+  // 按时整改率's denominator for a whole month, counted as stats() does and directly, on the day of asking.
+  const dueViaStats = async (today: string) => (await db.query(
+    `select coalesce(sum(due_count), 0)::int as n from app.loop_metric_rows(date_trunc('month', current_date - 60)::date,
+       (date_trunc('month', current_date - 30) - interval '1 day')::date, 'region', '530900', null, $1::date)`, [today])).rows[0].n;
+  const dueDirect = async (today: string) => (await db.query(
+    `select count(*)::int as n from app.work_orders w
+     where w.substantiated_at is not null and w.status not in ('dismissed', 'rerouted')
+       and w.rated_day >= date_trunc('month', current_date - 60)::date and w.rated_day < date_trunc('month', current_date - 30)::date
+       and (w.rectified_at is not null or w.rectify_due_on < $1::date)`, [today])).rows[0].n;
+  await db.query('begin');
+  try {
+    expect(await differs()).toBe(0);
+    // 差评 two months back (a whole month for the due count), each opening its order (R8).
+    await db.query(`insert into app.transactions (project_no, matter_id, unit_id, region_code, channel, status, accepted_at, finished_at)
+                    select 'LOOP-' || g, m.id, m.unit_id, u.region_code, 'pc', 'finished', now() - interval '70 days',
+                           date_trunc('month', now() - interval '60 days') + (g % 20) * interval '1 day' + interval '10 hours'
+                    from generate_series(1, 60) g cross join lateral (select id, unit_id from app.matters order by code limit 1 offset g % 15) m
+                    join app.units u on u.id = m.unit_id`);
+    await db.query(`insert into app.ratings (transaction_id, level, tags, channel, unit_id, region_code, matter_id, rated_at)
+                    select t.id, 1, '{115}', 'pc', t.unit_id, t.region_code, t.matter_id, t.finished_at + interval '1 hour'
+                    from app.transactions t where t.project_no like 'LOOP-%'`);
+    const orders = `select w.id from app.work_orders w join app.transactions t on t.id = w.transaction_id where t.project_no like`;
+    expect(Number((await db.query(`select count(*) from (${orders} 'LOOP-%') x`)).rows[0].count)).toBe(60);
+    await db.query(`update app.work_orders set substantiated_at = opened_at + interval '1 day', status = 'rectifying',
+                           rectify_due_on = rated_day + 21 where id in (${orders} 'LOOP-%')`);
+    expect(await differs()).toBe(0);
+    await db.query(`update app.work_orders set rectified_at = opened_at + interval '5 days', status = 'rectified' where id in (${orders} 'LOOP-%1' union ${orders} 'LOOP-%2')`);
+    await db.query(`update app.work_orders set rectified_at = opened_at + interval '40 days', status = 'rectified' where id in (${orders} 'LOOP-%3')`);
+    await db.query(`update app.work_orders set return_visit_recorded_at = opened_at + interval '6 days', is_realname = true where id in (${orders} 'LOOP-%1')`);
+    await db.query(`update app.work_orders set status = 'dismissed' where id in (${orders} 'LOOP-%4')`);
+    await db.query(`update app.work_orders set status = 'rerouted' where id in (${orders} 'LOOP-%5')`);
+    await db.query(`update app.work_orders set rated_day = rated_day + 40 where id in (${orders} 'LOOP-%6')`);
+    await db.query(`update app.work_orders set unit_id = (select id from app.units order by name limit 1) where id in (${orders} 'LOOP-%7')`);
+    await db.query(`update app.work_orders set rectify_due_on = rectify_due_on + 30 where id in (${orders} 'LOOP-%8')`);
+    expect(await differs()).toBe(0);
+    // Unrectified orders fall due as the days pass: the same rollup, a later day of asking, more due.
+    const early = await dueViaStats('2000-01-01');
+    const late = await dueViaStats('2100-01-01');
+    expect([early, late]).toEqual([await dueDirect('2000-01-01'), await dueDirect('2100-01-01')]);
+    expect(late).toBeGreaterThan(early);
+    await db.query(`delete from app.work_orders where id in (${orders} 'LOOP-%9')`);
+    expect(await differs()).toBe(0);
+  } finally {
+    await db.query('rollback');
+  }
+}, 120_000);
 
 test('仅主动 excludes defaults: no default counted and 满意率 differs where defaults exist', async () => {
   const all = (await as(db, city, (q) => stats(q, 'region', '530900', true))).rows;
@@ -160,21 +215,37 @@ test('the rollups follow every kind of statement: a bulk insert, an update of so
     select count(*)::int as differing from ((select * from direct except select * from rolled) union all (select * from rolled except select * from direct)) x`)).rows[0].differing;
   await db.query('begin');
   try {
-    expect(await cohortEqualsCount()).toBe(0);
+    expect([await cohortEqualsCount(), await statsRollupDiffers((t, v) => db.query(t, v))]).toEqual([0, 0]);
     await db.query(`insert into app.transactions (project_no, matter_id, unit_id, region_code, channel, status, accepted_at, finished_at)
                     select 'ROLL-' || g, m.id, m.unit_id, u.region_code, 'pc', 'finished', now() - interval '10 days', now() - (g % 48) * interval '1 hour'
                     from generate_series(1, 5000) g cross join lateral (select id, unit_id from app.matters order by code limit 1 offset g % 15) m
                     join app.units u on u.id = m.unit_id`);
     await db.query(`select public.apply_default_ratings(now() + interval '30 days')`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount(), await statsRollupDiffers((t, v) => db.query(t, v))]).toEqual([0, 0, 0, 0]);
     await db.query(`update app.ratings set validity = 'invalid' where transaction_id in (select id from app.transactions where project_no like 'ROLL-%' and project_no like '%7')`);
     await db.query(`update app.transactions set finished_at = finished_at - interval '2 days' where project_no like 'ROLL-%3'`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount(), await statsRollupDiffers((t, v) => db.query(t, v))]).toEqual([0, 0, 0, 0]);
     await db.query(`delete from app.upstream_outbox where rating_id in (select r.id from app.ratings r join app.transactions t on t.id = r.transaction_id where t.project_no like 'ROLL-%1')`);
     await db.query(`delete from app.ratings where transaction_id in (select id from app.transactions where project_no like 'ROLL-%1')`);
     await db.query(`delete from app.transactions where project_no like 'ROLL-%1'`);
-    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount()]).toEqual([0, 0, 0]);
+    expect([await rollupEqualsCount(), await finishedEqualsCount(), await cohortEqualsCount(), await statsRollupDiffers((t, v) => db.query(t, v))]).toEqual([0, 0, 0, 0]);
   } finally {
     await db.query('rollback');
   }
 }, 120_000);
+
+test('the backfill migration rebuilds the stats rollup exactly as the triggers kept it (an existing database upgraded)', async () => {
+  const backfill = readFileSync(path.join(__dirname, '..', '..', 'migrations', '20261204225649_stats_rollup_backfill.sql'), 'utf8');
+  const q = (t: string, v?: unknown[]) => db.query(t, v);
+  await db.query('begin');
+  try {
+    const before = Number((await db.query('select count(*) from app.stats_rollup where rating_count <> 0 or substantiated_count <> 0')).rows[0].count);
+    expect(before).toBeGreaterThan(100);
+    await db.query('delete from app.stats_rollup');
+    await db.query(backfill);
+    expect([await statsRollupDiffers(q), await loopRollupDiffers(q)]).toEqual([0, 0]);
+    expect(Number((await db.query('select count(*) from app.stats_rollup where rating_count <> 0 or substantiated_count <> 0')).rows[0].count)).toBe(before);
+  } finally {
+    await db.query('rollback');
+  }
+});

@@ -6,7 +6,8 @@
  * accepted and what the database booked. Proves: one message with the right template fields and
  * page, never twice; 43101 zeroes the subscription; busy / 5xx retried with backoff and sent once;
  * an expired access token refreshed once; nothing without a subscription; no link → no_recipient;
- * the Alipay path (RSA2-signed both ways); only the scheduler may call; 503 when not configured.
+ * the Alipay path (RSA2-signed both ways); only the scheduler may call; 503 when not configured;
+ * a supervisor's daily 预警 digest (issue 16.4) sent once to the subscribed supervisor alone.
  *
  * The handler gets a clock: the RPCs take `p_now`, so a test moves time forward past a backoff
  * instead of waiting for it.
@@ -36,7 +37,7 @@ const now = () => new Date(Date.now() + skippedMs);
 const skip = (seconds: number) => { skippedMs += seconds * 1000; };
 
 const templateIds = (platform: string): Record<ReminderKind, string> =>
-  ({ invite: `${platform}-invite-${run}`, reminder: `${platform}-reminder-${run}`, reply: `${platform}-reply-${run}` });
+  ({ invite: `${platform}-invite-${run}`, reminder: `${platform}-reminder-${run}`, reply: `${platform}-reply-${run}`, warning: `${platform}-warning-${run}` });
 
 const wechat: WechatSender = {
   apiBase: wechatBase(),
@@ -496,6 +497,98 @@ test('reminder_recipients is the job\'s alone: anon and users cannot call it; it
     await db.query('rollback');
   }
   assertEquals((await logOf(p.id)).map((l) => l.status), ['sent']);
+});
+
+// ── 预警 digests (issue 16.4) ──────────────────────────────────────────────────────────────────
+
+/** The supervisors this file made (their roles are taken back at the end of the test). */
+const madeSupervisors: string[] = [];
+
+/** A supervisor of `region` (a staff role of their own), linked to the WeChat mini-program. */
+async function supervisor(region: string): Promise<Person> {
+  const p = await citizen('weapp');
+  madeSupervisors.push(p.id);
+  await db.query(`insert into app.staff_roles (user_id, role, scope_region_code) values ($1, 'supervisor', $2)`, [p.id, region]);
+  return p;
+}
+
+/** Today's digest (Asia/Shanghai) of `user` for `region` with `count` alerts, as record_warning_digests writes it. */
+async function digestFor(user: string, region: string, count: number): Promise<string> {
+  const { rows } = await db.query(
+    `insert into app.warning_digests (user_id, region_code, shanghai_day, alert_count, alerts)
+     values ($1, $2, (now() at time zone 'Asia/Shanghai')::date, $3, '[]') returning shanghai_day::text as day`, [user, region, count]);
+  return rows[0].day;
+}
+
+const subscribeSends = async (since: number, to: string | null) =>
+  (await received(wechatBase())).slice(since)
+    .filter((c) => c.path.startsWith('/cgi-bin/message/subscribe/send') && JSON.parse(c.body ?? '{}').touser === to);
+
+test('预警 digest: exactly one subscribeMessage.send to a subscribed supervisor (region, count, day; no rater); none to an unsubscribed one or a non-supervisor', async () => {
+  await drain();
+  const sup = await supervisor('530900');
+  const unsubscribed = await supervisor('530900');
+  const notSupervisor = await citizen('weapp');
+  try {
+    await subscribe(sup.id, ['warning'], 'weapp', 2);
+    // Straight into the table: the API refuses a warning subscription to a non-supervisor
+    // (api/warning-digests.test.ts); a digest of someone no longer a supervisor stays unsent.
+    await subscribe(notSupervisor.id, ['warning']);
+    const day = await digestFor(sup.id, '530900', 3);
+    await digestFor(unsubscribed.id, '530900', 3);
+    await digestFor(notSupervisor.id, '530902', 3);
+    const before = (await received(wechatBase())).length;
+
+    await sendRun();
+    await sendRun();
+    skip(600);
+    await sendRun();
+
+    assertEquals((await subscribeSends(before, sup.subject)).length, 1);
+    assertEquals((await subscribeSends(before, unsubscribed.subject)).length, 0);
+    assertEquals((await subscribeSends(before, notSupervisor.subject)).length, 0);
+    const [m] = await wxMessages(sup.subject);
+    assertEquals([m?.template_id, m?.page, m?.data], [wechat.templates.ids.warning, 'subpackages/supervise/pages/dashboard/index', {
+      thing1: { value: '临沧市' },
+      number2: { value: '3' },
+      date3: { value: chineseDate(day) },
+      phrase4: { value: '差评预警' },
+      thing5: { value: '请到监督台查看预警名单' },
+    }]);
+    assertEquals((await logOf(sup.id)).map((l) => [l.kind, l.status, l.attempts]), [['warning', 'sent', 1]]);
+    assertEquals(await remaining(sup.id, 'warning'), 1);
+    assertEquals(await logOf(unsubscribed.id), []);
+    assertEquals(await logOf(notSupervisor.id), []);
+    assertEquals(await remaining(notSupervisor.id, 'warning'), 1);
+
+    // Busy on a second region's digest: retried with backoff and sent once, like a reminder.
+    await db.query(`insert into app.staff_roles (user_id, role, scope_region_code) values ($1, 'supervisor', '530902')`, [sup.id]);
+    await digestFor(sup.id, '530902', 1);
+    await control(wechatBase(), 'send-faults', { errcode: -1, times: 1 });
+    await sendRun();
+    assertEquals((await logOf(sup.id)).map((l) => [l.kind, l.status, l.last_error]), [['warning', 'sent', null], ['warning', 'retry', '-1']]);
+    skip(121);
+    await sendRun();
+    await sendRun();
+    assertEquals((await logOf(sup.id)).map((l) => [l.status, l.attempts]), [['sent', 1], ['sent', 2]]);
+    // Three requests (the busy one refused), two messages accepted: one per digest.
+    assertEquals((await subscribeSends(before, sup.subject)).length, 3);
+    assertEquals((await wxMessages(sup.subject)).length, 2);
+    assertEquals(await remaining(sup.id, 'warning'), 0);
+
+    // A deployment without the warning template: a claimed digest is failed as not_configured, never sent.
+    const other = await supervisor('530900');
+    await subscribe(other.id, ['warning']);
+    await digestFor(other.id, '530900', 2);
+    const noWarning = { ...config, wechat: { ...wechat, templates: { ids: { ...wechat.templates.ids, warning: undefined }, keys: DEFAULT_WECHAT_KEYS } } };
+    await sendRun({}, noWarning);
+    assertEquals((await logOf(other.id)).map((l) => [l.kind, l.status, l.last_error]), [['warning', 'failed', 'not_configured']]);
+    await sendRun();
+    assertEquals(await wxMessages(other.subject), []);
+    assertEquals(await remaining(other.id, 'warning'), 1);
+  } finally {
+    await db.query(`delete from app.staff_roles where role = 'supervisor' and user_id = any($1::uuid[])`, [madeSupervisors]);
+  }
 });
 
 test('close the database connection', async () => {

@@ -51,7 +51,7 @@ function RealnameLine({ verified }: { verified: boolean }) {
   )
 }
 
-/** 工作台 with what needs action now (issue 21.2): 已超期 and 今明到期 counted on the tile (H5 only). */
+/** 工作台 with what needs action now (issue 21.2): 已超期 and 今明到期 counted on the tile, on every platform (my_urgent_count). */
 function StaffTile() {
   const { state } = useAsync(staffUrgentCount)
   const n = state.status === 'done' ? state.data : null

@@ -7,6 +7,7 @@ import { LevelPicker } from '../../components/RatingForm.tsx'
 import { Shell } from '../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading, Notice } from '../../components/StatusBlock.tsx'
 import type { Level } from '../../../../shared/tags.ts'
+import { shanghaiDate } from '../../../../shared/calendar/shanghai.ts'
 import { myRatings, rateRectification, requestRereview, workOrderTimeline } from '../../lib/api.ts'
 import { setCommentPublic } from '../../lib/settings-api.ts'
 import { commentPublicState } from '../../lib/comment-public.ts'
@@ -104,7 +105,8 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
   }, [workOrderId])
   const loaded = timeline.status === 'done' ? timeline.rows : undefined
   const tone = statusTone(rating.work_order_status)
-  const next = citizenNextStep(rating.work_order_status, loaded ?? [])
+  const today = shanghaiDate(new Date().toISOString())
+  const next = citizenNextStep(rating.work_order_status, loaded ?? [], today)
   return (
     <View className='work-order' data-testid='work-order'>
       <Text className='card__line'>
@@ -138,7 +140,7 @@ function WorkOrder({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRat
         </Button>
       ) : null}
       {action === 'fix' ? <FixForm workOrderId={workOrderId} onDone={onChanged} /> : null}
-      {canRequestRereview(rating, loaded) && action !== 'rereview' ? (
+      {canRequestRereview(rating, loaded, today) && action !== 'rereview' ? (
         <Button className='btn btn--secondary' data-testid='rereview' onClick={() => setAction('rereview')}>
           对处理结果有异议，申请复核
         </Button>
@@ -227,9 +229,13 @@ function RatingCard({ rating, all, onChanged }: { rating: MyRatingRow; all: MyRa
   )
 }
 
+/** A long history shows this many at a time, newest first, then 加载更多 (issue 21.7). */
+const RATINGS_PAGE = 20
+
 function MyRatingList({ session }: { session: Session }) {
   const { state, reload } = useAsync(myRatings)
   const [notice, setNotice] = useState<string | null>(null)
+  const [shown, setShown] = useState(RATINGS_PAGE)
   useDidShow(() => {
     if (state.status !== 'loading') reload()
   })
@@ -246,9 +252,14 @@ function MyRatingList({ session }: { session: Session }) {
       {state.status === 'done' && state.data.length === 0 ? <Empty label='您还没有评价记录' /> : null}
       {state.status === 'done' && state.data.length > 0 ? (
         <View data-testid='rating-list'>
-          {state.data.map((r) => (
+          {state.data.slice(0, shown).map((r) => (
             <RatingCard key={r.id} rating={r} all={state.data} onChanged={changed} />
           ))}
+          {state.data.length > shown ? (
+            <Button className='btn btn--secondary' data-testid='ratings-more' onClick={() => setShown(shown + RATINGS_PAGE)}>
+              加载更多（还有 {state.data.length - shown} 条）
+            </Button>
+          ) : null}
         </View>
       ) : null}
     </View>

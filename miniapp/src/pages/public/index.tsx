@@ -11,7 +11,7 @@ import { publishedPeriods } from '../../lib/publish-api.ts'
 import { tagName } from '../../lib/rating-form.ts'
 import type { BadReviewBoardRow } from '../../lib/rows.ts'
 import { useAsync } from '../../lib/useAsync.ts'
-import { statusLabel } from '../../lib/work-order-view.ts'
+import { citizenStatusLabel, statusTone } from '../../lib/work-order-view.ts'
 import './index.scss'
 
 async function loadPublic(period: string, region: string) {
@@ -139,8 +139,11 @@ function Results({ period, region }: { period: string; region: string }) {
           {b.tags && b.tags.length > 0 ? <Text className='card__line'>原因：{b.tags.map(tagName).join('、')}</Text> : null}
           {b.comment ? <Text className='card__line'>群众留言：{b.comment}</Text> : null}
           <Text className='card__line' data-testid='board-status'>
-            <Text className={`badge ${b.rectified ? 'badge--good' : 'badge--info'}`}>{b.rectified ? '✓ 已整改' : '整改中'}</Text>
-            {statusLabel(b.status)}
+            {/* Citizens' words, the same as 我的评价's (issue 21 d): never 待核实 / 申诉中. */}
+            <Text className={`badge ${statusTone(b.status) === 'done' ? 'badge--good' : 'badge--info'}`}>
+              {statusTone(b.status) === 'done' ? '✓ ' : ''}
+              {citizenStatusLabel(b.status)}
+            </Text>
           </Text>
           {b.reply ? (
             <Text className='card__line'>

@@ -3,11 +3,20 @@
  * over the last 7 or 30 days is significantly above their own 12-month baseline, each with the
  * numbers that made it. The database decides (early_warnings(): one-sided binomial test, p < 0.01,
  * at least 20 ratings and 5 差评 in the window); shared/early-warning.ts is its twin.
+ *
+ * 每日预警摘要: the job record-warning-digests records each morning (08:00) the supervisor's
+ * digest of a region with alerts (my_warning_digests); send-reminders pushes it as a subscription
+ * message to a supervisor who subscribed here (WeChat / Alipay mini-program with the warning
+ * template of the build, TARO_APP_TEMPLATE_WARNING). On H5 there is no subscription to give:
+ * the page says so, and the digests are read here.
  */
 import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import { EARLY_WARNING_RULES, pValueText, type EarlyWarningRow } from '../../../../shared/early-warning.ts'
-import { earlyWarnings } from '../../lib/analytics-api.ts'
+import { EARLY_WARNING_RULES, digestMessageText, pValueText, type EarlyWarningRow } from '../../../../shared/early-warning.ts'
+import { earlyWarnings, myWarningDigests, recordWarningSubscription, warningSubscriptionsLeft } from '../../lib/analytics-api.ts'
+import { buildValue } from '../../lib/build-env.ts'
+import { toAppError } from '../../lib/errors.ts'
+import { SUBSCRIBE_PLATFORM, requestSubscribe } from '../../lib/subscribe/request.ts'
 import { useAsync } from '../../lib/useAsync.ts'
 import { ErrorBlock, Loading } from '../../components/StatusBlock.tsx'
 import './analytics.scss'
@@ -43,6 +52,83 @@ function List({ region }: { region: string | null }) {
   )
 }
 
+/** The warning template of this build ('' = none: no offer). */
+const WARNING_TEMPLATE = buildValue(() => process.env.TARO_APP_TEMPLATE_WARNING)?.trim() ?? ''
+/** The platform whose prompt can subscribe to the digest here, or null (H5, or no template). */
+const DIGEST_PLATFORM = WARNING_TEMPLATE !== '' ? SUBSCRIBE_PLATFORM : null
+
+function Digests() {
+  const { state, reload } = useAsync(async () => ({ digests: await myWarningDigests(), left: await warningSubscriptionsLeft() }))
+  const [busy, setBusy] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  const subscribe = async () => {
+    // The prompt must open synchronously inside this tap: nothing is awaited before it.
+    if (busy || DIGEST_PLATFORM === null) return
+    const platform = DIGEST_PLATFORM
+    setBusy(true)
+    setNotice(null)
+    setError(null)
+    try {
+      let answer: Record<string, string>
+      try {
+        answer = await requestSubscribe([WARNING_TEMPLATE])
+      } catch {
+        answer = {}
+      }
+      if (answer[WARNING_TEMPLATE] === 'accept') {
+        await recordWarningSubscription(platform)
+        setNotice('已订阅：下一份每日预警摘要将推送给您（每同意一次推送一次）')
+        reload()
+      } else {
+        setNotice('您没有同意接收消息，订阅未改变')
+      }
+    } catch (err) {
+      setError(toAppError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <View className='digests' data-testid='warning-digests'>
+      <Text className='digests__title'>每日预警摘要</Text>
+      <Text className='hint'>每天 8:00 汇总您所监督地区的预警（地区、预警数量），有预警时记录在此。</Text>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
+      {state.status === 'done' ? (
+        <View data-testid='digest-list' data-count={state.data.digests.length}>
+          {state.data.digests.length === 0 ? <Text className='hint' data-testid='digest-none'>近30天没有预警摘要。</Text> : null}
+          {state.data.digests.slice(0, 7).map((d) => (
+            <Text key={String(d.id)} className='card__line' data-testid='digest-item' data-status={d.message_status ?? 'none'}>
+              · {d.shanghai_day} {d.region_name}：{Number(d.alert_count)} 项预警（{digestMessageText(d.message_status)}）
+            </Text>
+          ))}
+          {DIGEST_PLATFORM !== null ? (
+            <View>
+              <Text className='card__line' data-testid='digest-left'>
+                {state.data.left > 0 ? `可推送 ${state.data.left} 次` : '尚未订阅推送：有预警时只记录在此'}
+              </Text>
+              {notice ? <Text className='notice notice--ok' data-testid='digest-notice'>{notice}</Text> : null}
+              {error ? <ErrorBlock message={error} onRetry={() => void subscribe()} /> : null}
+              <Button className={`btn btn--secondary${busy ? ' btn--busy' : ''}`} data-testid='digest-subscribe' onClick={() => void subscribe()}>
+                {busy ? '正在请求…' : '订阅每日预警摘要推送'}
+              </Button>
+            </View>
+          ) : (
+            <Text className='card__line' data-testid='digest-elsewhere'>
+              {SUBSCRIBE_PLATFORM === null
+                ? '网页版无法接收微信订阅消息：摘要只记录在此页，请在这里查看；在微信小程序的监督台可订阅推送。'
+                : '本版本未配置预警摘要的消息模板：摘要只记录在此页。'}
+            </Text>
+          )}
+        </View>
+      ) : null}
+    </View>
+  )
+}
+
 export function EarlyWarnings({ region }: { region: string | null }) {
   const [open, setOpen] = useState(false)
   return (
@@ -56,6 +142,7 @@ export function EarlyWarnings({ region }: { region: string | null }) {
         {open ? '收起预警名单' : '查看预警名单'}
       </Button>
       {open ? <List region={region} /> : null}
+      <Digests />
     </View>
   )
 }

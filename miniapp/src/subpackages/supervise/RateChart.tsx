@@ -50,12 +50,14 @@ class MiniCanvas {
   }
 }
 
-export function RateChart({ testid, title, kind, labels, values, open }: {
+export function RateChart({ testid, title, kind, labels, values, open, counts }: {
   testid: string
   title: string
   kind: 'bar' | 'line'
   labels: string[]
   values: Array<number | null>
+  /** Bars: each bar's 'part/whole', shown beside its rate. */
+  counts?: string[]
   /** Points of a period not yet over (drawn hollow and dashed: their figure still moves). */
   open?: boolean[]
 }) {
@@ -66,7 +68,7 @@ export function RateChart({ testid, title, kind, labels, values, open }: {
   useEffect(() => {
     let chart: echarts.ECharts | null = null
     let cancelled = false
-    const option = chartOption(kind, labels, values, font, open)
+    const option = chartOption(kind, labels, values, font, open, counts)
     if (process.env.TARO_ENV === 'h5') {
       const el = document.getElementById(id)
       if (el) {

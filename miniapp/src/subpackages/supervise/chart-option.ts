@@ -27,7 +27,8 @@ function pointData(values: ReadonlyArray<number | null>, open: readonly boolean[
   )
 }
 
-export function chartOption(kind: 'bar' | 'line', labels: readonly string[], values: ReadonlyArray<number | null>, fontSize = 13, open?: readonly boolean[]): EChartsCoreOption {
+/** counts (bars only): each bar's 'part/whole', printed beside its rate (issue 16.2: every rate with its n). */
+export function chartOption(kind: 'bar' | 'line', labels: readonly string[], values: ReadonlyArray<number | null>, fontSize = 13, open?: readonly boolean[], counts?: readonly string[]): EChartsCoreOption {
   const text = { color: COLORS.ink, fontFamily: FONT, fontSize }
   if (kind === 'line') {
     return {
@@ -49,9 +50,14 @@ export function chartOption(kind: 'bar' | 'line', labels: readonly string[], val
   return {
     animation: false,
     textStyle: text,
-    grid: { left: 8, right: fontSize * 4, top: 8, bottom: 24, containLabel: true },
+    grid: { left: 8, right: fontSize * (counts ? 10 : 4), top: 8, bottom: 24, containLabel: true },
     xAxis: { type: 'value', min: 0, max: axisMax(values), axisLabel: { ...text, formatter: '{value}%' } },
     yAxis: { type: 'category', inverse: true, data: labels.map((l) => shortLabel(l)), axisLabel: text },
-    series: [{ type: 'bar', data: [...values], barMaxWidth: 22, itemStyle: { color: COLORS.navy }, label: { show: true, position: 'right', ...text, formatter: '{c}%' } }],
+    series: [{ type: 'bar', data: [...values], barMaxWidth: 22, itemStyle: { color: COLORS.navy }, label: { show: true, position: 'right', ...text, formatter: counts ? barLabel(counts) : '{c}%' } }],
   }
+}
+
+/** A bar's label with its count: '12.5%（3/24）'. */
+export function barLabel(counts: readonly string[]): (p: { value: unknown; dataIndex: number }) => string {
+  return (p) => (p.value === null || p.value === undefined ? '' : `${p.value}%（${counts[p.dataIndex] ?? ''}）`)
 }

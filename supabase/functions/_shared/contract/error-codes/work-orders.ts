@@ -15,6 +15,7 @@ export const WORK_ORDER_ERRORS = {
   not_realname_rating: { status: 409, message: '匿名评价无法回访，也不能申请复核' },
   fix_already_rated: { status: 409, message: '您已经评价过整改结果了' },
   rereview_used: { status: 409, message: '复核申请只能提出一次' },
+  rereview_window_closed: { status: 409, message: '申请复核的期限已过，不能再申请复核' },
   city_supervisor_required: { status: 403, message: '复核须由市级监督员决定' },
   own_work_order: { status: 403, message: '这条差评针对的是您本人的办件，按规定由本单位其他工作人员或监督部门办理' },
 } as const satisfies ErrorTable;

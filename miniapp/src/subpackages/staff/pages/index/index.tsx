@@ -8,13 +8,109 @@ import { OrderBadges } from '../../../../components/WorkOrderBits.tsx'
 import type { WorkOrderStatus } from '../../../../../../shared/work-orders.ts'
 import { go, ROUTES } from '../../../../lib/nav.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
-import { loadOrders } from '../../../../lib/staff-load.ts'
+import { FINISHED_PAGE, loadFinishedPage, loadOrders, todayInShanghai } from '../../../../lib/staff-load.ts'
+import type { UnitWorkOrderRow } from '../../../../../../shared/staff.ts'
+import type { SpanCalendar } from '../../../../lib/countdown.ts'
 import { byUrgency, countsByStatus, isOverdue, OPEN_STATUSES, urgencyOf } from '../../../../lib/staff-view.ts'
+import { toAppError } from '../../../../lib/errors.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import '../../staff.scss'
 
+/** One order on either tab. */
+function OrderCard({ r, today, cal, finished = false }: { r: UnitWorkOrderRow; today: string; cal: SpanCalendar | null; finished?: boolean }) {
+  return (
+    <View className={`card wo wo--${urgencyOf(r, today)}`} data-testid='wo-item' data-wo={r.id} data-urgency={urgencyOf(r, today)} onClick={() => go(ROUTES.staffOrder, `id=${r.id}`)}>
+      <OrderBadges row={r} today={today} cal={cal} />
+      <Text className='wo__title'>{r.matter_name ?? '窗口服务评价'}</Text>
+      <Text className='card__line'>
+        {r.project_no ? `办件编号 ${r.project_no} · ` : r.is_about_me ? '针对本人的差评 · ' : r.is_realname ? '' : '匿名评价 · '}
+        {r.window_name ?? ''}
+      </Text>
+      {r.tags && r.tags.length > 0 ? <Text className='card__line'>不满意原因：{r.tags.map(tagName).join('、')}</Text> : null}
+      {r.comment ? <Text className='card__line'>“{r.comment}”</Text> : null}
+      <Button className='btn btn--secondary' data-testid='open-order' onClick={(e) => { e.stopPropagation(); go(ROUTES.staffOrder, `id=${r.id}`) }}>
+        {finished ? '查看处理经过' : '查看和处理'}
+      </Button>
+    </View>
+  )
+}
+
+/** 已办结 (closed, dismissed, rerouted): a page at a time from the server, latest first (issue 21.7). */
+function Finished() {
+  const [rows, setRows] = useState<UnitWorkOrderRow[]>([])
+  const [more, setMore] = useState(false)
+  const { state, reload } = useAsync(async () => {
+    const page = await loadFinishedPage(0)
+    setRows(page.rows)
+    setMore(page.more)
+    return page
+  })
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const today = todayInShanghai()
+  if (state.status === 'loading') return <Loading />
+  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
+  const loadMore = () => {
+    setBusy(true)
+    setError(null)
+    loadFinishedPage(rows.length).then(
+      (page) => {
+        // An order finished meanwhile shifts the pages by one: never show one twice.
+        setRows((old) => [...old, ...page.rows.filter((r) => !old.some((o) => o.id === r.id))])
+        setMore(page.more)
+        setBusy(false)
+      },
+      (err: unknown) => {
+        setError(toAppError(err).message)
+        setBusy(false)
+      },
+    )
+  }
+  return (
+    <View data-testid='finished-list'>
+      {rows.length === 0 ? <Empty label='还没有已办结的差评工单' /> : null}
+      {rows.map((r) => <OrderCard key={r.id} r={r} today={today} cal={null} finished />)}
+      {error ? <ErrorBlock message={error} onRetry={loadMore} /> : null}
+      {more ? (
+        <Button className={`btn btn--secondary list-more${busy ? ' btn--busy' : ''}`} data-testid='wo-more' onClick={loadMore}>
+          {busy ? '正在加载…' : `加载更多（每次 ${FINISHED_PAGE} 件）`}
+        </Button>
+      ) : rows.length > 0 ? (
+        <Text className='hint list-more' data-testid='wo-end'>已显示全部 {rows.length} 件</Text>
+      ) : null}
+    </View>
+  )
+}
+
 function Desk() {
-  const { state, reload } = useAsync(loadOrders)
+  const [tab, setTab] = useState<'open' | 'done'>('open')
+  return (
+    <View>
+      <View className='choices' role='tablist' data-testid='wo-tabs'>
+        {(['open', 'done'] as const).map((t) => (
+          <View key={t} role='tab' aria-selected={tab === t} className={`choice${tab === t ? ' choice--on' : ''}`} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+            {t === 'open' ? '处理中' : '已办结'}
+          </View>
+        ))}
+      </View>
+      {tab === 'open' ? <Open /> : <Finished />}
+      <Button className='btn btn--secondary' data-testid='to-unit-ratings' onClick={() => go(ROUTES.staffRatings)}>
+        本单位评价 · 我的评价
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-unit-comments' onClick={() => go(ROUTES.staffComments)}>
+        综合点评 · 本单位意见箱
+      </Button>
+    </View>
+  )
+}
+
+/**
+ * 处理中: the unit's live workload, whole (issue 21.7): its counts, its urgency order and the
+ * state filters need all of it, and it stays bounded because orders leave it as they are done;
+ * what grows without end is 已办结, which pages on the server.
+ */
+function Open() {
+  const { state, reload } = useAsync(() => loadOrders(true))
   const [filter, setFilter] = useState<WorkOrderStatus | 'open' | 'overdue'>('open')
   useDidShow(() => {
     if (state.status === 'done') reload()
@@ -30,6 +126,7 @@ function Desk() {
   )
   const soon = rows.filter((r) => urgencyOf(r, today) === 'soon').length
   const units = [...new Set(rows.map((r) => r.unit_name))]
+  const choose = (f: typeof filter) => setFilter(f)
   return (
     <View>
       {units.length > 0 ? <Text className='hint'>单位：{units.join('、')}</Text> : null}
@@ -39,11 +136,11 @@ function Desk() {
         </Text>
       ) : null}
       <View className='counts' data-testid='counts'>
-        <View className={`count${filter === 'open' ? ' count--on' : ''}`} data-testid='count-open' onClick={() => setFilter('open')}>
+        <View className={`count${filter === 'open' ? ' count--on' : ''}`} data-testid='count-open' onClick={() => choose('open')}>
           <Text className='count__n'>{rows.filter((r) => OPEN_STATUSES.includes(r.status)).length}</Text>
           <Text className='count__label'>待办合计</Text>
         </View>
-        <View className={`count${filter === 'overdue' ? ' count--on' : ''}`} data-testid='count-overdue' onClick={() => setFilter('overdue')}>
+        <View className={`count${filter === 'overdue' ? ' count--on' : ''}`} data-testid='count-overdue' onClick={() => choose('overdue')}>
           <Text className='count__n'>{overdue.length}</Text>
           <Text className='count__label'>已超期</Text>
         </View>
@@ -56,35 +153,15 @@ function Desk() {
             key={c.status}
             className={`count${filter === c.status ? ' count--on' : ''}`}
             data-testid={`count-${c.status}`}
-            onClick={() => setFilter(c.status)}
+            onClick={() => choose(c.status)}
           >
             <Text className='count__n'>{c.count}</Text>
             <Text className='count__label'>{c.label}</Text>
           </View>
         ))}
       </View>
-      {shown.length === 0 ? <Empty label='这里没有差评工单' /> : null}
-      {shown.map((r) => (
-        <View key={r.id} className={`card wo wo--${urgencyOf(r, today)}`} data-testid='wo-item' data-wo={r.id} data-urgency={urgencyOf(r, today)} onClick={() => go(ROUTES.staffOrder, `id=${r.id}`)}>
-          <OrderBadges row={r} today={today} cal={cal} />
-          <Text className='wo__title'>{r.matter_name ?? '窗口服务评价'}</Text>
-          <Text className='card__line'>
-            {r.project_no ? `办件编号 ${r.project_no} · ` : r.is_about_me ? '针对本人的差评 · ' : r.is_realname ? '' : '匿名评价 · '}
-            {r.window_name ?? ''}
-          </Text>
-          {r.tags && r.tags.length > 0 ? <Text className='card__line'>不满意原因：{r.tags.map(tagName).join('、')}</Text> : null}
-          {r.comment ? <Text className='card__line'>“{r.comment}”</Text> : null}
-          <Button className='btn btn--secondary' data-testid='open-order' onClick={(e) => { e.stopPropagation(); go(ROUTES.staffOrder, `id=${r.id}`) }}>
-            查看和处理
-          </Button>
-        </View>
-      ))}
-      <Button className='btn btn--secondary' data-testid='to-unit-ratings' onClick={() => go(ROUTES.staffRatings)}>
-        本单位评价 · 我的评价
-      </Button>
-      <Button className='btn btn--secondary' data-testid='to-unit-comments' onClick={() => go(ROUTES.staffComments)}>
-        综合点评 · 本单位意见箱
-      </Button>
+      {shown.length === 0 ? <Empty label='这里没有待处理的差评工单' /> : null}
+      {shown.map((r) => <OrderCard key={r.id} r={r} today={today} cal={cal} />)}
     </View>
   )
 }

@@ -8,6 +8,8 @@ import { APPEAL_REASON_LABELS, APPEAL_STATUS_LABELS, APPEAL_STATUSES, type Appea
 import type { AppealReviewRow } from '../../../../../../shared/supervise.ts'
 import { AppError } from '../../../../lib/errors.ts'
 import { useAction } from '../../../../lib/useAction.ts'
+import { beforeDayText } from '../../../../lib/countdown.ts'
+import { shanghaiDate } from '../../../../../../shared/calendar/shanghai.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
@@ -25,6 +27,19 @@ function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: 
   // The chosen outcome waits on a confirm sheet that restates its consequence (issue 21.3).
   const [asking, setAsking] = useState<boolean | null>(null)
   const rerouting = appeal.reason === 'wrong_unit'
+  const today = shanghaiDate(new Date().toISOString())
+  const deadline =
+    asking === null
+      ? null
+      : asking
+        ? appeal.rereview_due_if_approved
+          ? `评价人如有异议，可在${beforeDayText(today, appeal.rereview_due_if_approved)}申请一次复核，由市级监督部门决定。`
+          : rerouting
+            ? null
+            : '匿名评价，评价人不能申请复核。'
+        : appeal.rectify_due_if_rejected
+          ? `整改期限：${beforeDayText(today, appeal.rectify_due_if_rejected)}。`
+          : null
   const check = (approve: boolean): string | null =>
     lengthProblem('审核意见', note, 2, 1000) ?? (approve && rerouting && !unit ? '非本单位职责：请选择应当负责的单位' : null)
   const ask = (approve: boolean) => {
@@ -37,7 +52,7 @@ function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: 
       const p = check(approve)
       if (p) throw new AppError('invalid_input', p)
       const r = await reviewAppeal(appeal.id, approve, note.trim(), approve && rerouting ? unit : null)
-      onDone(r.status === 'approved' ? (r.new_work_order_id ? '申诉成立，差评已转交责任单位' : '申诉成立，该差评不计入考核') : '申诉不成立，单位须在 15 个工作日内整改')
+      onDone(r.status === 'approved' ? (r.new_work_order_id ? '申诉成立，差评已转交责任单位' : '申诉成立，该差评不计入考核') : `申诉不成立，单位须在${appeal.rectify_due_if_rejected ? beforeDayText(today, appeal.rectify_due_if_rejected) : '15 个工作日内'}整改`)
     })
   return (
     <View data-testid='decide'>
@@ -67,10 +82,16 @@ function Decide({ appeal, onDone }: { appeal: AppealReviewRow; onDone: (notice: 
           <Text className='decide-confirm__text'>
             {asking
               ? rerouting
-                ? '确认申诉成立：该差评将转交您选择的单位处理，原单位不再负责。评价人会收到通知，实名评价人可申请一次复核。'
-                : '确认申诉成立：该差评标记为无效，不计入考核。评价人会收到说明，实名评价人可申请一次复核。'
-              : '确认申诉不成立：差评有效并计入考核，单位须在 15 个工作日内整改并答复评价人。'}
+                ? '确认申诉成立：该差评将转交您选择的单位处理，原单位不再负责，评价人会收到通知。'
+                : '确认申诉成立：该差评标记为无效，不计入考核。评价人会收到说明和理由。'
+              : '确认申诉不成立：差评有效并计入考核，单位须整改并答复评价人。'}
           </Text>
+          {/* The day this decision sets, as the server computes it (issue 21.3). */}
+          {deadline ? (
+            <Text className='decide-confirm__text' data-testid='decide-deadline'>
+              {deadline}
+            </Text>
+          ) : null}
           <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='decide-yes' onClick={() => decide(asking)}>
             {asking ? '确认：申诉成立' : '确认：申诉不成立'}
           </Button>

@@ -12,7 +12,7 @@ import { unitsOfRegion, whoami } from '../../../../lib/api.ts'
 import { summarizeWhoami, supervisedRegions } from '../../../../lib/roles.ts'
 import { statsFor } from '../../../../lib/staff-api.ts'
 import { todayInShanghai } from '../../../../lib/staff-load.ts'
-import { countsOf, periodPresets, rankingOf, rankingView, rateText, totalsOf, type RankedRow } from '../../../../lib/staff-view.ts'
+import { countsOf, periodPresets, rankingOf, rankingView, rateParts, rateText, totalsOf, type RankedRow } from '../../../../lib/staff-view.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
 import { RateChart } from '../../RateChart.tsx'
 import { EarlyWarnings } from '../../EarlyWarnings.tsx'
@@ -130,7 +130,7 @@ function Ranking({ rows, group, rate }: { rows: StatsRow[]; group: StatsGroup; r
   return (
     <View className='card' data-testid='ranking'>
       <Text className='card__title'>
-        {STATS_GROUP_LABELS[group]}排名 · {STATS_RATE_LABELS[rate]}（{rate === 'bad_rate' ? '低者在前' : '高者在前'}）
+        {STATS_GROUP_LABELS[group]}排名 · {STATS_RATE_LABELS[rate]}（{rate === 'bad_rate' ? '低者在前' : '高者在前'}，按置信下限排序）
       </Text>
       {ranked.length === 0 ? <Text className='hint'>没有样本足够的{STATS_GROUP_LABELS[group]}可以排名</Text> : null}
       {head.map(line)}
@@ -173,10 +173,12 @@ function Data({ from, to, group, includeDefault, rate, region, unit }: {
   if (rows.length === 0) return <Empty label='这段时间没有评价数据' />
   const today = todayInShanghai()
   const trend = group === 'month' || group === 'day'
-  // Places: the 15 weakest on the chosen rate among those ranked (样本不足 left out), weakest on top.
-  const { ranked } = rankingOf(rows, rate, (r) => nameOf(group, r))
-  const rankedRows = ranked.map((i) => rows.find((r) => (r.group_key ?? '') === i.key)!)
-  const chartRows = trend ? rows : rankedRows.slice(-15).reverse()
+  // Places: the 15 weakest on the chosen rate among those ranked (样本不足 left out), weakest on top:
+  // by the Wilson lower bound of the bad direction (issue 16.2), so a handful of bad ratings is not
+  // the weakest; each bar with its count.
+  const { weakest } = rankingOf(rows, rate, (r) => nameOf(group, r))
+  const weakestRows = weakest.slice(0, 15).map((i) => rows.find((r) => (r.group_key ?? '') === i.key)!)
+  const chartRows = trend ? rows : weakestRows
   const open = chartRows.map((r) => openKey(group, r.group_key, today))
   return (
     <View data-testid='stats' data-group={group} data-region={region ?? ''} data-unit={unit ?? ''}>
@@ -187,6 +189,7 @@ function Data({ from, to, group, includeDefault, rate, region, unit }: {
         kind={trend ? 'line' : 'bar'}
         labels={chartRows.map((r, i) => `${nameOf(group, r)}${open[i] ? '（未结束）' : ''}`)}
         values={chartRows.map((r) => (r[rate] === null ? null : Math.round(Number(r[rate]) * 1000) / 10))}
+        counts={trend ? undefined : chartRows.map((r) => `${rateParts(r, rate).part}/${rateParts(r, rate).whole}`)}
         open={open}
       />
       {open.some(Boolean) ? (

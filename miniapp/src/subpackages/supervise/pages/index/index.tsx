@@ -4,6 +4,7 @@ import { useDidShow } from '@tarojs/taro'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
+import { rateWithCount } from '../../../../../../shared/metrics.ts'
 import type { UpstreamStatus } from '../../../../../../shared/upstream.ts'
 import { toAppError } from '../../../../lib/errors.ts'
 import { instantLabel } from '../../../../lib/format.ts'
@@ -172,7 +173,7 @@ function Desk() {
             ))}
           </View>
           <View className='section' data-testid='key-supervision'>
-            <Text className='section__title'>重点监督（30 天内差评集中）</Text>
+            <Text className='section__title'>重点监督（30 天内差评集中，差评把握最大者在前）</Text>
             {state.data.key.length === 0 ? <Empty label='没有需要重点监督的窗口或人员' /> : null}
             {state.data.key.map((k) => (
               <View key={`${k.object_type}-${k.object_id}`} className='card' data-testid='key-item'>
@@ -180,6 +181,10 @@ function Desk() {
                   {k.object_type === 'officer' ? '工作人员' : '窗口'}：{k.object_name}
                 </Text>
                 <Text className='card__line'>{k.unit_name} · 差评 {Number(k.bad_count)} 条（{Number(k.rater_count)} 人）· 最近 {instantLabel(k.last_bad_at)}</Text>
+                {/* Issue 16.2: the 差评率 with its n; the list runs by its Wilson lower bound (most confidently bad first). */}
+                <Text className='card__line' data-testid='key-rate' data-bound={String(k.bad_bound)}>
+                  30 天差评率 {rateWithCount(Number(k.bad_count), Number(k.rating_count))}
+                </Text>
               </View>
             ))}
           </View>

@@ -7,6 +7,8 @@ import type { RereviewRow } from '../../../../../../shared/desk.ts'
 import { APPEAL_REASON_LABELS } from '../../../../../../shared/staff.ts'
 import { AppError } from '../../../../lib/errors.ts'
 import { useAction } from '../../../../lib/useAction.ts'
+import { beforeDayText } from '../../../../lib/countdown.ts'
+import { shanghaiDate } from '../../../../../../shared/calendar/shanghai.ts'
 import { instantLabel } from '../../../../lib/format.ts'
 import { levelName } from '../../../../lib/levels.ts'
 import { tagName } from '../../../../lib/rating-form.ts'
@@ -67,9 +69,15 @@ function Decide({ row, onDone }: { row: RereviewRow; onDone: (notice: string) =>
         <View className='decide-confirm' data-testid='decide-confirm' data-overturn={asking ? 'yes' : 'no'}>
           <Text className='decide-confirm__text'>
             {asking
-              ? `确认改判：差评恢复有效并计入考核，${row.unit_name}须在 15 个工作日内重新整改。复核结论为最终结论，评价人和单位都会看到。`
+              ? `确认改判：差评恢复有效并计入考核，${row.unit_name}须重新整改。复核结论为最终结论，评价人和单位都会看到。`
               : '确认维持申诉结论：该差评仍不计入考核。复核结论为最终结论，评价人和单位都会看到。'}
           </Text>
+          {/* The day an overturn sets, as decide_rereview computes it (issue 21.3). */}
+          {asking && row.rectify_due_if_overturned ? (
+            <Text className='decide-confirm__text' data-testid='decide-deadline'>
+              整改期限：{beforeDayText(shanghaiDate(new Date().toISOString()), row.rectify_due_if_overturned)}。
+            </Text>
+          ) : null}
           <Button className={`btn btn--primary${busy ? ' btn--busy' : ''}`} data-testid='decide-yes' onClick={() => decide(asking)}>
             {asking ? '确认改判' : '确认维持'}
           </Button>
