@@ -617,6 +617,9 @@ grant execute on function public.published_periods(text) to anon, authenticated,
 -- The keys of app.stats_rollup a counted row lands under, as SQL over a row aliased `s` whose day
 -- is p_day: each facet (its channel, window, officer, 事项) at each grain (its day, its month). One
 -- place for the four statements below.
+-- Those statements upsert their rows in key order (ORDER BY the unique key): one rating moves eight
+-- rollup rows and the default job thousands, so two transactions locking shared rows in hash order
+-- would deadlock (measured: citizens rating during the job, 40P01); in one order they only queue.
 create or replace function app.stats_rollup_keys (
   p_day text
 )
@@ -652,6 +655,7 @@ create or replace function app.rating_rollup_statement (
       select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, s.level, s.is_default, s.is_visit, %1$s * count(*)
       from s
       group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit)
       do update set rating_count = d.rating_count + excluded.rating_count)
     insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, rating_count, default_count, good_count,
@@ -663,6 +667,7 @@ create or replace function app.rating_rollup_statement (
            %1$s * count(*) filter (where s.level <= 2)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
+    order by 1, 2, 3, 4, 5, 6
     on conflict (facet, grain, period, region_code, unit_id, facet_key)
     do update set rating_count = m.rating_count + excluded.rating_count, default_count = m.default_count + excluded.default_count,
                   good_count = m.good_count + excluded.good_count, default_good_count = m.default_good_count + excluded.default_good_count,
@@ -721,6 +726,7 @@ create or replace function app.finished_rollup_statement (
              %1$s * count(*), %1$s * count(*) filter (where s.is_active)
       from s
       group by 1, 2, 3, 4, 5, 6, 7
+      order by 1, 2, 3, 4, 5, 6, 7
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
       do update set finished_count = d.finished_count + excluded.finished_count,
                     active_count = d.active_count + excluded.active_count)
@@ -729,6 +735,7 @@ create or replace function app.finished_rollup_statement (
            %1$s * count(*), %1$s * count(*) filter (where s.is_active)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
+    order by 1, 2, 3, 4, 5, 6
     on conflict (facet, grain, period, region_code, unit_id, facet_key)
     do update set finished_count = m.finished_count + excluded.finished_count,
                   active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
@@ -783,12 +790,14 @@ create or replace function app.cohort_rollup_statement (
       select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, 0, %1$s * count(*)
       from s
       group by 1, 2, 3, 4, 5, 6, 7
+      order by 1, 2, 3, 4, 5, 6, 7
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
       do update set active_count = d.active_count + excluded.active_count)
     insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, active_count)
     select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key, %1$s * count(*)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
+    order by 1, 2, 3, 4, 5, 6
     on conflict (facet, grain, period, region_code, unit_id, facet_key)
     do update set active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
@@ -841,6 +850,7 @@ create or replace function app.loop_rollup_statement (
     from %2$s s cross join lateral %4$s
     where s.substantiated_at is not null and s.status not in ('dismissed', 'rerouted') %3$s
     group by 1, 2, 3, 4, 5, 6
+    order by 1, 2, 3, 4, 5, 6
     on conflict (facet, grain, period, region_code, unit_id, facet_key)
     do update set substantiated_count = m.substantiated_count + excluded.substantiated_count,
                   rectified_count = m.rectified_count + excluded.rectified_count,
