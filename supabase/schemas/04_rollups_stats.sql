@@ -47,7 +47,7 @@ alter table app.finished_daily
   enable row level security;
 create index finished_daily_unit_day_idx on app.finished_daily using btree (unit_id, day);
 comment on table app.finished_daily is 'Finished 办件 per finish day and object (the 办件''s own): the cohort of 主动评价率.';
-comment on column app.finished_daily.active_count is '主动评价率''s numerator: of the finished_count 办件, those whose valid first rating (assess_number 1) is not a default, whenever it was given. A subset of finished_count, so the rate never exceeds 100 % (SPEC §3: a cohort). Kept by app.rollup_finished (the 办件 moves) and app.rollup_cohort (its rating changes).';
+comment on column app.finished_daily.active_count is '主动评价率''s numerator: of the finished_count 办件, those whose valid first rating (assess_number 1) is not a default, whenever it was given. A subset of finished_count, so the rate never exceeds 100 % (SPEC §3: a cohort). Kept by app.rollup_trigger with app.finished_rollup_statement (the 办件 moves) and app.cohort_rollup_statement (its rating changes).';
 grant select on table app.finished_daily to service_role;
 
 -- Issue 16.1: the rollup a dashboard question reads. The daily rollups above are keyed by every
@@ -93,7 +93,7 @@ comment on table app.stats_rollup is 'Issue 16.1: valid first ratings, finished 
 comment on column app.stats_rollup.facet_key is 'The channel code, or the window, officer or 事项 id as text (null: the rating, 办件 or order names none).';
 comment on column app.stats_rollup.period is 'The day (grain day) or the first day of the month (grain month): of the rating, of the 办件''s finish (finished_count, active_count), of the 差评 (the loop''s counts).';
 comment on column app.stats_rollup.default_good_count is 'Of good_count, the defaults: 仅主动 subtracts them (default_neutral_count likewise).';
-comment on column app.stats_rollup.substantiated_count is 'The 差评 loop (SPEC §3) by the 差评''s day (rated_day) and the order''s own unit and keys: substantiated, live (not dismissed or rerouted) work orders; rectified_count, on_time_count, realname_substantiated_count and realname_revisited_count are subsets. Kept by app.rollup_loop on app.work_orders. 按时整改率''s denominator also counts orders not yet rectified whose deadline has passed, which only the day of asking decides: app.loop_metric_rows reads those few from app.work_orders.';
+comment on column app.stats_rollup.substantiated_count is 'The 差评 loop (SPEC §3) by the 差评''s day (rated_day) and the order''s own unit and keys: substantiated, live (not dismissed or rerouted) work orders; rectified_count, on_time_count, realname_substantiated_count and realname_revisited_count are subsets. Kept by app.rollup_trigger with app.loop_rollup_statement on app.work_orders. 按时整改率''s denominator also counts orders not yet rectified whose deadline has passed, which only the day of asking decides: app.loop_metric_rows reads those few from app.work_orders.';
 grant select on table app.stats_rollup to service_role;
 
 -- How stats() splits [p_from, p_to]: whole months [m_from, m_to) are read from app.stats_rollup's
@@ -676,30 +676,6 @@ create or replace function app.rating_rollup_statement (
                   bad_count = m.bad_count + excluded.bad_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
-create or replace function app.rollup_ratings()
-  returns trigger
-  language plpgsql
-  set search_path to ''
-  as $function$
-declare
-  v_changed text := '';
-begin
-  if tg_op = 'UPDATE' then
-    v_changed := $c$ and r.id in (
-      select n.id from old_rows o join new_rows n on n.id = o.id
-      where (o.validity, o.level, o.is_default, o.assess_number, o.rated_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-        is distinct from (n.validity, n.level, n.is_default, n.assess_number, n.rated_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code))$c$;
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    execute app.rating_rollup_statement('old_rows', -1, v_changed);
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    execute app.rating_rollup_statement('new_rows', 1, v_changed);
-  end if;
-  return null;
-end;
-$function$;
-
 create or replace function app.finished_rollup_statement (
   p_rows   text,
   p_sign   integer,
@@ -741,30 +717,6 @@ create or replace function app.finished_rollup_statement (
                   active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
-create or replace function app.rollup_finished()
-  returns trigger
-  language plpgsql
-  set search_path to ''
-  as $function$
-declare
-  v_changed text := '';
-begin
-  if tg_op = 'UPDATE' then
-    v_changed := $c$ and t.id in (
-      select n.id from old_rows o join new_rows n on n.id = o.id
-      where (o.status, o.finished_at, o.channel, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.region_code)
-        is distinct from (n.status, n.finished_at, n.channel, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.region_code))$c$;
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    execute app.finished_rollup_statement('old_rows', -1, v_changed);
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    execute app.finished_rollup_statement('new_rows', 1, v_changed);
-  end if;
-  return null;
-end;
-$function$;
-
 -- 主动评价率's numerator follows the rating: when a first rating of a finished 办件 becomes (or
 -- stops being) active and valid, the 办件's own bucket (its finish day and object) moves by one.
 -- One first rating per 办件 (ratings_one_per_transaction), so counting ratings counts 办件.
@@ -802,30 +754,6 @@ create or replace function app.cohort_rollup_statement (
     do update set active_count = m.active_count + excluded.active_count$f$, p_sign, p_rows, p_filter, app.stats_rollup_keys('s.day'));
 $function$;
 
-create or replace function app.rollup_cohort()
-  returns trigger
-  language plpgsql
-  set search_path to ''
-  as $function$
-declare
-  v_changed text := '';
-begin
-  if tg_op = 'UPDATE' then
-    v_changed := $c$ and r.id in (
-      select n.id from old_rows o join new_rows n on n.id = o.id
-      where (o.transaction_id, o.assess_number, o.validity, o.is_default)
-        is distinct from (n.transaction_id, n.assess_number, n.validity, n.is_default))$c$;
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    execute app.cohort_rollup_statement('old_rows', -1, v_changed);
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    execute app.cohort_rollup_statement('new_rows', 1, v_changed);
-  end if;
-  return null;
-end;
-$function$;
-
 -- The 差评 loop's rollup (issue 16.1): substantiated, live work orders counted by their 差评's
 -- day and month and their own unit and keys; a change of state, deadline, rectification or 回访
 -- moves the order's counts (the old row out, the new one in).
@@ -860,27 +788,31 @@ create or replace function app.loop_rollup_statement (
     p_sign, p_rows, p_filter, app.stats_rollup_keys('s.rated_day'));
 $function$;
 
-create or replace function app.rollup_loop()
+-- The one trigger function of every rollup (statement level, transition tables): it runs the
+-- statement its builder (TG_ARGV[0]: app.rating_rollup_statement, app.finished_rollup_statement,
+-- app.cohort_rollup_statement, app.loop_rollup_statement) makes, the old rows out and the new in.
+-- On UPDATE only the rows whose counted columns changed move: TG_ARGV[1] is the builder's row
+-- alias, TG_ARGV[2] those columns (expressions) over a row written `@`, compared old against new.
+create or replace function app.rollup_trigger()
   returns trigger
   language plpgsql
   set search_path to ''
   as $function$
 declare
   v_changed text := '';
+  v_sql text;
 begin
   if tg_op = 'UPDATE' then
-    v_changed := $c$ and s.id in (
-      select n.id from old_rows o join new_rows n on n.id = o.id
-      where (o.substantiated_at is null, o.status in ('dismissed', 'rerouted'), o.rectified_at, o.rectify_due_on, o.is_realname,
-             o.return_visit_recorded_at, o.rated_day, o.region_code, o.unit_id, o.window_id, o.staff_user_id, o.matter_id, o.channel)
-        is distinct from (n.substantiated_at is null, n.status in ('dismissed', 'rerouted'), n.rectified_at, n.rectify_due_on, n.is_realname,
-             n.return_visit_recorded_at, n.rated_day, n.region_code, n.unit_id, n.window_id, n.staff_user_id, n.matter_id, n.channel))$c$;
+    v_changed := format('and %s.id in (select n.id from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s))',
+                        tg_argv[1], replace(tg_argv[2], '@', 'o'), replace(tg_argv[2], '@', 'n'));
   end if;
   if tg_op in ('UPDATE', 'DELETE') then
-    execute app.loop_rollup_statement('old_rows', -1, v_changed);
+    execute format('select app.%I($1, $2, $3)', tg_argv[0]) into v_sql using 'old_rows', -1, v_changed;
+    execute v_sql;
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
-    execute app.loop_rollup_statement('new_rows', 1, v_changed);
+    execute format('select app.%I($1, $2, $3)', tg_argv[0]) into v_sql using 'new_rows', 1, v_changed;
+    execute v_sql;
   end if;
   return null;
 end;
@@ -889,47 +821,47 @@ $function$;
 create trigger ratings_cohort_insert
   after insert on app.ratings referencing new table as new_rows
   for each statement
-  execute function app.rollup_cohort();
+  execute function app.rollup_trigger('cohort_rollup_statement', 'r', '@.transaction_id, @.assess_number, @.validity, @.is_default');
 
 create trigger ratings_cohort_update
   after update on app.ratings referencing old table as old_rows new table as new_rows
   for each statement
-  execute function app.rollup_cohort();
+  execute function app.rollup_trigger('cohort_rollup_statement', 'r', '@.transaction_id, @.assess_number, @.validity, @.is_default');
 
 create trigger ratings_cohort_delete
   after delete on app.ratings referencing old table as old_rows
   for each statement
-  execute function app.rollup_cohort();
+  execute function app.rollup_trigger('cohort_rollup_statement', 'r', '@.transaction_id, @.assess_number, @.validity, @.is_default');
 
 create trigger ratings_rollup_insert
   after insert on app.ratings referencing new table as new_rows
   for each statement
-  execute function app.rollup_ratings();
+  execute function app.rollup_trigger('rating_rollup_statement', 'r', '@.validity, @.level, @.is_default, @.assess_number, @.rated_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create trigger ratings_rollup_update
   after update on app.ratings referencing old table as old_rows new table as new_rows
   for each statement
-  execute function app.rollup_ratings();
+  execute function app.rollup_trigger('rating_rollup_statement', 'r', '@.validity, @.level, @.is_default, @.assess_number, @.rated_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create trigger ratings_rollup_delete
   after delete on app.ratings referencing old table as old_rows
   for each statement
-  execute function app.rollup_ratings();
+  execute function app.rollup_trigger('rating_rollup_statement', 'r', '@.validity, @.level, @.is_default, @.assess_number, @.rated_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create trigger transactions_rollup_insert
   after insert on app.transactions referencing new table as new_rows
   for each statement
-  execute function app.rollup_finished();
+  execute function app.rollup_trigger('finished_rollup_statement', 't', '@.status, @.finished_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create trigger transactions_rollup_update
   after update on app.transactions referencing old table as old_rows new table as new_rows
   for each statement
-  execute function app.rollup_finished();
+  execute function app.rollup_trigger('finished_rollup_statement', 't', '@.status, @.finished_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create trigger transactions_rollup_delete
   after delete on app.transactions referencing old table as old_rows
   for each statement
-  execute function app.rollup_finished();
+  execute function app.rollup_trigger('finished_rollup_statement', 't', '@.status, @.finished_at, @.channel, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.region_code');
 
 create policy rating_daily_select on app.rating_daily
   for select

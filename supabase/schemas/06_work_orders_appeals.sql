@@ -135,17 +135,17 @@ create index work_orders_window_id_idx on app.work_orders using btree (window_id
 create trigger work_orders_loop_rollup_insert
   after insert on app.work_orders referencing new table as new_rows
   for each statement
-  execute function app.rollup_loop();
+  execute function app.rollup_trigger('loop_rollup_statement', 's', '@.substantiated_at is null, @.status in (''dismissed'', ''rerouted''), @.rectified_at, @.rectify_due_on, @.is_realname, @.return_visit_recorded_at, @.rated_day, @.region_code, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.channel');
 
 create trigger work_orders_loop_rollup_update
   after update on app.work_orders referencing old table as old_rows new table as new_rows
   for each statement
-  execute function app.rollup_loop();
+  execute function app.rollup_trigger('loop_rollup_statement', 's', '@.substantiated_at is null, @.status in (''dismissed'', ''rerouted''), @.rectified_at, @.rectify_due_on, @.is_realname, @.return_visit_recorded_at, @.rated_day, @.region_code, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.channel');
 
 create trigger work_orders_loop_rollup_delete
   after delete on app.work_orders referencing old table as old_rows
   for each statement
-  execute function app.rollup_loop();
+  execute function app.rollup_trigger('loop_rollup_statement', 's', '@.substantiated_at is null, @.status in (''dismissed'', ''rerouted''), @.rectified_at, @.rectify_due_on, @.is_realname, @.return_visit_recorded_at, @.rated_day, @.region_code, @.unit_id, @.window_id, @.staff_user_id, @.matter_id, @.channel');
 
 comment on table app.work_orders is '差评工单 (R8–R12). unit_id = the responsible unit; window/officer/事项/channel/rated_day are copied from the rating for the loop metrics.';
 comment on column app.work_orders.escalated_at is 'Escalated to the supervisor (overdue, or the rater unsatisfied with the fix).';

@@ -10,6 +10,12 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { stackEnv } from '../support/env.ts';
 
 export const shots = path.resolve(__dirname, '..', '..', 'test-output', 'e2e');
+
+/** The first of the matches that is visible (Taro's H5 keeps pages it left in the DOM, hidden). */
+export const firstVisible = (l: Locator): Locator => l.filter({ visible: true }).first();
+/** The widths the layout tests look at: a phone, and a desk above the 1024 px desk breakpoint. */
+export const PHONE = { width: 390, height: 844 };
+export const DESK = { width: 1280, height: 900 };
 mkdirSync(shots, { recursive: true });
 
 export async function openBrowser(): Promise<{ context: BrowserContext; page: Page }> {

@@ -10,9 +10,9 @@
  * opened directly) and 首页; in 大字版 its targets are ≥ 60 px like the rest.
  * Screenshots: test-output/e2e/desk-*.png, each through the contrast and tap-target checks.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { stackEnv } from '../support/env.ts';
-import { browserPerFile, checkedScreenshot, loginAs, settled, subpackageUrl, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, DESK, firstVisible as vis, loginAs, PHONE, settled, subpackageUrl, url } from './browser.ts';
 
 jest.setTimeout(150_000);
 
@@ -21,9 +21,6 @@ browserPerFile((opened) => {
   page = opened.page;
 });
 
-const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
-const PHONE = { width: 390, height: 844 };
-const DESK = { width: 1280, height: 900 };
 
 const rootFontPx = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
 

@@ -6,10 +6,10 @@
  * table sorts; the 工作台 lists 已超期, then 今明到期, then the rest. Screenshots at phone and desk
  * width in test-output/e2e/ (figures-*), each passing the contrast and tap-target checks.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connect } from '../support/db.ts';
 import { realnameBadRating } from '../support/staff-fixtures.ts';
-import { browserPerFile, checkedScreenshot, loginAs, openAsNewVisitor, subpackageUrl, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, DESK, firstVisible as vis, loginAs, openAsNewVisitor, PHONE, subpackageUrl, url } from './browser.ts';
 
 jest.setTimeout(150_000);
 
@@ -18,9 +18,6 @@ browserPerFile((opened) => {
   page = opened.page;
 });
 
-const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
-const PHONE = { width: 390, height: 844 };
-const DESK = { width: 1280, height: 900 };
 
 /** Every "N.N%" in a text is at most 100; every rate (and every 样本不足 figure) has its（part/whole）beside it. */
 function expectHonest(text: string): void {

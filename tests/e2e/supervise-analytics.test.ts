@@ -9,9 +9,9 @@
  * tap-target checks.
  */
 import { randomUUID } from 'node:crypto';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connect, type Db } from '../support/db.ts';
-import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, firstVisible as vis, loginAs, subpackageUrl } from './browser.ts';
 
 jest.setTimeout(150_000);
 
@@ -23,7 +23,6 @@ let db: Db;
 beforeAll(async () => { db = await connect(); });
 afterAll(async () => { await db.end(); });
 
-const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
 
 /** The constructed unit: a year of ordinary ratings, then today's spike with comments. */
 async function spikeUnit(): Promise<{ unit: string; window: string; name: string }> {

@@ -9,14 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { solidPng } from '../support/png.ts';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ratingColumns, workOrderColumns } from '../../supabase/functions/export/columns.ts';
 import { ADMIN_ERRORS } from '../../shared/error-codes/admin.ts';
 import { PERSONA_IDS } from '../support/db.ts';
 import { parseCsv } from '../support/csv.ts';
 import { stackEnv } from '../support/env.ts';
 import { realnameBadRating, rpcAs, rpcOk } from '../support/staff-fixtures.ts';
-import { browserPerFile, checkedScreenshot, expectText, loginAs, openAsNewVisitor, settled, shots, subpackageUrl, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, firstVisible as vis, loginAs, openAsNewVisitor, settled, shots, subpackageUrl, url } from './browser.ts';
 import path from 'node:path';
 
 jest.setTimeout(150_000);
@@ -27,7 +27,6 @@ browserPerFile((opened) => {
 });
 
 /** The visible copy (Taro's H5 router keeps earlier pages in the DOM, hidden). */
-const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const thisMonth = () => today().slice(0, 7);

@@ -5,11 +5,11 @@
  * and no rater or 办件 number; approving it at the desk puts it on the anonymous 差评 board; a
  * risky one is never in the queue. Screenshot test-output/e2e/supervise-moderation.png.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connect, type Db } from '../support/db.ts';
 import { client } from '../support/api.ts';
 import { realnameBadRating, rpcOk } from '../support/staff-fixtures.ts';
-import { browserPerFile, checkedScreenshot, expectText, loginAs, subpackageUrl } from './browser.ts';
+import { browserPerFile, checkedScreenshot, expectText, firstVisible as vis, loginAs, subpackageUrl } from './browser.ts';
 
 jest.setTimeout(150_000);
 
@@ -21,7 +21,6 @@ browserPerFile((opened) => {
 beforeAll(async () => { db = await connect(); });
 afterAll(() => db.end());
 
-const vis = (l: Locator): Locator => l.filter({ visible: true }).first();
 const month = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 7);
 
 /** A public comment of citizen-a, checked with WeChat's `suggest`. */
