@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { connect } from '../support/db.ts';
 import { realnameBadRating } from '../support/staff-fixtures.ts';
-import { browserPerFile, checkedScreenshot, DESK, firstVisible as vis, loginAs, openAsNewVisitor, PHONE, subpackageUrl, url } from './browser.ts';
+import { browserPerFile, checkedScreenshot, DESK, firstVisible as vis, loginAs, openAsNewVisitor, PHONE, shots, subpackageUrl, url } from './browser.ts';
 
 jest.setTimeout(150_000);
 
@@ -163,7 +163,21 @@ test('超期预警: a 督办 from the row reaches the unit as the reason (desk w
     await loginAs(page, 'supervisor-city');
     await page.goto(subpackageUrl('supervise', 'index'));
     const row = vis(page.locator(`[data-testid=overdue-item][data-wo="${workOrderId}"]`));
-    await row.waitFor();
+    // This wait failed once in a clean-clone run (2026-12-05 00:10 UTC) and never since; if it
+    // fails again, say what the page showed, so the cause can be found rather than waited out.
+    await row.waitFor().catch(async (err: Error) => {
+      const seen = await page.evaluate((id) => ({
+        hash: location.hash,
+        shownPages: [...document.querySelectorAll('.taro_page')].filter((p) => getComputedStyle(p).display !== 'none').length,
+        overdueRows: document.querySelectorAll('[data-testid=overdue-item]').length,
+        thisRowInDom: document.querySelectorAll(`[data-testid=overdue-item][data-wo="${id}"]`).length,
+        errors: [...document.querySelectorAll('[data-testid=error]')].map((e) => (e.textContent ?? '').slice(0, 120)),
+        text: (document.body.innerText ?? '').slice(0, 600),
+      }), workOrderId);
+      const escalated = (await db.query('select status, escalated_at is not null as escalated from app.work_orders where id = $1', [workOrderId])).rows[0];
+      await page.screenshot({ path: `${shots}/figures-urge-desk-FAILED.png` }).catch(() => undefined);
+      throw new Error(`${err.message}\npage: ${JSON.stringify(seen)}\norder: ${JSON.stringify(escalated)}`);
+    });
     await row.getByTestId('urge').click();
     await row.getByTestId('urge-send').click();
     await expect(row.getByTestId('error').innerText()).resolves.toContain('督办意见至少 2 个字');
