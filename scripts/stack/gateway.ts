@@ -57,6 +57,26 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** What a refused request may still send before its answer; past it the connection is dropped. */
+const REFUSED_BODY_CAP = 16 * 1024 * 1024;
+
+/**
+ * A refusal before anything is proxied (no route, no or a wrong key, an invalid JWT): the rest of
+ * the request body is read and dropped first, then the answer goes out. Answering mid-upload let
+ * the socket close under a client still writing, which then failed with EPIPE instead of reading
+ * the 401 (bad-input-functions.test.ts: 3 MB with a forged token, once in a while).
+ */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
+  if (req.readableEnded) return reply(res, status, body);
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > REFUSED_BODY_CAP) req.destroy();
+  });
+  req.once('end', () => reply(res, status, body));
+  req.once('error', () => res.destroy());
+}
+
 /** Both lists of exposed headers, each name once (case-insensitive). */
 export function exposeUnion(a: string, b: string): string {
   const names = [...a.split(','), ...b.split(',')].map((n) => n.trim().toLowerCase()).filter(Boolean);
@@ -99,11 +119,11 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
         return;
       }
       const target = upstream(url, opts);
-      if (!target) return reply(res, 404, { message: 'no Route matched with those values' });
+      if (!target) return refuse(req, res, 404, { message: 'no Route matched with those values' });
 
       const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
-      if (!apikey) return reply(res, 401, { message: 'No API key found in request' });
-      if (apikey !== opts.anonKey && apikey !== opts.serviceRoleKey) return reply(res, 401, { message: 'Invalid API key' });
+      if (!apikey) return refuse(req, res, 401, { message: 'No API key found in request' });
+      if (apikey !== opts.anonKey && apikey !== opts.serviceRoleKey) return refuse(req, res, 401, { message: 'Invalid API key' });
 
       const headers = { ...req.headers, host: `127.0.0.1:${target.port}` };
       if (!bearer(headers.authorization)) headers.authorization = `Bearer ${apikey}`;
@@ -112,7 +132,7 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
         try {
           await verify(bearer(headers.authorization)!);
         } catch {
-          return reply(res, 401, { code: 401, message: 'Invalid JWT' });
+          return refuse(req, res, 401, { code: 401, message: 'Invalid JWT' });
         }
       }
 
