@@ -57,24 +57,41 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** What a refused request may still send before its answer; past it the connection is dropped. */
-const REFUSED_BODY_CAP = 16 * 1024 * 1024;
+/** What a client may still send after its answer is decided; past it the connection is dropped. */
+const UNREAD_BODY_CAP = 16 * 1024 * 1024;
 
 /**
- * A refusal before anything is proxied (no route, no or a wrong key, an invalid JWT): the rest of
- * the request body is read and dropped first, then the answer goes out. Answering mid-upload let
- * the socket close under a client still writing, which then failed with EPIPE instead of reading
- * the 401 (bad-input-functions.test.ts: 3 MB with a forged token, once in a while).
+ * Runs `then` once the client has sent its whole request body, reading and dropping what is
+ * left. An answer is finished only after that: finishing it while the client was still
+ * uploading let the socket close under it, and the client failed with EPIPE instead of reading
+ * the answer (bad-input-functions.test.ts, 3 MB bodies, once in a while).
  */
-function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
-  if (req.readableEnded) return reply(res, status, body);
+function afterRequestBody(req: http.IncomingMessage, res: http.ServerResponse, then: () => void): void {
+  if (req.readableEnded) return then();
   let seen = 0;
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > REFUSED_BODY_CAP) req.destroy();
+    if (seen > UNREAD_BODY_CAP) req.destroy();
   });
-  req.once('end', () => reply(res, status, body));
+  req.once('end', then);
   req.once('error', () => res.destroy());
+  req.resume();
+}
+
+/** A refusal before anything is proxied (no route, no or a wrong key, an invalid JWT). */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
+  afterRequestBody(req, res, () => reply(res, status, body));
+}
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are not forwarded. A
+ * function that answers before reading the body says `connection: close` to the gateway;
+ * passed on, it made the gateway close the client's connection too.
+ */
+export function endToEndHeaders(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
+  const hop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+  for (const name of String(headers.connection ?? '').split(',')) hop.add(name.trim().toLowerCase());
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop.has(name.toLowerCase())));
 }
 
 /** Both lists of exposed headers, each name once (case-insensitive). */
@@ -136,29 +153,38 @@ export function startGateway(opts: GatewayOptions): Promise<http.Server> {
         }
       }
 
-      let answered = false;
+      let answer: http.IncomingMessage | undefined;
+      const forward = (up: http.IncomingMessage) => {
+        if (up.destroyed && !up.complete) return res.destroy();
+        const out: http.OutgoingHttpHeaders = { ...endToEndHeaders(up.headers), ...CORS };
+        // A function that exposes its own headers (export: content-disposition) keeps them.
+        const own = up.headers['access-control-expose-headers'];
+        if (own) out['access-control-expose-headers'] = exposeUnion(CORS['access-control-expose-headers']!, String(own));
+        res.writeHead(up.statusCode ?? 502, out);
+        up.on('close', () => { if (!up.complete) res.destroy(); });
+        up.pipe(res);
+      };
       const proxied = http.request(
         { host: '127.0.0.1', port: target.port, method: req.method, path: target.path, headers },
         (up) => {
-          up.on('end', () => { answered = true; });
-          const out: http.OutgoingHttpHeaders = { ...up.headers, ...CORS };
-          // A function that exposes its own headers (export: content-disposition) keeps them.
-          const own = up.headers['access-control-expose-headers'];
-          if (own) out['access-control-expose-headers'] = exposeUnion(CORS['access-control-expose-headers']!, String(own));
-          res.writeHead(up.statusCode ?? 502, out);
-          up.pipe(res);
+          answer = up;
+          if (!req.readableEnded) {
+            // The function answered before it had the whole body (a refusal, a body over its
+            // cap): it is sent no more, and its answer waits until the client has sent the
+            // rest, as the gateway's own refusals do.
+            req.unpipe(proxied);
+            up.once('end', () => proxied.destroy());
+          }
+          afterRequestBody(req, res, () => forward(up));
         },
       );
       proxied.on('error', () => {
-        // A function may answer before it has read the whole body (a refusal, a body over the
-        // cap) and close; sending it the rest then fails here. The client still gets that answer:
-        // what it is still sending is read and dropped (destroying its socket instead made it
-        // fail with EPIPE mid-upload, sometimes, in bad-input-functions.test.ts), and only an
-        // answer cut short is cut off.
+        // The function closed while the body was still being sent to it (the error can come
+        // after its answer: that answer still goes out, above), or it is not running. An answer
+        // cut short is cut off.
         req.unpipe(proxied);
-        req.resume();
-        if (!res.headersSent) reply(res, 502, { message: `upstream ${target.kind} is not answering` });
-        else if (!answered) res.destroy();
+        if (!answer) afterRequestBody(req, res, () => reply(res, 502, { message: `upstream ${target.kind} is not answering` }));
+        else if (!answer.complete) answer.destroy();
       });
       req.pipe(proxied);
     } catch (err) {
