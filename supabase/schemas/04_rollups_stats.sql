@@ -644,27 +644,30 @@ create or replace function app.rating_rollup_statement (
   as $function$
   -- p_rows: the rows to count, as SQL (a transition table, or app.ratings for a bulk load);
   -- p_filter: more conditions on them (alias r). One statement moves the day and the month rollups.
+  -- The rows are counted per daily bucket first (s.n): the stats rollup fans each bucket out to
+  -- eight keys, and fanning out the rows themselves sorted 800,000 rows on disk for 100,000
+  -- defaults (1.6 s of the default job's 9 s).
   select format($f$
     with s as materialized (
       select (r.rated_at at time zone 'Asia/Shanghai')::date as day, r.region_code, r.unit_id, r.window_id, r.staff_user_id, r.matter_id,
-             r.channel, r.level, r.is_default, r.transaction_id is null as is_visit
+             r.channel, r.level, r.is_default, r.transaction_id is null as is_visit, count(*)::integer as n
       from %2$s r
-      where r.assess_number = 1 and r.validity = 'valid' %3$s),
+      where r.assess_number = 1 and r.validity = 'valid' %3$s
+      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
     by_day as (
       insert into app.rating_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit, rating_count)
-      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, s.level, s.is_default, s.is_visit, %1$s * count(*)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, s.level, s.is_default, s.is_visit, %1$s * s.n
       from s
-      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
       order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, level, is_default, is_visit)
       do update set rating_count = d.rating_count + excluded.rating_count)
     insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, rating_count, default_count, good_count,
                                        default_good_count, neutral_count, default_neutral_count, bad_count)
     select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key,
-           %1$s * count(*), %1$s * count(*) filter (where s.is_default),
-           %1$s * count(*) filter (where s.level >= 4), %1$s * count(*) filter (where s.level >= 4 and s.is_default),
-           %1$s * count(*) filter (where s.level = 3), %1$s * count(*) filter (where s.level = 3 and s.is_default),
-           %1$s * count(*) filter (where s.level <= 2)
+           %1$s * sum(s.n), %1$s * sum(case when s.is_default then s.n else 0 end),
+           %1$s * sum(case when s.level >= 4 then s.n else 0 end), %1$s * sum(case when s.level >= 4 and s.is_default then s.n else 0 end),
+           %1$s * sum(case when s.level = 3 then s.n else 0 end), %1$s * sum(case when s.level = 3 and s.is_default then s.n else 0 end),
+           %1$s * sum(case when s.level <= 2 then s.n else 0 end)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
     order by 1, 2, 3, 4, 5, 6
@@ -690,25 +693,25 @@ create or replace function app.finished_rollup_statement (
   -- p_filter: more conditions on them (alias t). One statement moves the day and the month rollups.
   select format($f$
     with s as materialized (
+      -- counted per daily bucket first, as in rating_rollup_statement
       select (t.finished_at at time zone 'Asia/Shanghai')::date as day, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-             t.channel,
-             exists (select 1 from app.ratings r
-                     where r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid' and not r.is_default) as is_active
+             t.channel, count(*)::integer as n,
+             (count(*) filter (where exists (select 1 from app.ratings r
+                                             where r.transaction_id = t.id and r.assess_number = 1 and r.validity = 'valid'
+                                               and not r.is_default)))::integer as n_active
       from %2$s t
-      where t.status = 'finished' %3$s),
+      where t.status = 'finished' %3$s
+      group by 1, 2, 3, 4, 5, 6, 7),
     by_day as (
       insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
-      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel,
-             %1$s * count(*), %1$s * count(*) filter (where s.is_active)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, %1$s * s.n, %1$s * s.n_active
       from s
-      group by 1, 2, 3, 4, 5, 6, 7
       order by 1, 2, 3, 4, 5, 6, 7
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
       do update set finished_count = d.finished_count + excluded.finished_count,
                     active_count = d.active_count + excluded.active_count)
     insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, finished_count, active_count)
-    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key,
-           %1$s * count(*), %1$s * count(*) filter (where s.is_active)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key, %1$s * sum(s.n), %1$s * sum(s.n_active)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
     order by 1, 2, 3, 4, 5, 6
@@ -732,21 +735,22 @@ create or replace function app.cohort_rollup_statement (
   as $function$
   select format($f$
     with s as materialized (
+      -- counted per daily bucket first, as in rating_rollup_statement
       select (t.finished_at at time zone 'Asia/Shanghai')::date as day, t.region_code, t.unit_id, t.window_id, t.staff_user_id, t.matter_id,
-             t.channel
+             t.channel, count(*)::integer as n
       from %2$s r
       join app.transactions t on t.id = r.transaction_id
-      where r.assess_number = 1 and r.validity = 'valid' and not r.is_default and t.status = 'finished' %3$s),
+      where r.assess_number = 1 and r.validity = 'valid' and not r.is_default and t.status = 'finished' %3$s
+      group by 1, 2, 3, 4, 5, 6, 7),
     by_day as (
       insert into app.finished_daily as d (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel, finished_count, active_count)
-      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, 0, %1$s * count(*)
+      select s.day, s.region_code, s.unit_id, s.window_id, s.staff_user_id, s.matter_id, s.channel, 0, %1$s * s.n
       from s
-      group by 1, 2, 3, 4, 5, 6, 7
       order by 1, 2, 3, 4, 5, 6, 7
       on conflict (day, region_code, unit_id, window_id, staff_user_id, matter_id, channel)
       do update set active_count = d.active_count + excluded.active_count)
     insert into app.stats_rollup as m (facet, grain, period, region_code, unit_id, facet_key, active_count)
-    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key, %1$s * count(*)
+    select f.facet, p.grain, p.period, s.region_code, s.unit_id, f.facet_key, %1$s * sum(s.n)
     from s cross join lateral %4$s
     group by 1, 2, 3, 4, 5, 6
     order by 1, 2, 3, 4, 5, 6

@@ -56,6 +56,21 @@ export async function failure(promise: Promise<unknown>): Promise<{ code?: strin
   throw new Error('expected the query to fail, but it succeeded');
 }
 
+/**
+ * Resolves once the backend `pid` is blocked on a lock (another connection's uncommitted work),
+ * as `observer` sees it; fails if its call `pending` finished without ever waiting.
+ */
+export async function blockedOnLock(observer: Db, pid: number, pending: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void pending.then(() => { settled = true; }, () => { settled = true; });
+  for (;;) {
+    const { rows } = await observer.query(`select wait_event_type from pg_stat_activity where pid = $1`, [pid]);
+    if (rows[0]?.wait_event_type === 'Lock') return;
+    if (settled) throw new Error('the second side finished without waiting for the first side');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** The business code of an error: app.raise_error's PostgREST error (PGRST) carries it in JSON. */
 export const codeOf = (err: { code?: string; message: string }): string | undefined =>
   err.code === 'PGRST' ? JSON.parse(err.message).code : err.code;

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { stackEnv } from '../../../tests/support/env.ts';
-import { PERSONA_IDS } from '../../../tests/support/db.ts';
+import { blockedOnLock, PERSONA_IDS } from '../../../tests/support/db.ts';
 
 jest.setTimeout(120_000);
 
@@ -72,21 +72,6 @@ async function winnerOf(tx: string, rated: PromiseSettledResult<unknown>): Promi
   return 'job';
 }
 
-/**
- * Resolves once the backend `pid` is blocked on a lock (the other side's uncommitted rating);
- * fails if its call `pending` finished without ever waiting.
- */
-async function blockedOnLock(pid: number, pending: Promise<unknown>): Promise<void> {
-  let settled = false;
-  void pending.then(() => { settled = true; }, () => { settled = true; });
-  for (;;) {
-    const { rows } = await owner.query(`select wait_event_type from pg_stat_activity where pid = $1`, [pid]);
-    if (rows[0]?.wait_event_type === 'Lock') return;
-    if (settled) throw new Error('the second side finished without waiting for the first side\'s rating');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 test.each([['citizen', 'job'], ['job', 'citizen']] as const)('forced order: %s first, the other blocked on its uncommitted rating, then it commits: %s loses', async (first, _loser) => {
   for (let round = 0; round < 5; round++) {
     const tx = await racingTransaction(`${first}-${round}`);
@@ -97,7 +82,7 @@ test.each([['citizen', 'job'], ['job', 'citizen']] as const)('forced order: %s f
       const firstAnswer = await Promise.allSettled([first === 'citizen' ? rate(tx, `forced-${round}`) : runJob()]);
       expect(firstAnswer[0].status).toBe('fulfilled');
       const second = first === 'citizen' ? runJob() : rate(tx, `forced-${round}`);
-      await blockedOnLock(first === 'citizen' ? pids.job : pids.citizen, second);
+      await blockedOnLock(owner, first === 'citizen' ? pids.job : pids.citizen, second);
       await firstConn.query('commit');
       firstCommitted = true;
       const [secondAnswer] = await Promise.allSettled([second]);
