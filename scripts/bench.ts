@@ -140,6 +140,7 @@ export function report(r: Results): string {
       [`submit_rating ×${j.concurrency} (API) ratings/s during the job`, perS(j.submitDuringJob.perSecond), `without: ${perS(j.submitAlone.perSecond)}`, x(ratio(j.submitDuringJob.perSecond, j.submitAlone.perSecond))],
     ]));
     out.push('', `After the real run: ${j.leftUnrated} due 办件 left unrated, ${j.duplicates} 办件 with two first ratings. Data load: ${fmt(j.loadSeconds)} s.`);
+    out.push('', `The job function's own settings, which both baselines ran with too: ${j.settings || 'none'}.`);
   }
   if (r.stats) {
     const s = r.stats;

@@ -64,6 +64,20 @@ export interface JobResult {
   duplicates: number;
   /** auto_explain of one INSERT over up to 100,000 of the due 办件 (rolled back): where the time goes, triggers included. */
   plan: string;
+  /** The job function's own settings (its `set work_mem`), the baselines ran with them too. */
+  settings: string;
+}
+
+/**
+ * The settings the job function carries (`set work_mem …` in its definition), as `set local`
+ * statements: the baselines run with them too, so the comparison is of the work, not the memory.
+ */
+async function jobSettings(db: pg.Client): Promise<string> {
+  const { rows } = await db.query<{ name: string; value: string }>(`
+    select split_part(c, '=', 1) as name, substr(c, strpos(c, '=') + 1) as value
+    from pg_proc p, unnest(p.proconfig) c
+    where p.oid = 'app.apply_default_ratings_in_batches'::regproc and c not like 'search_path=%'`);
+  return rows.map((r) => `set local ${r.name} = '${r.value}'`).join('; ');
 }
 
 /** Runs `sql` (after `setup`, inside the same transaction), times it, rolls it all back and vacuums. */
@@ -101,9 +115,11 @@ export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts
   await db.query('vacuum app.ratings, app.transactions, app.rating_daily');
   const say = (what: string, t: Timed) =>
     log(`  ${what}: ${t.error ? `failed after ${(t.ms / 1000).toFixed(1)} s: ${t.error}` : `${t.rows} rows in ${(t.ms / 1000).toFixed(1)} s`}`);
-  const baseline = await timedRolledBack(db, SET_BASED_DEFAULTS, now);
+  const settings = await jobSettings(db);
+  log(`  the job's own settings, the baselines' too: ${settings || 'none'}`);
+  const baseline = await timedRolledBack(db, SET_BASED_DEFAULTS, now, settings || undefined);
   say('one INSERT', baseline);
-  const oldMarker = await timedRolledBack(db, OLD_MARKER_DEFAULTS, now, OLD_MARKER_SETUP);
+  const oldMarker = await timedRolledBack(db, OLD_MARKER_DEFAULTS, now, [settings, OLD_MARKER_SETUP].filter(Boolean).join(';\n'));
   say('one INSERT, 办件 marked rated the old way', oldMarker);
   const job = await timedRolledBack(db, JOB, now);
   say('apply_default_ratings', job);
@@ -133,7 +149,7 @@ export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts
                                           group by 1 having count(*) > 1) d) as dup`, [now]);
     return {
       due: due!.n, baseline, oldMarker, job, jobUnderLoad, submitAlone, submitDuringJob, concurrency: opts.concurrency, pauseMs: opts.pauseMs,
-      leftUnrated: check!.left, duplicates: check!.dup, plan,
+      leftUnrated: check!.left, duplicates: check!.dup, plan, settings,
     };
   } finally {
     await jobConn.end();

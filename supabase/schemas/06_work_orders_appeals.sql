@@ -1052,6 +1052,9 @@ begin
   if not app.is_region_supervisor(v_a.region_code) then
     perform app.raise_error('forbidden', 'p_appeal_id');
   end if;
+  if app.must_recuse((select w from app.work_orders w where w.id = v_a.work_order_id), v_uid) then
+    perform app.raise_error('review_recused', 'p_appeal_id');
+  end if;
   if p_approve is null then
     perform app.raise_error('invalid_input', 'p_approve');
   end if;
@@ -1122,7 +1125,7 @@ begin
   return query select p_appeal_id, case when p_approve then 'approved' else 'rejected' end, v_wo.status, v_new;
 end;
 $function$;
-comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region approves (rating invalid, a real-name rater may ask for a re-review until rereview_due_on; or, for 非本单位职责, the order rerouted to p_reroute_unit_id and the rating moved there, audited unit_moved, issue 19.5) or rejects (整改 due 15 working days later).';
+comment on function public.review_appeal(uuid, boolean, text, uuid) is 'R11: a supervisor of the region, not a party to the 差评 (review_recused: its officer or its appellant), approves (rating invalid, a real-name rater may ask for a re-review until rereview_due_on; or, for 非本单位职责, the order rerouted to p_reroute_unit_id and the rating moved there, audited unit_moved, issue 19.5) or rejects (整改 due 15 working days later).';
 revoke all on function public.review_appeal(uuid, boolean, text, uuid) from public;
 grant execute on function public.review_appeal(uuid, boolean, text, uuid) to authenticated, service_role;
 
@@ -1403,6 +1406,9 @@ begin
   if not found or not app.is_region_supervisor(v_wo.region_code) then
     perform app.raise_error('not_found', 'p_work_order_id');
   end if;
+  if app.must_recuse(v_wo, v_uid) then
+    perform app.raise_error('review_recused', 'p_work_order_id');
+  end if;
   if p_overturn is null then
     perform app.raise_error('invalid_input', 'p_overturn');
   end if;
@@ -1424,7 +1430,7 @@ begin
   return query select v_wo.id, v_wo.status;
 end;
 $function$;
-comment on function public.decide_rereview(uuid, boolean, text) is 'R11: a city-level supervisor upholds a dismissal or overturns it (rating valid again, 整改 due in 15 working days).';
+comment on function public.decide_rereview(uuid, boolean, text) is 'R11: a city-level supervisor, not a party to the 差评 (review_recused), upholds a dismissal or overturns it (rating valid again, 整改 due in 15 working days).';
 revoke all on function public.decide_rereview(uuid, boolean, text) from public;
 grant execute on function public.decide_rereview(uuid, boolean, text) to authenticated, service_role;
 
@@ -1822,6 +1828,22 @@ create or replace function app.is_rated_officer (
 $function$;
 comment on function app.is_rated_officer(app.work_orders, uuid) is 'R13: whether p_user_id is an officer the order''s 差评 is about (the order''s, the rating''s or the 办件''s officer). Such an officer never handles, is assigned or appeals it.';
 revoke all on function app.is_rated_officer(app.work_orders, uuid) from public;
+
+create or replace function app.must_recuse (
+  p_wo      app.work_orders,
+  p_user_id uuid
+)
+  returns boolean
+  language sql
+  stable
+  security definer
+  set search_path to ''
+  as $function$
+  select app.is_rated_officer(p_wo, p_user_id)
+      or exists (select 1 from app.appeals a where a.work_order_id = p_wo.id and a.appellant_user_id = p_user_id);
+$function$;
+comment on function app.must_recuse(app.work_orders, uuid) is 'R11/R13 回避: whether p_user_id is a party to the order''s 差评 (an officer it is about, or who appealed it), and so may not decide its appeal or re-review even as a supervisor of the region.';
+revoke all on function app.must_recuse(app.work_orders, uuid) from public;
 
 create or replace function app.is_supervisor_handler (
   p_wo      app.work_orders,

@@ -54,12 +54,13 @@ const snapshot = async (id: string) => (await db.query(
           (select count(*)::int from app.audit_log l where l.work_order_id = $1 or l.entity_id = $1) as audit_rows`,
   [id])).rows[0] as Record<string, unknown>;
 
-/** Expects `call` refused with own_work_order and the order, appeal and audit untouched. */
-async function refusedOwn(id: string, call: () => PromiseLike<{ error: unknown; status: number }>, label: string): Promise<void> {
+/** Expects `call` refused with `code` (own_work_order unless said) and the order, appeal and audit untouched. */
+async function refusedOwn(id: string, call: () => PromiseLike<{ error: unknown; status: number }>, label: string,
+                          code: 'own_work_order' | 'review_recused' = 'own_work_order'): Promise<void> {
   const before = await snapshot(id);
   const res = await call();
   expect({ label, error: res.error, status: res.status }).toEqual({
-    label, error: expect.objectContaining({ code: 'own_work_order', message: ERRORS.own_work_order.message }), status: 403,
+    label, error: expect.objectContaining({ code, message: ERRORS[code].message }), status: 403,
   });
   expect({ label, after: await snapshot(id) }).toEqual({ label, after: before });
 }
@@ -280,5 +281,50 @@ describe('an anonymous 差评 cannot be traced by the unit', () => {
       .toMatchObject({ is_realname: true, project_no: projectNo, is_about_me: false });
     expect((await ok(rpc('staff-linxiang', 'unit_work_orders', { p_status: null }))).find((r) => r.id === id))
       .toMatchObject({ is_realname: true, project_no: null, is_about_me: true });
+  });
+});
+
+describe('回避: a supervisor who is a party to a 差评 decides neither its appeal nor its re-review (R11, R13)', () => {
+  const APPEAL = { p_reason: 'mistaken', p_statement: '评价内容与该办件的办理过程不符，疑为误评', p_evidence: [] };
+  /** Runs `work` with `user` holding a supervisor role over 临翔区 (530902) it does not have in the demo data. */
+  async function asLinxiangSupervisor<T>(user: string, work: () => Promise<T>): Promise<T> {
+    const role = (await db.query(`insert into app.staff_roles (user_id, role, scope_region_code) values ($1, 'supervisor', '530902') returning id`, [user])).rows[0].id;
+    try {
+      return await work();
+    } finally {
+      await db.query('delete from app.staff_roles where id = $1', [role]);
+    }
+  }
+
+  test('the city supervisor the 差评 is about cannot decide the unit\'s appeal on it; nothing written', async () => {
+    const { workOrderId: id } = await badRating({ officerId: PERSONA_IDS['supervisor-city'] });
+    const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
+    for (const approve of [true, false]) {
+      await refusedOwn(id, () => rpc('supervisor-city', 'review_appeal', { p_appeal_id: appealId, p_approve: approve, p_note: '申诉成立' }), `review ${approve}`, 'review_recused');
+    }
+    // Another supervisor of the region decides it.
+    await asLinxiangSupervisor(PERSONA_IDS['supervisor-fengqing'], async () => {
+      expect((await rpc('supervisor-fengqing', 'review_appeal', { p_appeal_id: appealId, p_approve: false, p_note: '申诉不成立' })).error).toBeNull();
+    });
+  });
+
+  test('a unit admin who is also a supervisor of the region cannot decide the appeal they made; nothing written', async () => {
+    const { workOrderId: id } = await badRating();
+    await asLinxiangSupervisor(PERSONA_IDS['unit-admin-linxiang'], async () => {
+      const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
+      await refusedOwn(id, () => rpc('unit-admin-linxiang', 'review_appeal', { p_appeal_id: appealId, p_approve: true, p_note: '申诉成立' }), 'own appeal', 'review_recused');
+    });
+  });
+
+  test('the city supervisor the 差评 is about cannot decide the rater\'s re-review of its dismissal; nothing written', async () => {
+    const { workOrderId: id } = await badRating({ officerId: PERSONA_IDS['supervisor-city'] });
+    const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
+    await asLinxiangSupervisor(PERSONA_IDS['supervisor-fengqing'], async () => {
+      expect((await rpc('supervisor-fengqing', 'review_appeal', { p_appeal_id: appealId, p_approve: true, p_note: '核对记录，申诉成立' })).error).toBeNull();
+    });
+    expect((await rpc('citizen-a', 'request_rereview', { p_work_order_id: id, p_reason: '我就是在这个窗口办的，有回执' })).error).toBeNull();
+    for (const overturn of [true, false]) {
+      await refusedOwn(id, () => rpc('supervisor-city', 'decide_rereview', { p_work_order_id: id, p_overturn: overturn, p_note: '改判' }), `rereview ${overturn}`, 'review_recused');
+    }
   });
 });

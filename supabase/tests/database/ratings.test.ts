@@ -248,6 +248,24 @@ describe('the default job (R5)', () => {
     }
   });
 
+  test('in batches smaller than the queue (keyset over due time and id, ties included): every due 办件 rated once, none left, none twice', async () => {
+    await db.query('begin');
+    try {
+      // Same finish time within the transaction: five 办件 tie on their due time.
+      const tied = await Promise.all(Array.from({ length: 5 }, () => insertTransaction({ finishedDaysAgo: 30 })));
+      const older = await insertTransaction({ finishedDaysAgo: 40 });
+      const due = (await db.query(`select transaction_id from app.rating_pending where rating_due_at <= now()`)).rows.map((r) => r.transaction_id);
+      expect(due).toEqual(expect.arrayContaining([...tied, older]));
+      const applied = (await db.query('select app.apply_default_ratings_in_batches(now(), 2) as n')).rows[0].n;
+      expect(applied).toBe(due.length);
+      const counts = (await db.query(`select t.id, count(r.id)::int as n from unnest($1::uuid[]) t (id) left join app.ratings r on r.transaction_id = t.id group by t.id`, [due])).rows;
+      expect(counts.filter((c) => c.n !== 1)).toEqual([]);
+      expect((await db.query(`select count(*)::int as n from app.rating_pending where rating_due_at <= now()`)).rows[0].n).toBe(0);
+    } finally {
+      await db.query('rollback');
+    }
+  });
+
   test('only the service role may run it', async () => {
     const err = await as(db, citizenA, (q) => failure(q('select public.apply_default_ratings()')));
     expect(err.code).toBe('42501');
