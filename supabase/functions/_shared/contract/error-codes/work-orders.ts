@@ -18,4 +18,5 @@ export const WORK_ORDER_ERRORS = {
   rereview_window_closed: { status: 409, message: '申请复核的期限已过，不能再申请复核' },
   city_supervisor_required: { status: 403, message: '复核须由市级监督员决定' },
   own_work_order: { status: 403, message: '这条差评针对的是您本人的办件，按规定由本单位其他工作人员或监督部门办理' },
+  review_recused: { status: 403, message: '您是这条差评的被评价人或申诉人，须回避，请由其他监督员复核' },
 } as const satisfies ErrorTable;
