@@ -57,6 +57,17 @@ export async function failure(promise: Promise<unknown>): Promise<{ code?: strin
 }
 
 /**
+ * The error `run` fails with inside an open transaction, which goes on afterwards: a savepoint
+ * before, rolled back to after (a failed statement would otherwise abort the transaction).
+ */
+export async function failureWithin(q: Db['query'], run: () => Promise<unknown>): Promise<{ code?: string; constraint?: string; message: string; hint?: string }> {
+  await q('savepoint failure_within');
+  const err = await failure(run());
+  await q('rollback to savepoint failure_within');
+  return err;
+}
+
+/**
  * Resolves once the backend `pid` is blocked on a lock (another connection's uncommitted work),
  * as `observer` sees it; fails if its call `pending` finished without ever waiting.
  */

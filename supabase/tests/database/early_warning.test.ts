@@ -7,7 +7,7 @@
  * every change rolled back; days are counted from today (Asia/Shanghai), never literal dates.
  */
 import { EARLY_WARNING_RULES, binomialUpperTail, earlyWarningDecision } from '../../../shared/early-warning.ts';
-import { codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack } from '../../../tests/support/db.ts';
+import { codeOf, connect, type Db, failureWithin, PERSONA_IDS, rolledBack } from '../../../tests/support/db.ts';
 import { seededRandom } from '../../../tests/support/random.ts';
 
 let db: Db;
@@ -148,10 +148,8 @@ test('a real spike raises 预警 with the numbers that made it; a handful of rat
     // nor may ask for 临翔区.
     expect((await warningsOf(q, PERSONA_IDS['supervisor-city'], null)).some((r) => r.object_id === spike.unit)).toBe(true);
     expect((await warningsOf(q, PERSONA_IDS['supervisor-fengqing'], null)).some((r) => r.object_id === spike.unit)).toBe(false);
-    await q('savepoint s');
-    const err = await failure(warningsOf(q, PERSONA_IDS['supervisor-fengqing'], '530902'));
+    const err = await failureWithin(q, () => warningsOf(q, PERSONA_IDS['supervisor-fengqing'], '530902'));
     expect(codeOf(err)).toBe('forbidden');
-    await q('rollback to savepoint s');
     await q('reset role');
 
     // The digest: once a day for every supervisor whose region alerts (the city's covers 临翔区).
@@ -207,11 +205,11 @@ test('差评热点: tags and grouped comment texts of the scope, this period and
       [PERSONA_IDS['citizen-a'], [from, today, null, null], 'forbidden'],
       [PERSONA_IDS['supervisor-city'], [today, from, null, null], 'invalid_input'],
     ] as const) {
-      await q('savepoint s');
-      await actAs(q, who);
-      const err = await failure(q('select * from public.bad_review_topics($1, $2, $3, $4, null)', [...args]));
+      const err = await failureWithin(q, async () => {
+        await actAs(q, who);
+        return q('select * from public.bad_review_topics($1, $2, $3, $4, null)', [...args]);
+      });
       expect({ who, code: codeOf(err) }).toEqual({ who, code });
-      await q('rollback to savepoint s');
     }
     await q('reset role');
   });

@@ -9,7 +9,7 @@
  * Every test runs in a rolled-back transaction; dates are relative to the run.
  */
 import { statsRollupDiffers } from '../../../tests/support/rollups.ts';
-import { codeOf, connect, type Db, failure, PERSONA_IDS, rolledBack } from '../../../tests/support/db.ts';
+import { codeOf, connect, type Db, failureWithin, PERSONA_IDS, rolledBack } from '../../../tests/support/db.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -252,9 +252,7 @@ describe('19.5: an approved wrong_unit appeal moves the rating', () => {
       const fp = async () => (await q(`select md5(r::text) as m from app.ratings r where id = $1`, [rated.id])).rows[0].m;
       const before = await fp();
       await claims('supervisor-city');
-      await q('savepoint s');
-      const err = await failure(q(`select * from public.review_appeal($1, true, '转交', null)`, [appeal.id]));
-      await q('rollback to savepoint s');
+      const err = await failureWithin(q, () => q(`select * from public.review_appeal($1, true, '转交', null)`, [appeal.id]));
       expect(codeOf(err)).toBe('invalid_input');
       expect(await fp()).toBe(before);
     });

@@ -8,7 +8,7 @@
  * forced: the second side provably waits on the first's uncommitted work).
  */
 import pg from 'pg';
-import { blockedOnLock, connect, type Db, rolledBack } from '../../../tests/support/db.ts';
+import { blockedOnLock, connect, type Db, failureWithin, rolledBack } from '../../../tests/support/db.ts';
 
 jest.setTimeout(60_000);
 
@@ -63,18 +63,6 @@ function insertArgs(rows: Array<[Refs, string]>): [string, unknown[]] {
 const insertVisits = (q: Q, rows: Array<[Refs, string]>): Promise<pg.QueryResult> => q(...insertArgs(rows));
 const insertVisit = (q: Q, refs: Refs): Promise<pg.QueryResult> => insertVisits(q, [[refs, '2026-01-05']]);
 
-/** The error `sql` fails with inside the open transaction, which goes on (a savepoint). */
-async function refused(q: Q, sql: string, params: unknown[] = []): Promise<{ code?: string; constraint?: string }> {
-  await q('savepoint attempt');
-  try {
-    await q(sql, params);
-  } catch (err) {
-    await q('rollback to savepoint attempt');
-    return err as { code?: string; constraint?: string };
-  }
-  throw new Error(`expected a refusal: ${sql}`);
-}
-
 const countRatings = async (q: Q, refs: Refs): Promise<number> =>
   (await q(`select count(*)::int as n from app.ratings where unit_id = $1`, [refs.unit_id])).rows[0].n;
 
@@ -86,7 +74,7 @@ test('a rating naming rows that exist is written; the same with any one key nami
     for (const [column] of KEYS) {
       const missing = column === 'region_code' ? '539899' : '00000000-0000-4000-8000-00000000dead';
       // Two rows in one statement, the first good: the whole statement is refused.
-      const err = await refused(q, ...insertArgs([[refs, '2026-01-03'], [{ ...refs, [column]: missing }, '2026-01-04']]));
+      const err = await failureWithin(q, () => q(...insertArgs([[refs, '2026-01-03'], [{ ...refs, [column]: missing }, '2026-01-04']])));
       expect({ column, code: err.code, constraint: err.constraint }).toEqual({ column, code: '23503', constraint: `ratings_${column}_fkey` });
       expect(await countRatings(q, refs)).toBe(1);
     }
@@ -99,7 +87,7 @@ test('moving a rating to a key that names no row is refused as by its foreign ke
     await insertVisit(q, refs);
     for (const [column] of KEYS) {
       const missing = column === 'region_code' ? '539899' : '00000000-0000-4000-8000-00000000dead';
-      const err = await refused(q, `update app.ratings set ${column} = $1 where window_id = $2`, [missing, refs.window_id]);
+      const err = await failureWithin(q, () => q(`update app.ratings set ${column} = $1 where window_id = $2`, [missing, refs.window_id]));
       expect({ column, code: err.code, constraint: err.constraint }).toEqual({ column, code: '23503', constraint: `ratings_${column}_fkey` });
     }
     const row = (await q(`select unit_id, region_code, hall_id, window_id, staff_user_id, matter_id, platform_id from app.ratings where window_id = $1`, [refs.window_id])).rows;
@@ -112,10 +100,10 @@ test('a row a rating names can be neither deleted nor re-keyed; once no rating n
     const refs = await freshRefs(q, '83');
     await insertVisit(q, refs);
     for (const [column, table, key] of KEYS) {
-      const deleted = await refused(q, `delete from app.${table} where ${key} = $1`, [refs[column]]);
+      const deleted = await failureWithin(q, () => q(`delete from app.${table} where ${key} = $1`, [refs[column]]));
       expect({ table, code: deleted.code, constraint: deleted.constraint }).toEqual({ table, code: '23503', constraint: `ratings_${column}_fkey` });
       const newKey = column === 'region_code' ? '539898' : '00000000-0000-4000-8000-00000000beef';
-      const rekeyed = await refused(q, `update app.${table} set ${key} = $1 where ${key} = $2`, [newKey, refs[column]]);
+      const rekeyed = await failureWithin(q, () => q(`update app.${table} set ${key} = $1 where ${key} = $2`, [newKey, refs[column]]));
       expect({ table, code: rekeyed.code, constraint: rekeyed.constraint }).toEqual({ table, code: '23503', constraint: `ratings_${column}_fkey` });
     }
     // Renaming is no re-keying.

@@ -2,7 +2,7 @@
  * The citizen's rating RPCs (R1, R3, R4, R5, R7) in the real database: owner → stranger →
  * anon, every allowed call beside its refusals, each refusal by its exact code, nothing written.
  */
-import { as, anon, codeOf, connect, type Db, failure, PERSONA_IDS, user } from '../../../tests/support/db.ts';
+import { as, anon, codeOf, connect, type Db, failure, failureWithin, PERSONA_IDS, user } from '../../../tests/support/db.ts';
 
 let db: Db;
 beforeAll(async () => { db = await connect(); });
@@ -127,9 +127,7 @@ describe.each([
   test(`is ${code} and writes nothing`, async () => {
     const [err, count] = await as(db, citizenA, async (q) => {
       const [tx] = await pendingOf(q);
-      await q('savepoint s');
-      const e = await failure(submit(q, tx!, level, tags, 'key-bad-input'));
-      await q('rollback to savepoint s');
+      const e = await failureWithin(q, () => submit(q, tx!, level, tags, 'key-bad-input'));
       const n = (await q('select count(*)::int as n from app.ratings where transaction_id = $1', [tx])).rows[0].n;
       return [e, n] as const;
     });
