@@ -203,18 +203,16 @@ create table app.ratings (
 );
 alter table app.ratings
   enable row level security;
-alter table app.ratings
-  add constraint ratings_transaction_id_fkey foreign key (transaction_id) references app.transactions(id);
-alter table app.ratings
-  add constraint ratings_rater_user_id_fkey foreign key (rater_user_id) references app.users(id);
-alter table app.ratings
-  add constraint ratings_supersedes_rating_id_fkey foreign key (supersedes_rating_id) references app.ratings(id);
 create unique index ratings_idempotency on app.ratings using btree (rater_user_id, idempotency_key)
   where (idempotency_key is not null);
 create unique index ratings_one_per_transaction on app.ratings using btree (transaction_id, assess_number)
   where ((transaction_id is not null) and (validity <> 'superseded'::text));
 create unique index ratings_supersedes_rating_id_key on app.ratings using btree (supersedes_rating_id)
   where (supersedes_rating_id is not null);
+-- With ratings_one_per_transaction (which leaves superseded ratings out), every rating of a 办件:
+-- app.refuse_orphaned_ratings finds them by index. Defaults are written valid: no entry for the job.
+create index ratings_superseded_transaction_idx on app.ratings using btree (transaction_id)
+  where (validity = 'superseded'::text);
 create unique index ratings_one_visit_per_day on app.ratings using btree (rater_user_id, window_id, visit_day)
   where (visit_day is not null);
 -- The ratings naming a row, for app.refuse_orphaned_ratings and the lists by officer, window,
@@ -705,7 +703,9 @@ begin
       select t.id, 1, 3, 'default', true, t.unit_id, t.region_code,
              t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
       from batch b join app.transactions t on t.id = b.transaction_id
-      on conflict do nothing
+      -- Only "this 办件 already has its rating" is expected; naming it also spares each row a
+      -- probe of the primary key before its insert.
+      on conflict (transaction_id, assess_number) where transaction_id is not null and validity <> 'superseded' do nothing
       returning transaction_id),
     -- The applied ones leave the queue through the trigger; one a citizen rated in between (the
     -- unique index refused the default) is rated too, and leaves here.
@@ -723,7 +723,7 @@ begin
   return v_applied;
 end;
 $function$;
-comment on function app.apply_default_ratings_in_batches(timestamp with time zone, integer) is 'R5 job, p_batch 办件 per statement (public.apply_default_ratings: 250,000; tests: a few, to cross batch edges).';
+comment on function app.apply_default_ratings_in_batches(timestamp with time zone, integer) is 'R5 job, p_batch 办件 per statement (public.apply_default_ratings: 1,000,000; tests: a few, to cross batch edges).';
 revoke all on function app.apply_default_ratings_in_batches(timestamp with time zone, integer) from public;
 
 create or replace function public.apply_default_ratings (
@@ -735,8 +735,11 @@ create or replace function public.apply_default_ratings (
   set search_path to ''
   as $function$
   -- Few, large batches: every batch moves the same rollup rows again inside this one
-  -- transaction, one more row version of each every time (BENCHMARKS.md, issue 16.5).
-  select app.apply_default_ratings_in_batches(p_now, 250000);
+  -- transaction, one more row version of each every time. Over 1,000,000 due 办件: 47.9 s in
+  -- batches of 250,000, 45.7 s of 500,000, 43.9 s in one (BENCHMARKS.md, issue 16.5). Memory
+  -- stays bounded at any size: no row-level trigger queues events for a default, and the
+  -- statement triggers' transition tables spill to disk past work_mem.
+  select app.apply_default_ratings_in_batches(p_now, 1000000);
 $function$;
 comment on function public.apply_default_ratings(timestamp with time zone) is 'R5 job: default 基本满意 for every 办件 whose rating window closed by p_now. Returns how many were applied.';
 revoke all on function public.apply_default_ratings(timestamp with time zone) from public;
@@ -909,14 +912,16 @@ create trigger transactions_keep_rating_pending
   for each row
   execute function app.keep_rating_pending();
 
--- The keys a rating copies from its 办件 (or, for a visit rating, from its window): unit, region,
--- hall, window, officer, 事项 and platform. They are checked once per statement instead of by
--- seven foreign keys (issue 16.5): a foreign key checks every row, ~4 µs per rating and key, 2.6 s
--- of the default job's 9 s per 100,000 defaults, while one statement's ratings name only a few
--- dozen distinct keys. The guarantees are a foreign key's: each distinct key's row is locked FOR
--- KEY SHARE as a foreign key locks it, so it cannot be deleted under the new ratings (a delete
--- first makes the lock find no row), and app.refuse_orphaned_ratings refuses deleting or re-keying
--- a row ratings name. A failure is the foreign key's error: 23503, under the same constraint name.
+-- Every key a rating names: the seven it copies from its 办件 (or, for a visit rating, from its
+-- window) -- unit, region, hall, window, officer, 事项, platform -- and its 办件, its rater and the
+-- default it supersedes. They are checked once per statement instead of by ten foreign keys (issue
+-- 16.5): a foreign key checks every row through its own query, ~4 µs per rating and key even when
+-- the key is null; for the 办件 it was 7 s of the default job's 51 s over 1,000,000 defaults, the
+-- rater's and the superseded rating's keys (null in a default) 1 s more. The guarantees are a
+-- foreign key's: each distinct key's row is locked FOR KEY SHARE as a foreign key locks it, so it
+-- cannot be deleted under the new ratings (a delete first makes the lock find no row), and
+-- app.refuse_orphaned_ratings refuses deleting or re-keying a row ratings name. A failure is the
+-- foreign key's error: 23503, under the same constraint name.
 create or replace function app.lock_referenced_rows (
   p_table      regclass,
   p_key        text,
@@ -935,6 +940,7 @@ begin
   if coalesce(cardinality(p_values), 0) = 0 then
     return;
   end if;
+  -- One index scan over the sorted keys (one statement of the default job names up to 1,000,000 办件).
   execute format('select count(*) from (select 1 from %s x where x.%I = any($1) for key share of x) l', p_table, p_key)
     into v_locked using p_values;
   if v_locked < cardinality(p_values) then
@@ -948,6 +954,39 @@ end;
 $function$;
 revoke all on function app.lock_referenced_rows(regclass, text, anyarray, text) from public;
 
+-- The distinct keys of the ratings a statement wrote, each array without nulls or repeats.
+create or replace function app.lock_rating_references (
+  p_unit_ids              uuid[],
+  p_region_codes          text[],
+  p_hall_ids              uuid[],
+  p_window_ids            uuid[],
+  p_staff_user_ids        uuid[],
+  p_matter_ids            uuid[],
+  p_platform_ids          uuid[],
+  p_transaction_ids       uuid[],
+  p_rater_user_ids        uuid[],
+  p_supersedes_rating_ids uuid[]
+)
+  returns void
+  language plpgsql
+  security definer
+  set search_path to ''
+  as $function$
+begin
+  perform app.lock_referenced_rows('app.units', 'id', p_unit_ids, 'ratings_unit_id_fkey');
+  perform app.lock_referenced_rows('app.regions', 'code', p_region_codes, 'ratings_region_code_fkey');
+  perform app.lock_referenced_rows('app.halls', 'id', p_hall_ids, 'ratings_hall_id_fkey');
+  perform app.lock_referenced_rows('app.windows', 'id', p_window_ids, 'ratings_window_id_fkey');
+  perform app.lock_referenced_rows('app.users', 'id', p_staff_user_ids, 'ratings_staff_user_id_fkey');
+  perform app.lock_referenced_rows('app.matters', 'id', p_matter_ids, 'ratings_matter_id_fkey');
+  perform app.lock_referenced_rows('app.platforms', 'id', p_platform_ids, 'ratings_platform_id_fkey');
+  perform app.lock_referenced_rows('app.transactions', 'id', p_transaction_ids, 'ratings_transaction_id_fkey');
+  perform app.lock_referenced_rows('app.users', 'id', p_rater_user_ids, 'ratings_rater_user_id_fkey');
+  perform app.lock_referenced_rows('app.ratings', 'id', p_supersedes_rating_ids, 'ratings_supersedes_rating_id_fkey');
+end;
+$function$;
+revoke all on function app.lock_rating_references(uuid[], text[], uuid[], uuid[], uuid[], uuid[], uuid[], uuid[], uuid[], uuid[]) from public;
+
 create or replace function app.check_rating_keys()
   returns trigger
   language plpgsql
@@ -955,23 +994,54 @@ create or replace function app.check_rating_keys()
   set search_path to ''
   as $function$
 begin
-  -- One pass over the new rows for their distinct combinations of keys (a few thousand at most).
-  perform app.lock_referenced_rows('app.units', 'id', array_agg(distinct k.unit_id) filter (where k.unit_id is not null), 'ratings_unit_id_fkey'),
-          app.lock_referenced_rows('app.regions', 'code', array_agg(distinct k.region_code) filter (where k.region_code is not null), 'ratings_region_code_fkey'),
-          app.lock_referenced_rows('app.halls', 'id', array_agg(distinct k.hall_id) filter (where k.hall_id is not null), 'ratings_hall_id_fkey'),
-          app.lock_referenced_rows('app.windows', 'id', array_agg(distinct k.window_id) filter (where k.window_id is not null), 'ratings_window_id_fkey'),
-          app.lock_referenced_rows('app.users', 'id', array_agg(distinct k.staff_user_id) filter (where k.staff_user_id is not null), 'ratings_staff_user_id_fkey'),
-          app.lock_referenced_rows('app.matters', 'id', array_agg(distinct k.matter_id) filter (where k.matter_id is not null), 'ratings_matter_id_fkey'),
-          app.lock_referenced_rows('app.platforms', 'id', array_agg(distinct k.platform_id) filter (where k.platform_id is not null), 'ratings_platform_id_fkey')
+  -- The copied keys through their distinct combinations (a few thousand at most), the keys
+  -- of each rating's own (办件, rater, superseded default) in one more pass.
+  perform app.lock_rating_references(
+            array_agg(distinct k.unit_id) filter (where k.unit_id is not null),
+            array_agg(distinct k.region_code) filter (where k.region_code is not null),
+            array_agg(distinct k.hall_id) filter (where k.hall_id is not null),
+            array_agg(distinct k.window_id) filter (where k.window_id is not null),
+            array_agg(distinct k.staff_user_id) filter (where k.staff_user_id is not null),
+            array_agg(distinct k.matter_id) filter (where k.matter_id is not null),
+            array_agg(distinct k.platform_id) filter (where k.platform_id is not null),
+            (select array_agg(distinct n.transaction_id) from new_rows n where n.transaction_id is not null),
+            (select array_agg(distinct n.rater_user_id) from new_rows n where n.rater_user_id is not null),
+            (select array_agg(distinct n.supersedes_rating_id) from new_rows n where n.supersedes_rating_id is not null))
   from (select distinct n.unit_id, n.region_code, n.hall_id, n.window_id, n.staff_user_id, n.matter_id, n.platform_id from new_rows n) k;
   return null;
 end;
 $function$;
 revoke all on function app.check_rating_keys() from public;
 
+create or replace function app.check_changed_rating_keys()
+  returns trigger
+  language plpgsql
+  security definer
+  set search_path to ''
+  as $function$
+begin
+  -- As a foreign key: only a key an update changed is checked (and its row locked). A rating
+  -- whose id changed is new to the check, every key of it.
+  perform app.lock_rating_references(
+            array_agg(distinct n.unit_id) filter (where n.unit_id is distinct from o.unit_id and n.unit_id is not null),
+            array_agg(distinct n.region_code) filter (where n.region_code is distinct from o.region_code and n.region_code is not null),
+            array_agg(distinct n.hall_id) filter (where n.hall_id is distinct from o.hall_id and n.hall_id is not null),
+            array_agg(distinct n.window_id) filter (where n.window_id is distinct from o.window_id and n.window_id is not null),
+            array_agg(distinct n.staff_user_id) filter (where n.staff_user_id is distinct from o.staff_user_id and n.staff_user_id is not null),
+            array_agg(distinct n.matter_id) filter (where n.matter_id is distinct from o.matter_id and n.matter_id is not null),
+            array_agg(distinct n.platform_id) filter (where n.platform_id is distinct from o.platform_id and n.platform_id is not null),
+            array_agg(distinct n.transaction_id) filter (where n.transaction_id is distinct from o.transaction_id and n.transaction_id is not null),
+            array_agg(distinct n.rater_user_id) filter (where n.rater_user_id is distinct from o.rater_user_id and n.rater_user_id is not null),
+            array_agg(distinct n.supersedes_rating_id) filter (where n.supersedes_rating_id is distinct from o.supersedes_rating_id and n.supersedes_rating_id is not null))
+  from new_rows n left join old_rows o on o.id = n.id;
+  return null;
+end;
+$function$;
+revoke all on function app.check_changed_rating_keys() from public;
+
 -- The other half of the keys above: a row that ratings name is neither deleted nor re-keyed
 -- (a foreign key's NO ACTION). Row level, fired only when a key changes or a row goes, which is
--- rare (org changes); the ratings are found through their indexes on these columns.
+-- rare (org changes, clean-ups); the ratings are found through their indexes on these columns.
 -- TG_ARGV: the ratings column, the row's key column, the constraint name errors carry.
 create or replace function app.refuse_orphaned_ratings()
   returns trigger
@@ -982,7 +1052,11 @@ create or replace function app.refuse_orphaned_ratings()
 declare
   v_named boolean;
 begin
-  execute format('select exists (select 1 from app.ratings r where r.%I = ($1).%I)', tg_argv[0], tg_argv[1]) into v_named using old;
+  -- Asked in two halves so that a 办件's ratings are found by index too:
+  -- ratings_one_per_transaction leaves superseded ratings to ratings_superseded_transaction_idx.
+  execute format('select exists (select 1 from app.ratings r where r.%1$I = ($1).%2$I and r.validity <> ''superseded'')
+                      or exists (select 1 from app.ratings r where r.%1$I = ($1).%2$I and r.validity = ''superseded'')', tg_argv[0], tg_argv[1])
+    into v_named using old;
   if v_named then
     raise exception 'update or delete on table "%" violates foreign key constraint "%" on table "ratings"', tg_table_name, tg_argv[2]
       using errcode = 'foreign_key_violation', schema = 'app', table = tg_table_name, constraint = tg_argv[2],
@@ -999,9 +1073,9 @@ create trigger ratings_check_keys_insert
   execute function app.check_rating_keys();
 
 create trigger ratings_check_keys_update
-  after update on app.ratings referencing new table as new_rows
+  after update on app.ratings referencing old table as old_rows new table as new_rows
   for each statement
-  execute function app.check_rating_keys();
+  execute function app.check_changed_rating_keys();
 
 create trigger halls_keep_ratings_hall_id_deleted
   after delete on app.halls
@@ -1079,6 +1153,39 @@ create trigger windows_keep_ratings_window_id_rekeyed
   for each row
   when (old.id is distinct from new.id)
   execute function app.refuse_orphaned_ratings('window_id', 'id', 'ratings_window_id_fkey');
+
+create trigger transactions_keep_ratings_transaction_id_deleted
+  after delete on app.transactions
+  for each row
+  execute function app.refuse_orphaned_ratings('transaction_id', 'id', 'ratings_transaction_id_fkey');
+
+create trigger transactions_keep_ratings_transaction_id_rekeyed
+  after update of id on app.transactions
+  for each row
+  when (old.id is distinct from new.id)
+  execute function app.refuse_orphaned_ratings('transaction_id', 'id', 'ratings_transaction_id_fkey');
+
+create trigger users_keep_ratings_rater_user_id_deleted
+  after delete on app.users
+  for each row
+  execute function app.refuse_orphaned_ratings('rater_user_id', 'id', 'ratings_rater_user_id_fkey');
+
+create trigger users_keep_ratings_rater_user_id_rekeyed
+  after update of id on app.users
+  for each row
+  when (old.id is distinct from new.id)
+  execute function app.refuse_orphaned_ratings('rater_user_id', 'id', 'ratings_rater_user_id_fkey');
+
+create trigger ratings_keep_ratings_supersedes_rating_id_deleted
+  after delete on app.ratings
+  for each row
+  execute function app.refuse_orphaned_ratings('supersedes_rating_id', 'id', 'ratings_supersedes_rating_id_fkey');
+
+create trigger ratings_keep_ratings_supersedes_rating_id_rekeyed
+  after update of id on app.ratings
+  for each row
+  when (old.id is distinct from new.id)
+  execute function app.refuse_orphaned_ratings('supersedes_rating_id', 'id', 'ratings_supersedes_rating_id_fkey');
 
 create trigger ratings_mark_transactions_rated
   after insert on app.ratings referencing new table as new_ratings
