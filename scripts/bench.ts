@@ -19,7 +19,7 @@ import { ROLLUP_TABLES, rollupRowsRead } from './bench/explain.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
 import { benchIngest, INGEST_BATCH, INGEST_SINGLE_CONCURRENCY, type IngestResult } from './bench/ingest.ts';
-import { benchSubmit, CONCURRENCY, OpenPool, type SubmitRow } from './bench/submit.ts';
+import { benchSubmit, CONCURRENCY, OpenPool, topWaits, type SubmitRow } from './bench/submit.ts';
 import { disagreements } from './bench/verdict.ts';
 import { repoRoot } from './stack/config.ts';
 import { jwtSecret } from './stack/local-keys.ts';
@@ -115,7 +115,7 @@ export function report(r: Results): string {
     out.push(table(['clients', 'API ratings/s', 'baseline: INSERT in SQL, /s', 'throughput ratio', 'API p50 / p99', 'INSERT p50 / p99',
       'p50 ratio', 'p99 ratio', 'PostgREST without gateway: /s, p50 / p99', 'submit_rating in SQL: /s, p50 / p99'], rows));
     out.push('', `${r.submit[0]!.summary.n} calls per cell. Wait events of busy backends (samples every 20 ms) at 32 clients: ` +
-      r.submit.filter((s) => s.concurrency === 32).map((s) => `${s.path}: ${Object.entries(s.waits).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([w, n]) => `${w} ${n}`).join(', ')}`).join('; ') + '.');
+      r.submit.filter((s) => s.concurrency === 32).map((s) => `${s.path}: ${topWaits(s.waits, 4)}`).join('; ') + '.');
   }
   if (r.ingest) {
     const g = r.ingest;
@@ -138,6 +138,7 @@ export function report(r: Results): string {
       ['job with citizens rating alongside, rows/s', perS(rate(j.jobUnderLoad)), `job alone: ${perS(rate(j.job))}`, x(ratio(rate(j.jobUnderLoad), rate(j.job)))],
       [`submit_rating ×${j.concurrency} (API, ${j.pauseMs} ms pause between a client's calls) p99 during the job`, `${ms(j.submitDuringJob.p99)} (p50 ${ms(j.submitDuringJob.p50)}, ${j.submitDuringJob.n} calls)`, `without the job: ${ms(j.submitAlone.p99)} (p50 ${ms(j.submitAlone.p50)})`, x(ratio(j.submitDuringJob.p99, j.submitAlone.p99))],
       [`submit_rating ×${j.concurrency} (API) ratings/s during the job`, perS(j.submitDuringJob.perSecond), `without: ${perS(j.submitAlone.perSecond)}`, x(ratio(j.submitDuringJob.perSecond, j.submitAlone.perSecond))],
+      [`what the citizens' backends waited on (samples every 20 ms, the job's own backend left out) during the job`, topWaits(j.waitsDuringJob ?? {}), `without the job: ${topWaits(j.waitsAlone ?? {})}`, ''],
     ]));
     out.push('', `After the real run: ${j.leftUnrated} due 办件 left unrated, ${j.duplicates} 办件 with two first ratings. Data load: ${fmt(j.loadSeconds)} s.`);
     out.push('', `The job function's own settings, which both baselines ran with too: ${j.settings || 'none'}.`);

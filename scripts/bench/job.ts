@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { autoExplain, planHeadlines } from './explain.ts';
 import type { Summary } from './measure.ts';
-import { apiCaller, measureSubmit, type OpenPool, type Stack } from './submit.ts';
+import { apiCaller, measureSubmit, sampleWaits, topWaits, type OpenPool, type Stack } from './submit.ts';
 
 /** The baseline: every due, unrated 办件 gets its default in one statement. */
 export const SET_BASED_DEFAULTS = `
@@ -57,6 +57,9 @@ export interface JobResult {
   jobUnderLoad: { rows: number; ms: number };
   submitAlone: Summary;
   submitDuringJob: Summary;
+  /** What the citizens' backends waited on (samples every 20 ms; the job's own backend left out), alone and during the job. */
+  waitsAlone: Record<string, number>;
+  waitsDuringJob: Record<string, number>;
   concurrency: number;
   pauseMs: number;
   /** After the real run: due 办件 left without a rating, and 办件 with more than one first rating. */
@@ -141,12 +144,16 @@ export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts
   say('apply_default_ratings', job);
 
   const caller = apiCaller(stack);
+  const aloneSampler = sampleWaits(stack.dbUrl);
   const { summary: submitAlone } = await measureSubmit(caller, pool, opts.aloneCalls, opts.concurrency, db, { pauseMs: opts.pauseMs });
-  log(`  submit ×${opts.concurrency} alone: p50 ${submitAlone.p50.toFixed(1)} ms, p99 ${submitAlone.p99.toFixed(1)} ms`);
+  const waitsAlone = await aloneSampler.stop();
+  log(`  submit ×${opts.concurrency} alone: p50 ${submitAlone.p50.toFixed(1)} ms, p99 ${submitAlone.p99.toFixed(1)} ms; waits: ${topWaits(waitsAlone)}`);
 
   // The real run, with citizens rating other (open) 办件 until the job returns.
   const jobConn = new pg.Client({ connectionString: stack.dbUrl });
   await jobConn.connect();
+  const jobPid = (await jobConn.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const duringSampler = sampleWaits(stack.dbUrl, [jobPid]);
   let finished = false;
   let jobUnderLoad = { rows: 0, ms: 0 };
   try {
@@ -157,14 +164,15 @@ export async function benchJob(stack: Stack, db: pg.Client, pool: OpenPool, opts
     });
     const during = measureSubmit(caller, pool, Math.min(pool.left, opts.duringMax), opts.concurrency, db, { stop: () => finished, pauseMs: opts.pauseMs });
     const [, { summary: submitDuringJob }] = await Promise.all([jobRun, during]);
+    const waitsDuringJob = await duringSampler.stop();
     log(`  apply_default_ratings under load: ${jobUnderLoad.rows} rows in ${(jobUnderLoad.ms / 1000).toFixed(1)} s; ` +
-      `submit ×${opts.concurrency} during it: ${submitDuringJob.n} calls, p50 ${submitDuringJob.p50.toFixed(1)} ms, p99 ${submitDuringJob.p99.toFixed(1)} ms`);
+      `submit ×${opts.concurrency} during it: ${submitDuringJob.n} calls, p50 ${submitDuringJob.p50.toFixed(1)} ms, p99 ${submitDuringJob.p99.toFixed(1)} ms; waits: ${topWaits(waitsDuringJob)}`);
     const { rows: [check] } = await db.query<{ left: number; dup: number }>(`
       select (select count(*)::int from app.transactions t where t.status = 'finished' and not app.is_rated(t.id) and t.rating_due_at <= $1) as left,
              (select count(*)::int from (select transaction_id from app.ratings where transaction_id is not null and assess_number = 1
                                           group by 1 having count(*) > 1) d) as dup`, [now]);
     return {
-      due: due!.n, baseline, oldMarker, job, jobUnderLoad, submitAlone, submitDuringJob, concurrency: opts.concurrency, pauseMs: opts.pauseMs,
+      due: due!.n, baseline, oldMarker, job, jobUnderLoad, submitAlone, submitDuringJob, waitsAlone, waitsDuringJob, concurrency: opts.concurrency, pauseMs: opts.pauseMs,
       leftUnrated: check!.left, duplicates: check!.dup, plan, settings,
     };
   } finally {

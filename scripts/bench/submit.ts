@@ -152,8 +152,13 @@ export interface SubmitRow {
   waits: Record<string, number>;
 }
 
-/** Samples pg_stat_activity's wait events of client backends until stopped. */
-export function sampleWaits(dbUrl: string): { stop: () => Promise<Record<string, number>> } {
+/** The most sampled wait events, most first: `Lock:transactionid 12, active 40`. */
+export function topWaits(waits: Record<string, number>, most = 5): string {
+  return Object.entries(waits).sort((a, b) => b[1] - a[1]).slice(0, most).map(([w, n]) => `${w} ${n}`).join(', ') || 'none';
+}
+
+/** Samples pg_stat_activity's wait events of client backends (but `except`'s) until stopped. */
+export function sampleWaits(dbUrl: string, except: number[] = []): { stop: () => Promise<Record<string, number>> } {
   const counts: Record<string, number> = {};
   const c = new pg.Client({ connectionString: dbUrl });
   let running = true;
@@ -162,7 +167,7 @@ export function sampleWaits(dbUrl: string): { stop: () => Promise<Record<string,
     while (running) {
       const { rows } = await c.query<{ w: string; n: number }>(
         `select coalesce(wait_event_type || ':' || wait_event, state) as w, count(*)::int as n from pg_stat_activity
-         where backend_type = 'client backend' and pid <> pg_backend_pid() and state <> 'idle' group by 1`);
+         where backend_type = 'client backend' and pid <> pg_backend_pid() and pid <> all ($1::int[]) and state <> 'idle' group by 1`, [except]);
       for (const r of rows) counts[r.w] = (counts[r.w] ?? 0) + r.n;
       await new Promise((res) => setTimeout(res, 20));
     }
@@ -201,8 +206,7 @@ export async function benchSubmit(stack: Stack, db: pg.Client, pool: OpenPool, c
       const sampler = sampleWaits(stack.dbUrl);
       const { summary } = await measureSubmit(c, pool, calls, concurrency, db);
       const waits = await sampler.stop();
-      const top = Object.entries(waits).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([w, n]) => `${w} ${n}`).join(', ');
-      log(`  ${c.path.padEnd(10)} ×${String(concurrency).padStart(2)}: ${summary.perSecond.toFixed(0)}/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms; waits: ${top}`);
+      log(`  ${c.path.padEnd(10)} ×${String(concurrency).padStart(2)}: ${summary.perSecond.toFixed(0)}/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms; waits: ${topWaits(waits, 3)}`);
       rows.push({ path: c.path, concurrency, summary, waits });
     }
   }
