@@ -28,6 +28,8 @@ export const AppealReviewRow = z.object({
   rectify_due_if_rejected: z.string().nullable(),
   /** …and, if upheld, the real-name rater's last day to ask for a re-review (R11; null: anonymous or rerouted). */
   rereview_due_if_approved: z.string().nullable(),
+  /** 回避 (R11/R13): the caller is the officer the 差评 is about or appealed it, so another supervisor decides. */
+  must_recuse: z.boolean(),
 });
 export type AppealReviewRow = z.infer<typeof AppealReviewRow>;
 

@@ -1149,7 +1149,8 @@ create or replace function public.appeals_to_review (
     project_no    text,
     matter_name   text,
     rectify_due_if_rejected  date,
-    rereview_due_if_approved date
+    rereview_due_if_approved date,
+    must_recuse              boolean
   )
   language plpgsql
   stable
@@ -1157,6 +1158,7 @@ create or replace function public.appeals_to_review (
   set search_path to ''
   as $function$
 declare
+  v_uid uuid := auth.uid();
   v_today date := (now() at time zone 'Asia/Shanghai')::date;
   v_rectify date := (select d.due_on from app.rectify_deadline() d);
   v_rereview date := (select d.due_on from app.rereview_deadline(v_today) d);
@@ -1170,7 +1172,9 @@ begin
          -- What a decision today would set (issue 21.3: the confirm sheet shows it): rejected →
          -- 整改 due (R10), upheld → the real-name rater's re-review period (R11; none when rerouted).
          case when a.status = 'pending' then v_rectify end,
-         case when a.status = 'pending' and a.reason <> 'wrong_unit' and w.is_realname then v_rereview end
+         case when a.status = 'pending' and a.reason <> 'wrong_unit' and w.is_realname then v_rereview end,
+         -- 回避, shown before the supervisor tries (review_appeal refuses it: review_recused).
+         app.must_recuse(w, v_uid)
   from app.appeals a
   join app.work_orders w on w.id = a.work_order_id
   join app.ratings r on r.id = w.rating_id
@@ -1182,7 +1186,7 @@ begin
   order by a.created_at;
 end;
 $function$;
-comment on function public.appeals_to_review(text) is 'Supervisors: appeals of their region with the rating beside the statement (no rater identity); for a pending one, the days a decision today would set: 整改 due if rejected, the re-review period if upheld (real-name, not rerouted).';
+comment on function public.appeals_to_review(text) is 'Supervisors: appeals of their region with the rating beside the statement (no rater identity); for a pending one, the days a decision today would set: 整改 due if rejected, the re-review period if upheld (real-name, not rerouted); must_recuse: the caller is a party to the 差评 (回避) and may not decide it.';
 revoke all on function public.appeals_to_review(text) from public;
 grant execute on function public.appeals_to_review(text) to authenticated, service_role;
 

@@ -189,7 +189,7 @@ isOneToOne: false
                            },
 "appeals_to_review":
 { Args: { "p_status"?: string }; Returns: {
-              "comment": string,"created_at": string,"decision_note": string,"evidence": (string)[],"id": string,"level": number,"matter_name": string,"project_no": string,"reason": string,"rectify_due_if_rejected": string,"region_code": string,"rereview_due_if_approved": string,"statement": string,"status": string,"tags": (string)[],"unit_name": string,"work_order_id": string
+              "comment": string,"created_at": string,"decision_note": string,"evidence": (string)[],"id": string,"level": number,"matter_name": string,"must_recuse": boolean,"project_no": string,"reason": string,"rectify_due_if_rejected": string,"region_code": string,"rereview_due_if_approved": string,"statement": string,"status": string,"tags": (string)[],"unit_name": string,"work_order_id": string
             }[]
                            },
 "apply_default_ratings":

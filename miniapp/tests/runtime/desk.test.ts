@@ -4,7 +4,8 @@
  * and opens the XLSX in the document viewer; a CSV goes to a chat on WeChat (shareFileMessage) and
  * is refused on Alipay before anything is downloaded; a token whose user is no longer a supervisor
  * is refused by the export function (403) in its own words. 申诉审核 opens an appeal's 佐证材料:
- * evidence_file → a file under USER_DATA_PATH (FileSystemManager, base64) → previewImage. Each
+ * evidence_file → a file under USER_DATA_PATH (FileSystemManager, base64) → previewImage, and
+ * shows the supervisor a 差评 is about that they must leave its appeal to another (回避). Each
  * test makes its own data (a fresh platform account, a fresh 差评 and appeal). See ./harness.ts.
  */
 import { solidPng } from '../../../tests/support/png.ts';
@@ -13,10 +14,11 @@ import { ERRORS } from '../../../shared/errors.ts';
 import { ratingColumns } from '../../../supabase/functions/export/columns.ts';
 import { login } from '../../../tests/support/api.ts';
 import { parseCsv } from '../../../tests/support/csv.ts';
-import { connect } from '../../../tests/support/db.ts';
+import { connect, PERSONA_IDS } from '../../../tests/support/db.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
 import { realnameBadRating, rpcOk } from '../../../tests/support/staff-fixtures.ts';
-import { assertBuiltFor, BAKED_API_URL, PLATFORMS, type MiniProgram, type RecordedDownload } from './harness.ts';
+import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
+import { assertBuiltFor, BAKED_API_URL, PLATFORMS, textOf, type MiniProgram, type RecordedDownload } from './harness.ts';
 import { SESSION_KEY, closeAll, expectGatewayHeaders, expectNoErrors, inside, launch, node, nodeOf, only, storedSession, warmUp } from './helpers.ts';
 
 jest.setTimeout(60_000);
@@ -194,6 +196,36 @@ describe.each(PLATFORMS)('the %s bundle: the supervisor desk', (platform) => {
     expect(only(mp.platformCalls.filter((c) => c.name === 'previewImage'), 'previewImage').args).toEqual({ urls: [path], current: platform === 'weapp' ? path : 0 });
     expect(mp.platformCalls.some((c) => c.name === 'openDocument')).toBe(false);
     await mp.waitForText(`查看佐证材料 1：窗口监控截图.png（${image.length} 字节）`);
+    expectNoErrors(mp);
+  });
+  test('申诉审核: the supervisor the 差评 is about sees 回避 in place of the decision, on that appeal only', async () => {
+    const statement = `回避测试（${platform}-${Date.now().toString(36)}）：该评价与办件不符。`;
+    const db = await connect();
+    let transactionId: string;
+    try {
+      transactionId = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a'], PERSONA_IDS['supervisor-city']);
+    } finally {
+      await db.end();
+    }
+    const [rated] = await rpcOk<Array<{ work_order_id: string }>>('citizen-a', 'submit_rating', {
+      p_transaction_id: transactionId, p_level: 1, p_tags: ['115'], p_comment: '回避测试：态度生硬', p_anonymous: false,
+      p_channel: 'mobile', p_idempotency_key: `recusal-${platform}-${transactionId}`,
+    });
+    await rpcOk('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: rated!.work_order_id, p_reason: 'mistaken', p_statement: statement, p_evidence: [] });
+    // An appeal on a 差评 about another officer, which the same supervisor decides.
+    const free = `${statement.replace('回避测试', '非回避')}`;
+    const { workOrderId: other } = await realnameBadRating(platform === 'weapp' ? 'R1' : 'R2', '非回避：解释不清。');
+    await rpcOk('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: other, p_reason: 'mistaken', p_statement: free, p_evidence: [] });
+
+    const mp = launch(platform, { [SESSION_KEY]: storedSession(await login('supervisor-city')) }, APPEALS);
+    await mp.waitForText(statement, { timeoutMs: 10_000 });
+    const card = nodeOf(mp, 'card', statement);
+    expect(inside(card, ERRORS.review_recused.message)).toBeDefined();
+    expect(textOf(card)).not.toContain('申诉成立');
+    const freeCard = nodeOf(mp, 'card', free);
+    expect(inside(freeCard, '申诉成立')).toBeDefined();
+    expect(inside(freeCard, '申诉不成立，须整改')).toBeDefined();
+    expect(textOf(freeCard)).not.toContain(ERRORS.review_recused.message);
     expectNoErrors(mp);
   });
 });

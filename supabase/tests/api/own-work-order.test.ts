@@ -296,14 +296,21 @@ describe('回避: a supervisor who is a party to a 差评 decides neither its ap
     }
   }
 
-  test('the city supervisor the 差评 is about cannot decide the unit\'s appeal on it; nothing written', async () => {
+  /** The appeal as appeals_to_review lists it to `persona`: must it recuse? */
+  const listedRecusal = async (persona: PersonaKey, appealId: unknown) =>
+    ((await ok(rpc(persona, 'appeals_to_review', { p_status: 'pending' }))) as Array<{ id: string; must_recuse: boolean }>)
+      .find((a) => a.id === appealId)?.must_recuse;
+
+  test('the city supervisor the 差评 is about cannot decide the unit\'s appeal on it (the list says so first); nothing written', async () => {
     const { workOrderId: id } = await badRating({ officerId: PERSONA_IDS['supervisor-city'] });
     const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
+    expect(await listedRecusal('supervisor-city', appealId)).toBe(true);
     for (const approve of [true, false]) {
       await refusedOwn(id, () => rpc('supervisor-city', 'review_appeal', { p_appeal_id: appealId, p_approve: approve, p_note: '申诉成立' }), `review ${approve}`, 'review_recused');
     }
-    // Another supervisor of the region decides it.
+    // Another supervisor of the region, listed as free to, decides it.
     await asLinxiangSupervisor(PERSONA_IDS['supervisor-fengqing'], async () => {
+      expect(await listedRecusal('supervisor-fengqing', appealId)).toBe(false);
       expect((await rpc('supervisor-fengqing', 'review_appeal', { p_appeal_id: appealId, p_approve: false, p_note: '申诉不成立' })).error).toBeNull();
     });
   });
@@ -312,6 +319,7 @@ describe('回避: a supervisor who is a party to a 差评 decides neither its ap
     const { workOrderId: id } = await badRating();
     await asLinxiangSupervisor(PERSONA_IDS['unit-admin-linxiang'], async () => {
       const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
+      expect(await listedRecusal('unit-admin-linxiang', appealId)).toBe(true);
       await refusedOwn(id, () => rpc('unit-admin-linxiang', 'review_appeal', { p_appeal_id: appealId, p_approve: true, p_note: '申诉成立' }), 'own appeal', 'review_recused');
     });
   });

@@ -5,6 +5,7 @@ import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import { APPEAL_REASON_LABELS, APPEAL_STATUS_LABELS, APPEAL_STATUSES, type AppealStatus } from '../../../../../../shared/staff.ts'
+import { ERRORS } from '../../../../../../shared/errors.ts'
 import type { AppealReviewRow } from '../../../../../../shared/supervise.ts'
 import { AppError } from '../../../../lib/errors.ts'
 import { useAction } from '../../../../lib/useAction.ts'
@@ -130,7 +131,12 @@ function AppealCard({ a, onDone }: { a: AppealReviewRow; onDone: (n: string) => 
         </View>
       </View>
       {a.decision_note ? <Text className='card__line'>审核意见：{a.decision_note}</Text> : null}
-      {a.status === 'pending' ? <Decide appeal={a} onDone={onDone} /> : null}
+      {a.status !== 'pending' ? null : a.must_recuse ? (
+        // 回避: the same words review_appeal would refuse with, before the supervisor tries.
+        <Text className='card__line' data-testid='recused'>{ERRORS.review_recused.message}</Text>
+      ) : (
+        <Decide appeal={a} onDone={onDone} />
+      )}
     </View>
   )
 }
