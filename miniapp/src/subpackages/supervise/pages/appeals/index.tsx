@@ -111,6 +111,7 @@ function AppealCard({ a, onDone }: { a: AppealReviewRow; onDone: (n: string) => 
       <View className='wo__head'>
         <Text className='badge badge--info'>{APPEAL_STATUS_LABELS[a.status]}</Text>
         <Text className='badge badge--warn'>{APPEAL_REASON_LABELS[a.reason]}</Text>
+        {a.status === 'pending' && a.must_recuse ? <Text className='badge badge--warn'>须回避</Text> : null}
       </View>
       <Text className='wo__title'>{a.unit_name}</Text>
       <Text className='card__line'>
