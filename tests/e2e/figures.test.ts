@@ -158,13 +158,17 @@ test('超期预警: a 督办 from the row reaches the unit as the reason (desk w
   const { workOrderId } = await realnameBadRating('U4', '督办测试：一直没人核实。');
   const db = await connect();
   try {
-    await db.query(`update app.work_orders set escalated_at = now(), escalation_reason = '核实超期' where id = $1`, [workOrderId]);
+    // Escalated long ago, so it is on the list's first page: overdue_work_orders lists the oldest
+    // escalations first and the API returns at most 1,000 rows; once the stack's hourly
+    // escalate-overdue (minute 5) has escalated the seed's old orders, a row escalated now fell
+    // beyond them (both failures of this test began before a :05 and ran after it).
+    await db.query(`update app.work_orders set escalated_at = now() - interval '10 years', escalation_reason = '核实超期' where id = $1`, [workOrderId]);
     await page.setViewportSize(DESK);
     await loginAs(page, 'supervisor-city');
     await page.goto(subpackageUrl('supervise', 'index'));
     const row = vis(page.locator(`[data-testid=overdue-item][data-wo="${workOrderId}"]`));
-    // This wait failed once in a clean-clone run (2026-12-05 00:10 UTC) and never since; if it
-    // fails again, say what the page showed, so the cause can be found rather than waited out.
+    // If it fails, say what the page showed, so the cause can be found rather than waited out
+    // (that is how the 1,000-row cut above was found, 2026-12-05 06:10 UTC).
     await row.waitFor().catch(async (err: Error) => {
       const seen = await page.evaluate((id) => ({
         hash: location.hash,
