@@ -160,8 +160,9 @@ test('超期预警: a 督办 from the row reaches the unit as the reason (desk w
   try {
     // Escalated long ago, so it is on the list's first page: overdue_work_orders lists the oldest
     // escalations first and the API returns at most 1,000 rows; once the stack's hourly
-    // escalate-overdue (minute 5) has escalated the seed's old orders, a row escalated now fell
-    // beyond them (both failures of this test began before a :05 and ran after it).
+    // escalate-overdue (minute 5) has escalated the long-overdue orders earlier tiers leave
+    // behind, a row escalated now fell beyond them (both failures of this test were in runs
+    // that crossed a :05; the page then held 1,000 rows, this one not among them).
     await db.query(`update app.work_orders set escalated_at = now() - interval '10 years', escalation_reason = '核实超期' where id = $1`, [workOrderId]);
     await page.setViewportSize(DESK);
     await loginAs(page, 'supervisor-city');
