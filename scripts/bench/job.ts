@@ -11,6 +11,9 @@ import { autoExplain, planHeadlines } from './explain.ts';
 import type { Summary } from './measure.ts';
 import { apiCaller, measureSubmit, sampleWaits, topWaits, type OpenPool, type Stack } from './submit.ts';
 
+/** The job's own conflict clause (app.apply_default_ratings_in_batches): only "this 办件 is rated already" is skipped. */
+const ALREADY_RATED_SKIPPED = `on conflict (transaction_id, assess_number) where transaction_id is not null and validity <> 'superseded' do nothing`;
+
 /** The baseline: every due, unrated 办件 gets its default in one statement. */
 export const SET_BASED_DEFAULTS = `
   insert into app.ratings (transaction_id, assess_number, level, channel, is_default, unit_id, region_code,
@@ -19,7 +22,7 @@ export const SET_BASED_DEFAULTS = `
          t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
   from app.rating_pending p join app.transactions t on t.id = p.transaction_id
   where p.rating_due_at <= $1
-  on conflict (transaction_id, assess_number) where transaction_id is not null and validity <> 'superseded' do nothing`;
+  ${ALREADY_RATED_SKIPPED}`;
 
 /**
  * "Before", in the same run (issue 16.5): the design the queue replaced, rebuilt on the same rows
@@ -187,4 +190,4 @@ export const SUBSET_DEFAULTS = `
     select t.id, 1, 3, 'default', true, t.unit_id, t.region_code, t.matter_id, t.hall_id, t.window_id, t.staff_user_id, t.platform_id, t.rating_due_at
     from app.rating_pending p join app.transactions t on t.id = p.transaction_id
     where t.project_no between 'BENCH-DUE-' and 'BENCH-DUE-000100000' and p.rating_due_at <= $1
-    on conflict (transaction_id, assess_number) where transaction_id is not null and validity <> 'superseded' do nothing`;
+    ${ALREADY_RATED_SKIPPED}`;
