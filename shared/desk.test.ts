@@ -8,11 +8,12 @@ test('RereviewRow: numbers as strings are accepted, an unknown appeal reason is 
     project_no: null, matter_name: null, window_name: null, level: '1', tags: ['115'], comment: null, rated_at: '2026-11-02T10:00:00+08:00',
     appeal_id: ID, appeal_reason: 'mistaken', appeal_statement: '属误评', appeal_evidence: [], appeal_decision_note: '成立',
     appeal_decided_at: '2026-11-03T10:00:00+08:00', rereview_reason: '有回执', rereview_requested_at: '2026-11-04T10:00:00+08:00', can_decide: true,
-    rectify_due_if_overturned: '2026-11-25',
+    rectify_due_if_overturned: '2026-11-25', must_recuse: false,
   };
   expect(RereviewRow.parse(row).level).toBe(1);
   expect(RereviewRow.safeParse({ ...row, appeal_reason: 'bored' }).success).toBe(false);
   expect(RereviewRow.safeParse({ ...row, can_decide: undefined }).success).toBe(false);
+  expect(RereviewRow.safeParse({ ...row, must_recuse: undefined }).success).toBe(false);
 });
 
 test('EvidenceFileRow only for the three evidence types; HandlerRow only staff, unit admins and (R13, a unit with nobody else) supervisors', () => {

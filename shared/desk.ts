@@ -40,10 +40,12 @@ export const RereviewRow = z.object({
   appeal_decided_at: z.string().nullable(),
   rereview_reason: z.string().nullable(),
   rereview_requested_at: z.string(),
-  /** The caller is a city-level supervisor (decide_rereview would accept them). */
+  /** decide_rereview would hear the caller: a city-level supervisor who need not recuse. */
   can_decide: z.boolean(),
   /** 整改 due if the dismissal is overturned today (issue 21.3). */
   rectify_due_if_overturned: z.string().nullable(),
+  /** 回避: the caller is the officer the 差评 is about or its appellant, so another supervisor decides. */
+  must_recuse: z.boolean(),
 });
 export type RereviewRow = z.infer<typeof RereviewRow>;
 

@@ -84,7 +84,7 @@ export const STATS_RATE_LABELS: Record<StatsRate, string> = {
   realname_revisit_rate: '实名差评回访整改率',
 };
 
-/** A row of `overdue_work_orders()`. */
+/** A row of `overdue_work_orders(p_limit, p_offset)`: most overdue first. */
 export const OverdueRow = z.object({
   id: DbId,
   status: WorkOrderStatus,
@@ -99,6 +99,8 @@ export const OverdueRow = z.object({
   overdue_working_days: Num.nullable(),
   escalated_at: z.string().nullable(),
   escalation_reason: z.string().nullable(),
+  /** All the caller's escalated orders, of which this row is on the page asked for. */
+  total_count: Num,
 });
 export type OverdueRow = z.infer<typeof OverdueRow>;
 

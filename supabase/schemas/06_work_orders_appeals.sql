@@ -1521,7 +1521,10 @@ comment on function public.urge_work_order(uuid, text) is 'R10 督办 (issue 21.
 revoke all on function public.urge_work_order(uuid, text) from public;
 grant execute on function public.urge_work_order(uuid, text) to authenticated, service_role;
 
-create or replace function public.overdue_work_orders()
+create or replace function public.overdue_work_orders (
+  p_limit  integer default null::integer,
+  p_offset integer default 0
+)
   returns table (
     id                   uuid,
     status               text,
@@ -1535,7 +1538,8 @@ create or replace function public.overdue_work_orders()
     rectify_due_on       date,
     overdue_working_days integer,
     escalated_at         timestamp with time zone,
-    escalation_reason    text
+    escalation_reason    text,
+    total_count          bigint
   )
   language plpgsql
   stable
@@ -1549,25 +1553,43 @@ begin
   if not exists (select 1 from app.my_region_codes()) then
     perform app.raise_error('forbidden');
   end if;
+  if p_limit is not null and p_limit not between 1 and 200 then
+    perform app.raise_error('invalid_input', 'p_limit');
+  end if;
+  if p_offset is null or p_offset not between 0 and 1000000 then
+    perform app.raise_error('invalid_input', 'p_offset');
+  end if;
+  -- Every escalated order is counted (total_count), a page of them is read: a region with
+  -- thousands of them used to get the API's first 1,000 rows as if they were all.
   return query
+  with listed as materialized (
+    select w.* from app.work_orders w
+    where w.region_code in (select app.my_region_codes())
+      and w.escalated_at is not null
+      and w.status not in ('closed', 'dismissed', 'rerouted')
+  ),
+  page as (
+    -- Most overdue first (what a supervisor chases first): the earlier the missed due date, the
+    -- more working days overdue; orders escalated without one (rater unsatisfied, re-review) after.
+    select l.* from listed l
+    order by coalesce(l.rectify_due_on, l.verify_due_on) nulls last, l.escalated_at, l.id
+    limit p_limit offset p_offset
+  )
   select w.id, w.status, w.unit_id, u.name, w.region_code, case when w.is_realname then t.project_no end, m.name, r.level,
          w.verify_due_on, w.rectify_due_on,
          (select count(*)::int from app.calendar_range(coalesce(w.rectify_due_on, w.verify_due_on) + 1, v_today) c where c.is_workday),
-         w.escalated_at, w.escalation_reason
-  from app.work_orders w
+         w.escalated_at, w.escalation_reason, (select count(*) from listed)
+  from page w
   join app.units u on u.id = w.unit_id
   join app.ratings r on r.id = w.rating_id
   left join app.transactions t on t.id = w.transaction_id
   left join app.matters m on m.id = w.matter_id
-  where w.region_code in (select app.my_region_codes())
-    and w.escalated_at is not null
-    and w.status not in ('closed', 'dismissed', 'rerouted')
-  order by w.escalated_at;
+  order by coalesce(w.rectify_due_on, w.verify_due_on) nulls last, w.escalated_at, w.id;
 end;
 $function$;
-comment on function public.overdue_work_orders() is 'Supervisors: escalated orders of their region (整改超期, 核实超期, rater unsatisfied, re-review asked, a unit with nobody but the rated officer), with working days overdue; project_no only for real-name 差评 (R13).';
-revoke all on function public.overdue_work_orders() from public;
-grant execute on function public.overdue_work_orders() to authenticated, service_role;
+comment on function public.overdue_work_orders(integer, integer) is 'Supervisors: escalated orders of their region (整改超期, 核实超期, rater unsatisfied, re-review asked, a unit with nobody but the rated officer), most overdue first (earliest missed due date), with working days overdue; total_count = all of them, p_limit (1–200, default all) and p_offset page; project_no only for real-name 差评 (R13).';
+revoke all on function public.overdue_work_orders(integer, integer) from public;
+grant execute on function public.overdue_work_orders(integer, integer) to authenticated, service_role;
 
 create or replace function public.key_supervision_list()
   returns table (
@@ -1695,7 +1717,8 @@ create or replace function public.rereviews_to_decide()
     rereview_reason       text,
     rereview_requested_at timestamp with time zone,
     can_decide            boolean,
-    rectify_due_if_overturned date
+    rectify_due_if_overturned date,
+    must_recuse           boolean
   )
   language plpgsql
   stable
@@ -1717,9 +1740,10 @@ begin
   select w.id, w.status, w.region_code, g.name, w.unit_id, u.name, t.project_no, m.name, wi.name,
          r.level, r.tags, r.comment, r.rated_at,
          a.id, a.reason, a.statement, a.evidence, a.decision_note, a.decided_at,
-         w.rereview_reason, w.rereview_requested_at, v_city,
+         w.rereview_reason, w.rereview_requested_at, v_city and not app.must_recuse(w, v_uid),
          -- Overturned today: 整改 due as decide_rereview sets it (issue 21.3: shown on the confirm sheet).
-         (select d.due_on from app.rectify_deadline() d)
+         (select d.due_on from app.rectify_deadline() d),
+         app.must_recuse(w, v_uid)
   from app.work_orders w
   join app.ratings r on r.id = w.rating_id
   join app.units u on u.id = w.unit_id
@@ -1737,7 +1761,7 @@ begin
   order by w.rereview_requested_at, w.id;
 end;
 $function$;
-comment on function public.rereviews_to_decide() is 'R11: pending re-review requests of the caller''s regions, oldest first, with the rating, the unit and the approved appeal; can_decide = the caller is a city-level supervisor (decide_rereview''s own test). County supervisors read only; non-supervisors forbidden. Never the rater''s identity.';
+comment on function public.rereviews_to_decide() is 'R11: pending re-review requests of the caller''s regions, oldest first, with the rating, the unit and the approved appeal; can_decide = decide_rereview would hear the caller: a city-level supervisor who need not recuse; must_recuse = the caller is a party to the 差评 (回避: the officer it is about, or its appellant). County supervisors read only; non-supervisors forbidden. Never the rater''s identity.';
 revoke all on function public.rereviews_to_decide() from public;
 grant execute on function public.rereviews_to_decide() to authenticated, service_role;
 

@@ -374,8 +374,8 @@ isOneToOne: false
             }[]
                            },
 "overdue_work_orders":
-{ Args: Record<PropertyKey, never>; Returns: {
-              "escalated_at": string,"escalation_reason": string,"id": string,"level": number,"matter_name": string,"overdue_working_days": number,"project_no": string,"rectify_due_on": string,"region_code": string,"status": string,"unit_id": string,"unit_name": string,"verify_due_on": string
+{ Args: { "p_limit"?: number,"p_offset"?: number }; Returns: {
+              "escalated_at": string,"escalation_reason": string,"id": string,"level": number,"matter_name": string,"overdue_working_days": number,"project_no": string,"rectify_due_on": string,"region_code": string,"status": string,"total_count": number,"unit_id": string,"unit_name": string,"verify_due_on": string
             }[]
                            },
 "platform_login":
@@ -498,7 +498,7 @@ isOneToOne: false
                            },
 "rereviews_to_decide":
 { Args: Record<PropertyKey, never>; Returns: {
-              "appeal_decided_at": string,"appeal_decision_note": string,"appeal_evidence": (string)[],"appeal_id": string,"appeal_reason": string,"appeal_statement": string,"can_decide": boolean,"comment": string,"level": number,"matter_name": string,"project_no": string,"rated_at": string,"rectify_due_if_overturned": string,"region_code": string,"region_name": string,"rereview_reason": string,"rereview_requested_at": string,"status": string,"tags": (string)[],"unit_id": string,"unit_name": string,"window_name": string,"work_order_id": string
+              "appeal_decided_at": string,"appeal_decision_note": string,"appeal_evidence": (string)[],"appeal_id": string,"appeal_reason": string,"appeal_statement": string,"can_decide": boolean,"comment": string,"level": number,"matter_name": string,"must_recuse": boolean,"project_no": string,"rated_at": string,"rectify_due_if_overturned": string,"region_code": string,"region_name": string,"rereview_reason": string,"rereview_requested_at": string,"status": string,"tags": (string)[],"unit_id": string,"unit_name": string,"window_name": string,"work_order_id": string
             }[]
                            },
 "return_visit_sample_items":

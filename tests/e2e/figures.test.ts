@@ -158,12 +158,11 @@ test('超期预警: a 督办 from the row reaches the unit as the reason (desk w
   const { workOrderId } = await realnameBadRating('U4', '督办测试：一直没人核实。');
   const db = await connect();
   try {
-    // Escalated long ago, so it is on the list's first page: overdue_work_orders lists the oldest
-    // escalations first and the API returns at most 1,000 rows; once the stack's hourly
-    // escalate-overdue (minute 5) has escalated the long-overdue orders earlier tiers leave
-    // behind, a row escalated now fell beyond them (both failures of this test were in runs
-    // that crossed a :05; the page then held 1,000 rows, this one not among them).
-    await db.query(`update app.work_orders set escalated_at = now() - interval '10 years', escalation_reason = '核实超期' where id = $1`, [workOrderId]);
+    // Its 核实 missed decades ago, so it is on the list's first page: 超期预警 shows the most
+    // overdue first, 20 at a time, and the stack's hourly escalate-overdue (minute 5) escalates
+    // the long-overdue orders earlier tiers leave behind (when the list was the API's first
+    // 1,000 rows by escalation time, runs that crossed a :05 lost this row: found 2026-12-05).
+    await db.query(`update app.work_orders set verify_due_on = '2000-01-03', escalated_at = now(), escalation_reason = '核实超期' where id = $1`, [workOrderId]);
     await page.setViewportSize(DESK);
     await loginAs(page, 'supervisor-city');
     await page.goto(subpackageUrl('supervise', 'index'));

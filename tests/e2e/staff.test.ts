@@ -339,13 +339,29 @@ test('a unit admin appeals with evidence, a supervisor approves at the desk, and
   expect(await citizenTimeline(workOrderId)).toEqual(['opened', 'appealed', 'appeal_approved']);
 });
 
-test('监督台: overdue warnings, 重点监督 and the reporting status', async () => {
+test('监督台: overdue warnings (all counted, 20 at a time), 重点监督 and the reporting status', async () => {
+  const overdueTotal = async () =>
+    Number((await rpcOk<Array<{ total_count: number }>>('supervisor-city', 'overdue_work_orders', { p_limit: 1, p_offset: 0 }))[0]?.total_count ?? 0);
+  const before = await overdueTotal();
   await page.setViewportSize({ width: 1280, height: 900 });
   await loginAs(page, 'supervisor-city');
   await page.goto(subpackageUrl('supervise', 'index'));
   await page.getByTestId('upstream-counts').waitFor();
   await expectText(page.getByTestId('upstream-counts'), /已送达 \d+ · 待发送 \d+ · 发送中 \d+ · 失败（死信）\d+/);
   await page.getByTestId('overdue').waitFor();
+  // The header counts every escalated order (the hourly escalation may add some meanwhile), the page shows 20.
+  const header = await page.getByTestId('overdue-total').innerText();
+  const shown = Number(/超期预警（(\d+) 件/.exec(header)?.[1]);
+  expect([before, await overdueTotal()]).toContain(shown);
+  const items = page.locator('[data-testid=overdue-item]');
+  await expect(items.count()).resolves.toBe(Math.min(shown, 20));
+  if (shown > 20) {
+    await page.getByTestId('overdue-more').click();
+    await items.nth(Math.min(shown, 40) - 1).waitFor();
+    await expect(items.count()).resolves.toBe(Math.min(shown, 40));
+  } else {
+    await expectText(page.getByTestId('overdue-end'), `已显示全部 ${shown} 件`);
+  }
   await page.getByTestId('key-supervision').waitFor();
   await checkedScreenshot(page, 'supervise-desk');
   await page.setViewportSize({ width: 390, height: 844 });

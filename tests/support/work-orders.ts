@@ -35,3 +35,43 @@ export async function freshFinishedTransaction(db: Db, applicantId: string, offi
   );
   return rows[0]!.id;
 }
+
+/** A row of overdue_work_orders (the fields the tests read). */
+export interface OverdueListed {
+  id: string;
+  status: string;
+  project_no: string | null;
+  escalation_reason: string | null;
+  verify_due_on: string | null;
+  rectify_due_on: string | null;
+  overdue_working_days: number | null;
+  total_count: number;
+  [column: string]: unknown;
+}
+
+/**
+ * Every order on `who`'s 超期预警, read 200 at a time as the desk reads it: a shared test stack
+ * holds more escalated orders than one answer of the API (at most 1,000 rows) carries. A read is
+ * whole when every page counts the same total, no order comes twice and the rows number the
+ * total; the stack's hourly escalation may change the list between two pages, so a read that is
+ * not whole is read again (three times at most, then the last read must be whole).
+ */
+export async function allOverdue<W>(rpc: (who: W, fn: string, args: Record<string, unknown>) => PromiseLike<{ data: unknown; error: unknown }>, who: W): Promise<OverdueListed[]> {
+  const read = async () => {
+    const rows: OverdueListed[] = [];
+    for (;;) {
+      const res = await rpc(who, 'overdue_work_orders', { p_limit: 200, p_offset: rows.length });
+      expect(res.error).toBeNull();
+      const page = res.data as OverdueListed[];
+      rows.push(...page);
+      if (page.length < 200) return rows;
+    }
+  };
+  const whole = (rows: OverdueListed[]) =>
+    new Set(rows.map((r) => r.id)).size === rows.length && rows.every((r) => Number(r.total_count) === rows.length);
+  let rows = await read();
+  for (let attempt = 1; attempt < 3 && !whole(rows); attempt++) rows = await read();
+  expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  expect(rows.filter((r) => Number(r.total_count) !== rows.length)).toEqual([]);
+  return rows;
+}

@@ -99,8 +99,9 @@ export async function stats(from: string, to: string, groupBy: StatsGroup, regio
   )
 }
 
-export async function overdueWorkOrders(): Promise<OverdueRow[]> {
-  return parseRows(OverdueRow, await rpc('overdue_work_orders'))
+/** A page of 超期预警, most overdue first; each row carries the count of all (total_count). */
+export async function overdueWorkOrders(limit: number, offset: number): Promise<OverdueRow[]> {
+  return parseRows(OverdueRow, await rpc('overdue_work_orders', { p_limit: limit, p_offset: offset }))
 }
 
 /** 督办 an order from 超期预警 (issue 21.2): the note reaches the unit as the escalation reason. */

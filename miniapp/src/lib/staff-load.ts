@@ -5,6 +5,7 @@ import type { UnitWorkOrderRow } from '../../../shared/staff.ts'
 import { calendarRange } from './api.ts'
 import { spanCalendar, type SpanCalendar } from './countdown.ts'
 import { unitWorkOrders } from './staff-api.ts'
+import { pageOf, type Page } from './usePagedList.ts'
 import { dueOf } from './staff-view.ts'
 
 export function todayInShanghai(): string {
@@ -34,7 +35,6 @@ export async function loadOrders(open: boolean | null = null): Promise<{ rows: U
 /** 已办结 comes a page at a time (it only grows): one more row than shown tells whether there is more. */
 export const FINISHED_PAGE = 20
 
-export async function loadFinishedPage(offset: number): Promise<{ rows: UnitWorkOrderRow[]; more: boolean }> {
-  const rows = await unitWorkOrders(null, false, FINISHED_PAGE + 1, offset)
-  return { rows: rows.slice(0, FINISHED_PAGE), more: rows.length > FINISHED_PAGE }
+export async function loadFinishedPage(offset: number): Promise<Page<UnitWorkOrderRow>> {
+  return pageOf(await unitWorkOrders(null, false, FINISHED_PAGE + 1, offset), FINISHED_PAGE)
 }

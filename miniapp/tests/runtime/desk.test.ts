@@ -5,7 +5,7 @@
  * is refused on Alipay before anything is downloaded; a token whose user is no longer a supervisor
  * is refused by the export function (403) in its own words. 申诉审核 opens an appeal's 佐证材料:
  * evidence_file → a file under USER_DATA_PATH (FileSystemManager, base64) → previewImage, and
- * shows the supervisor a 差评 is about that they must leave its appeal to another (回避). Each
+ * shows the supervisor a 差评 is about that they must leave its appeal, and 差评复核 its re-review, to another (回避). Each
  * test makes its own data (a fresh platform account, a fresh 差评 and appeal). See ./harness.ts.
  */
 import { solidPng } from '../../../tests/support/png.ts';
@@ -26,6 +26,7 @@ jest.setTimeout(60_000);
 const SUPERVISOR_LABEL = '临沧市政务服务管理局 监督员 刘*';
 const PUBLISH = 'subpackages/supervise/pages/publish/index';
 const APPEALS = 'subpackages/supervise/pages/appeals/index';
+const REREVIEWS = 'subpackages/supervise/pages/rereviews/index';
 const CSV_REFUSED = '手机上不能打开 CSV 文件，请选择 XLSX，或在电脑上下载 CSV';
 
 afterEach(closeAll);
@@ -226,6 +227,41 @@ describe.each(PLATFORMS)('the %s bundle: the supervisor desk', (platform) => {
     expect(inside(freeCard, '申诉成立')).toBeDefined();
     expect(inside(freeCard, '申诉不成立，须整改')).toBeDefined();
     expect(textOf(freeCard)).not.toContain(ERRORS.review_recused.message);
+    expectNoErrors(mp);
+  });
+  test('差评复核: the city supervisor the 差评 is about sees 回避 in place of overturn and uphold', async () => {
+    const comment = `复核回避测试（${platform}-${Date.now().toString(36)}）：态度生硬`;
+    const db = await connect();
+    let workOrderId: string;
+    try {
+      const transactionId = await freshFinishedTransaction(db, PERSONA_IDS['citizen-a'], PERSONA_IDS['supervisor-city']);
+      const [rated] = await rpcOk<Array<{ work_order_id: string }>>('citizen-a', 'submit_rating', {
+        p_transaction_id: transactionId, p_level: 1, p_tags: ['115'], p_comment: comment, p_anonymous: false,
+        p_channel: 'mobile', p_idempotency_key: `rereview-recusal-${platform}-${transactionId}`,
+      });
+      workOrderId = rated!.work_order_id;
+      const [appeal] = await rpcOk<Array<{ id: string }>>('unit-admin-linxiang', 'submit_appeal', {
+        p_work_order_id: workOrderId, p_reason: 'mistaken', p_statement: '系统记录显示该办件由其他窗口办理，属误评', p_evidence: [],
+      });
+      // The dismissal is decided by another supervisor of 临翔区 (the rated one must recuse from that too).
+      const role = (await db.query(`insert into app.staff_roles (user_id, role, scope_region_code) values ($1, 'supervisor', '530902') returning id`,
+        [PERSONA_IDS['supervisor-fengqing']])).rows[0].id;
+      try {
+        await rpcOk('supervisor-fengqing', 'review_appeal', { p_appeal_id: appeal!.id, p_approve: true, p_note: '核对记录，申诉成立' });
+      } finally {
+        await db.query('delete from app.staff_roles where id = $1', [role]);
+      }
+    } finally {
+      await db.end();
+    }
+    await rpcOk('citizen-a', 'request_rereview', { p_work_order_id: workOrderId, p_reason: '我就是在这个窗口办的，有回执' });
+
+    const mp = launch(platform, { [SESSION_KEY]: storedSession(await login('supervisor-city')) }, REREVIEWS);
+    await mp.waitForText(comment, { timeoutMs: 10_000 });
+    const card = nodeOf(mp, 'card', comment);
+    expect(inside(card, '须回避')).toBeDefined();
+    expect(inside(card, ERRORS.review_recused.message)).toBeDefined();
+    expect(textOf(card)).not.toMatch(/改判|维持/);
     expectNoErrors(mp);
   });
 });

@@ -323,7 +323,7 @@ export function bases(c: Ctx): Record<string, Base> {
     export_ratings: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_region_code: '530902', p_after_rated_at: null, p_after_id: null, p_limit: 10 }, others: { p_limit: [0, 100_000] } },
     export_work_orders: { who: 'supervisor-city', args: { p_from: monthAgo, p_to: today, p_region_code: '530902', p_after_opened_at: null, p_after_id: null, p_limit: 10 }, others: { p_limit: [0, 100_000] } },
     key_supervision_list: { who: 'supervisor-city', args: {} },
-    overdue_work_orders: { who: 'supervisor-city', args: {} },
+    overdue_work_orders: { who: 'supervisor-city', args: { p_limit: 20, p_offset: 0 }, others: { p_limit: [0, 201], p_offset: [-1] } },
     urge_work_order: { who: 'supervisor-city', args: { p_work_order_id: c.woPending, p_note: '请今天内核实并回复' }, kinds: req('p_note'), others: { p_work_order_id: [c.woClosed] } },
     rereviews_to_decide: { who: 'supervisor-city', args: {} },
     publish_results: { who: 'supervisor-city', args: { p_period: c.lastMonth, p_region_code: '530902', p_note: '月度公示' }, kinds: free('p_note'), others: { p_period: ['2999-01', '2026-13'] } },

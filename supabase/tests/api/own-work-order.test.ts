@@ -16,7 +16,7 @@ import { functionUrl, login } from '../../../tests/support/api.ts';
 import { stackEnv } from '../../../tests/support/env.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
 import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
-import { freshFinishedTransaction, shanghaiDayFromToday, shanghaiToday } from '../../../tests/support/work-orders.ts';
+import { allOverdue, freshFinishedTransaction, shanghaiDayFromToday, shanghaiToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
@@ -171,7 +171,7 @@ describe('the officer a 差评 is about never handles it', () => {
       const { workOrderId: id } = await rate(tx);
 
       // Escalated as it opened, on the supervisors' list; the timeline says so.
-      const overdue = await ok(rpc('supervisor-fengqing', 'overdue_work_orders'));
+      const overdue = await allOverdue(rpc, 'supervisor-fengqing');
       expect(overdue).toContainEqual(expect.objectContaining({ id, status: 'pending_verification', escalation_reason: '本单位无被评价人以外的承办人员' }));
       expect((await ok(rpc('citizen-a', 'work_order_timeline', { p_work_order_id: id }))).map((e) => e.event)).toEqual(['opened', 'escalated']);
 
@@ -260,7 +260,7 @@ describe('an anonymous 差评 cannot be traced by the unit', () => {
     expect(audit.find((a) => a.action === 'verified')).toEqual({ action: 'verified', actor_user_id: PERSONA_IDS['unit-admin-linxiang'], actor_role: 'authenticated' });
 
     // Supervisors: no 办件编号 on the overdue list (it is not needed to chase a deadline)…
-    const overdue = (await ok(rpc('supervisor-city', 'overdue_work_orders'))).find((r) => r.id === id);
+    const overdue = (await allOverdue(rpc, 'supervisor-city')).find((r) => r.id === id);
     expect(overdue).toMatchObject({ status: 'reopened', project_no: null });
   });
 
@@ -324,13 +324,16 @@ describe('回避: a supervisor who is a party to a 差评 decides neither its ap
     });
   });
 
-  test('the city supervisor the 差评 is about cannot decide the rater\'s re-review of its dismissal; nothing written', async () => {
+  test('the city supervisor the 差评 is about cannot decide the rater\'s re-review of its dismissal (the list says so first); nothing written', async () => {
     const { workOrderId: id } = await badRating({ officerId: PERSONA_IDS['supervisor-city'] });
     const appealId = (await ok(rpc('unit-admin-linxiang', 'submit_appeal', { p_work_order_id: id, ...APPEAL })))[0]!.id;
     await asLinxiangSupervisor(PERSONA_IDS['supervisor-fengqing'], async () => {
       expect((await rpc('supervisor-fengqing', 'review_appeal', { p_appeal_id: appealId, p_approve: true, p_note: '核对记录，申诉成立' })).error).toBeNull();
     });
     expect((await rpc('citizen-a', 'request_rereview', { p_work_order_id: id, p_reason: '我就是在这个窗口办的，有回执' })).error).toBeNull();
+    const listed = ((await ok(rpc('supervisor-city', 'rereviews_to_decide'))) as Array<{ work_order_id: string; must_recuse: boolean; can_decide: boolean }>)
+      .find((q) => q.work_order_id === id);
+    expect(listed).toMatchObject({ must_recuse: true, can_decide: false });
     for (const overturn of [true, false]) {
       await refusedOwn(id, () => rpc('supervisor-city', 'decide_rereview', { p_work_order_id: id, p_overturn: overturn, p_note: '改判' }), `rereview ${overturn}`, 'review_recused');
     }

@@ -54,7 +54,7 @@ test('a city supervisor sees the request with the rating, the unit and the dismi
     status: 'dismissed', region_code: '530902', region_name: '临翔区', unit_name: '临翔区市场监督管理局',
     level: 1, tags: ['115'], comment: '窗口让我跑了三趟',
     appeal_id: appealId, appeal_reason: 'mistaken', appeal_statement: '系统记录显示该办件由其他窗口办理，属误评',
-    appeal_decision_note: '核对系统记录，申诉成立', rereview_reason: '我就是在这个窗口办的，有回执', can_decide: true,
+    appeal_decision_note: '核对系统记录，申诉成立', rereview_reason: '我就是在这个窗口办的，有回执', can_decide: true, must_recuse: false,
   });
   const raw = (await rpc('supervisor-city', 'rereviews_to_decide')).data.find((q: { work_order_id: string }) => q.work_order_id === id);
   expect(Object.keys(raw).join(',')).not.toMatch(/rater|applicant|phone|masked|name_enc|user/);
@@ -76,7 +76,7 @@ test('a county supervisor reads their county\'s requests only (can_decide false)
   const roleId = granted.data[0].role_id as string;
   try {
     const row = (await queue('citizen-b')).find((q) => q.work_order_id === id);
-    expect(row).toMatchObject({ unit_name: '临翔区市场监督管理局', can_decide: false });
+    expect(row).toMatchObject({ unit_name: '临翔区市场监督管理局', can_decide: false, must_recuse: false });
     const before = await writes(id);
     await refused(rpc('citizen-b', 'decide_rereview', { p_work_order_id: id, p_overturn: true, p_note: '改判' }), 'city_supervisor_required');
     expect(await writes(id)).toEqual(before);

@@ -9,7 +9,7 @@
 import type { PersonaKey } from '../../../shared/personas.ts';
 import { connect, PERSONA_IDS, rowsFingerprint, type Db } from '../../../tests/support/db.ts';
 import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
-import { freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
+import { allOverdue, freshFinishedTransaction } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 const PERSONAS: Array<PersonaKey | 'anon'> = ['anon', 'citizen-a', 'staff-linxiang', 'unit-admin-linxiang', 'supervisor-city', 'supervisor-fengqing'];
@@ -40,10 +40,32 @@ test('the region\'s supervisor urges an open order; the unit sees why; the audit
   const orders = await rpc('staff-linxiang', 'unit_work_orders', { p_status: null });
   expect(orders.error).toBeNull();
   expect(orders.data.find((o: { id: string }) => o.id === id)).toMatchObject({ escalated: true });
-  const overdue = await rpc('supervisor-city', 'overdue_work_orders');
-  expect(overdue.data.find((o: { id: string }) => o.id === id)).toMatchObject({ escalation_reason: '督办：请今天内核实并回复群众' });
+  const overdue = await allOverdue(rpc, 'supervisor-city');
+  expect(overdue.find((o) => o.id === id)).toMatchObject({ escalation_reason: '督办：请今天内核实并回复群众' });
   const audit = await db.query(`select action, note from app.audit_log where entity_id = $1 and action = 'escalated'`, [id]);
   expect(audit.rows).toEqual([{ action: 'escalated', note: '请今天内核实并回复群众' }]);
+});
+
+test('超期预警 comes a page at a time, most overdue first, and counts every order (not the API\'s first 1,000 rows)', async () => {
+  const [older, newer] = [await openOrder('page-older'), await openOrder('page-newer')];
+  // Missed due dates decades ago: the most overdue orders of the region.
+  for (const [id, due] of [[older, '2001-01-02'], [newer, '2001-01-04']]) {
+    await db.query(`update app.work_orders set verify_due_on = $2, escalated_at = now(), escalation_reason = '核实超期' where id = $1`, [id, due]);
+  }
+  const all = await allOverdue(rpc, 'supervisor-city');
+  const dues = all.map((r) => r.rectify_due_on ?? r.verify_due_on);
+  // Earliest missed due date first, orders without one last: the order the desk shows.
+  const sorted = [...dues].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
+  expect(dues).toEqual(sorted);
+  expect(all.findIndex((r) => r.id === older)).toBeLessThan(all.findIndex((r) => r.id === newer));
+  expect(all.find((r) => r.id === older)?.overdue_working_days).toBeGreaterThan(all.find((r) => r.id === newer)?.overdue_working_days ?? Infinity);
+  // One row asked, one row given, with the count of all.
+  const one = await rpc('supervisor-city', 'overdue_work_orders', { p_limit: 1, p_offset: 0 });
+  expect(one.error).toBeNull();
+  expect(one.data).toHaveLength(1);
+  expect(Number(one.data[0].total_count)).toBeGreaterThanOrEqual(2);
+  // 凤庆县's supervisor counts only 凤庆县's orders: these are not among them.
+  expect((await allOverdue(rpc, 'supervisor-fengqing')).map((r) => r.id)).not.toEqual(expect.arrayContaining([older]));
 });
 
 test('outsiders are refused with the exact code and status, and nothing is written', async () => {

@@ -8,7 +8,7 @@ import { WorkOrderTimelineRow } from '../../../shared/work-orders.ts';
 import { client } from '../../../tests/support/api.ts';
 import { connect, PERSONA_IDS, type Db } from '../../../tests/support/db.ts';
 import { personaClientsPerFile, refused } from '../../../tests/support/persona-clients.ts';
-import { freshFinishedTransaction, shanghaiDayFromToday, shanghaiToday } from '../../../tests/support/work-orders.ts';
+import { allOverdue, freshFinishedTransaction, shanghaiDayFromToday, shanghaiToday } from '../../../tests/support/work-orders.ts';
 
 let db: Db;
 const PERSONAS: PersonaKey[] = ['citizen-a', 'citizen-b', 'citizen-anon', 'staff-linxiang', 'unit-admin-linxiang', 'staff-fengqing', 'supervisor-city', 'supervisor-fengqing'];
@@ -116,8 +116,8 @@ describe('real-name 差评: verify → rectify → reply → 回访 → closed, 
     const fix = await rpc('citizen-a', 'rate_rectification', { p_work_order_id: id, p_level: 2, p_comment: '还是没有改' });
     expect(fix.data[0]).toMatchObject({ status: 'reopened', reopened: true });
     await refused(rpc('citizen-a', 'rate_rectification', { p_work_order_id: id, p_level: 5 }), 'fix_already_rated');
-    const escalated = await rpc('supervisor-city', 'overdue_work_orders');
-    expect(escalated.data).toContainEqual(expect.objectContaining({ id, status: 'reopened', escalation_reason: '群众对整改结果不满意' }));
+    const escalated = await allOverdue(rpc, 'supervisor-city');
+    expect(escalated).toContainEqual(expect.objectContaining({ id, status: 'reopened', escalation_reason: '群众对整改结果不满意' }));
   });
 
   test('an anonymous 差评 closes with the reply and has no 回访 or contact', async () => {

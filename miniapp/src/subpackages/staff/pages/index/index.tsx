@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
+import { ListMore } from '../../../../components/ListMore.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
@@ -12,8 +13,8 @@ import { FINISHED_PAGE, loadFinishedPage, loadOrders, todayInShanghai } from '..
 import type { UnitWorkOrderRow } from '../../../../../../shared/staff.ts'
 import type { SpanCalendar } from '../../../../lib/countdown.ts'
 import { byUrgency, countsByStatus, isOverdue, OPEN_STATUSES, urgencyOf } from '../../../../lib/staff-view.ts'
-import { toAppError } from '../../../../lib/errors.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { usePagedList } from '../../../../lib/usePagedList.ts'
 import '../../staff.scss'
 
 /** One order on either tab. */
@@ -37,47 +38,15 @@ function OrderCard({ r, today, cal, finished = false }: { r: UnitWorkOrderRow; t
 
 /** 已办结 (closed, dismissed, rerouted): a page at a time from the server, latest first (issue 21.7). */
 function Finished() {
-  const [rows, setRows] = useState<UnitWorkOrderRow[]>([])
-  const [more, setMore] = useState(false)
-  const { state, reload } = useAsync(async () => {
-    const page = await loadFinishedPage(0)
-    setRows(page.rows)
-    setMore(page.more)
-    return page
-  })
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const list = usePagedList(loadFinishedPage)
   const today = todayInShanghai()
-  if (state.status === 'loading') return <Loading />
-  if (state.status === 'error') return <ErrorBlock message={state.error.message} onRetry={reload} />
-  const loadMore = () => {
-    setBusy(true)
-    setError(null)
-    loadFinishedPage(rows.length).then(
-      (page) => {
-        // An order finished meanwhile shifts the pages by one: never show one twice.
-        setRows((old) => [...old, ...page.rows.filter((r) => !old.some((o) => o.id === r.id))])
-        setMore(page.more)
-        setBusy(false)
-      },
-      (err: unknown) => {
-        setError(toAppError(err).message)
-        setBusy(false)
-      },
-    )
-  }
+  if (list.state.status === 'loading') return <Loading />
+  if (list.state.status === 'error') return <ErrorBlock message={list.state.error.message} onRetry={list.reload} />
   return (
     <View data-testid='finished-list'>
-      {rows.length === 0 ? <Empty label='还没有已办结的差评工单' /> : null}
-      {rows.map((r) => <OrderCard key={r.id} r={r} today={today} cal={null} finished />)}
-      {error ? <ErrorBlock message={error} onRetry={loadMore} /> : null}
-      {more ? (
-        <Button className={`btn btn--secondary list-more${busy ? ' btn--busy' : ''}`} data-testid='wo-more' onClick={loadMore}>
-          {busy ? '正在加载…' : `加载更多（每次 ${FINISHED_PAGE} 件）`}
-        </Button>
-      ) : rows.length > 0 ? (
-        <Text className='hint list-more' data-testid='wo-end'>已显示全部 {rows.length} 件</Text>
-      ) : null}
+      {list.rows.length === 0 ? <Empty label='还没有已办结的差评工单' /> : null}
+      {list.rows.map((r) => <OrderCard key={r.id} r={r} today={today} cal={null} finished />)}
+      <ListMore list={list} pageSize={FINISHED_PAGE} testid='wo' />
     </View>
   )
 }

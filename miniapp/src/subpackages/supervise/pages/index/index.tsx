@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { Button, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
+import { ListMore } from '../../../../components/ListMore.tsx'
 import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading } from '../../../../components/StatusBlock.tsx'
@@ -16,14 +17,21 @@ import { AppError } from '../../../../lib/errors.ts'
 import type { OverdueRow } from '../../../../../../shared/supervise.ts'
 import { PLACEHOLDER_STYLE } from '../../../../lib/tokens.ts'
 import { useAsync } from '../../../../lib/useAsync.ts'
+import { pageOf, usePagedList, type Page, type PagedList } from '../../../../lib/usePagedList.ts'
 import { statusLabel } from '../../../../lib/work-order-view.ts'
 import '../../supervise.scss'
 
 async function loadDesk() {
-  const [appeals, overdue, key, upstream] = await Promise.all([appealsToReview('pending'), overdueWorkOrders(), keySupervisionList(), upstreamStatus(null)])
-  // Longest overdue first: what a supervisor chases first.
-  overdue.sort((a, b) => Number(b.overdue_working_days ?? 0) - Number(a.overdue_working_days ?? 0))
-  return { appeals: appeals.length, overdue, key, upstream }
+  const [appeals, key, upstream] = await Promise.all([appealsToReview('pending'), keySupervisionList(), upstreamStatus(null)])
+  return { appeals: appeals.length, key, upstream }
+}
+
+/** 超期预警 comes a page at a time, most overdue first (the server's order), with the count of all. */
+const OVERDUE_PAGE = 20
+
+async function loadOverduePage(offset: number): Promise<Page<OverdueRow>> {
+  const rows = await overdueWorkOrders(OVERDUE_PAGE + 1, offset)
+  return pageOf(rows, OVERDUE_PAGE, rows[0] !== undefined ? Number(rows[0].total_count) : offset === 0 ? 0 : undefined)
 }
 
 /** 督办 on an 超期预警 row (issue 21.2): a note to the unit, confirmed by the server's answer. */
@@ -114,10 +122,38 @@ function Upstream({ status, onChanged }: { status: UpstreamStatus; onChanged: ()
   )
 }
 
+function Overdue({ list }: { list: PagedList<OverdueRow> }) {
+  if (list.state.status === 'loading') return <Loading />
+  if (list.state.status === 'error') return <ErrorBlock message={list.state.error.message} onRetry={list.reload} />
+  return (
+    <View className='section' data-testid='overdue'>
+      <Text className='section__title' data-testid='overdue-total'>超期预警（{list.total ?? list.rows.length} 件，超期最久的在前）</Text>
+      {list.rows.length === 0 ? <Empty label='没有超期或督办中的差评' /> : null}
+      {list.rows.map((o) => (
+        <View key={o.id} className='card' data-testid='overdue-item' data-wo={o.id}>
+          <View className='wo__head'>
+            <Text className='badge badge--bad'>{statusLabel(o.status)}</Text>
+            {o.overdue_working_days !== null && Number(o.overdue_working_days) > 0 ? (
+              <Text className='badge badge--bad'>超期 {Number(o.overdue_working_days)} 个工作日</Text>
+            ) : null}
+          </View>
+          <Text className='wo__title'>{o.unit_name}</Text>
+          <Text className='card__line'>{o.matter_name ?? '窗口服务评价'}{o.project_no ? ` · ${o.project_no}` : ''}</Text>
+          <Text className='card__line'>督办原因：{o.escalation_reason ?? '超期'}</Text>
+          <Urge row={o} onDone={() => undefined} />
+        </View>
+      ))}
+      <ListMore list={list} pageSize={OVERDUE_PAGE} testid='overdue' />
+    </View>
+  )
+}
+
 function Desk() {
   const { state, reload } = useAsync(loadDesk)
+  const overdue = usePagedList(loadOverduePage)
   useDidShow(() => {
     if (state.status === 'done') reload()
+    if (overdue.state.status === 'done') overdue.reload()
   })
   return (
     <View>
@@ -154,24 +190,7 @@ function Desk() {
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' ? (
         <View>
-          <View className='section' data-testid='overdue'>
-            <Text className='section__title'>超期预警（{state.data.overdue.length} 件）</Text>
-            {state.data.overdue.length === 0 ? <Empty label='没有超期或督办中的差评' /> : null}
-            {state.data.overdue.map((o) => (
-              <View key={o.id} className='card' data-testid='overdue-item' data-wo={o.id}>
-                <View className='wo__head'>
-                  <Text className='badge badge--bad'>{statusLabel(o.status)}</Text>
-                  {o.overdue_working_days !== null && Number(o.overdue_working_days) > 0 ? (
-                    <Text className='badge badge--bad'>超期 {Number(o.overdue_working_days)} 个工作日</Text>
-                  ) : null}
-                </View>
-                <Text className='wo__title'>{o.unit_name}</Text>
-                <Text className='card__line'>{o.matter_name ?? '窗口服务评价'}{o.project_no ? ` · ${o.project_no}` : ''}</Text>
-                <Text className='card__line'>督办原因：{o.escalation_reason ?? '超期'}</Text>
-                <Urge row={o} onDone={() => undefined} />
-              </View>
-            ))}
-          </View>
+          <Overdue list={overdue} />
           <View className='section' data-testid='key-supervision'>
             <Text className='section__title'>重点监督（30 天内差评集中，差评把握最大者在前）</Text>
             {state.data.key.length === 0 ? <Empty label='没有需要重点监督的窗口或人员' /> : null}

@@ -4,6 +4,7 @@ import { LoginGate } from '../../../../components/LoginGate.tsx'
 import { Shell } from '../../../../components/Shell.tsx'
 import { Empty, ErrorBlock, Loading, Notice } from '../../../../components/StatusBlock.tsx'
 import type { RereviewRow } from '../../../../../../shared/desk.ts'
+import { ERRORS } from '../../../../../../shared/errors.ts'
 import { APPEAL_REASON_LABELS } from '../../../../../../shared/staff.ts'
 import { AppError } from '../../../../lib/errors.ts'
 import { useAction } from '../../../../lib/useAction.ts'
@@ -95,6 +96,7 @@ function RereviewCard({ row, onDone }: { row: RereviewRow; onDone: (n: string) =
     <View className='card' data-testid='rereview' data-wo={row.work_order_id}>
       <View className='wo__head'>
         <Text className='badge badge--warn'>待复核</Text>
+        {row.must_recuse ? <Text className='badge badge--warn'>须回避</Text> : null}
         {row.appeal_reason ? <Text className='badge badge--info'>申诉理由：{APPEAL_REASON_LABELS[row.appeal_reason]}</Text> : null}
       </View>
       <Text className='wo__title'>{row.unit_name}</Text>
@@ -127,7 +129,10 @@ function RereviewCard({ row, onDone }: { row: RereviewRow; onDone: (n: string) =
           </Text>
         </View>
       </View>
-      {row.can_decide ? (
+      {row.must_recuse ? (
+        // 回避: the same words decide_rereview would refuse with, before the supervisor tries.
+        <Text className='card__line' data-testid='recused'>{ERRORS.review_recused.message}</Text>
+      ) : row.can_decide ? (
         <Decide row={row} onDone={onDone} />
       ) : (
         <Text className='hint' data-testid='rereview-readonly'>
