@@ -15,6 +15,7 @@ import { fmt, ratio, table } from './bench/measure.ts';
 import { parseOptions, recordName, USAGE, type BenchOptions } from './bench/options.ts';
 import { createDueTransactions, createHistory, createOpenTransactions, prepareBenchSchema } from './bench/data.ts';
 import { benchStats, explainStats, QUERIES, type StatsRow } from './bench/rollups.ts';
+import { benchWarnings, type WarningsResult } from './bench/warnings.ts';
 import { ROLLUP_TABLES, rollupRowsRead } from './bench/explain.ts';
 import { weappSize, WECHAT_MAIN_LIMIT, type PackageSize } from './bench/package-size.ts';
 import { benchStart, stopStartRuns, weappBuilt, weappDist, type StartResult, type StartRun } from './bench/startup.ts';
@@ -80,6 +81,8 @@ interface Results {
     plans: Array<{ name: string; rollup: string; direct: string; rowsRead: ReturnType<typeof rollupRowsRead> }>;
     /** The same comparison after the default job added its ratings through the triggers. */
     afterJob?: Array<{ name: string; same: boolean; ratings: number }>;
+    /** 差评预警 (issue 16.4) against the same alerts counted from rating_daily. */
+    warnings?: WarningsResult;
   };
   job?: JobResult & { loadSeconds: number };
   start?: StartResult;
@@ -149,6 +152,13 @@ export function report(r: Results): string {
     out.push(table(['query', 'stats() via API p50 / p99', 'stats() in SQL p50 / p99', 'baseline: direct aggregate p50 / p99', 'API p50 ÷ baseline p50', 'same numbers', 'groups / ratings counted', 'rows read (stats_rollup / rating_daily / finished_daily / work_orders)', 'calls (stats / direct)'],
       s.rows.map((q) => [q.query.name, `${ms(q.rollup.p50)} / ${ms(q.rollup.p99)}`, `${ms(q.rollupSql.p50)} / ${ms(q.rollupSql.p99)}`, `${ms(q.direct.p50)} / ${ms(q.direct.p99)}`,
         x(ratio(q.rollup.p50, q.direct.p50)), q.same ? 'yes' : '**NO**', `${q.groups} / ${q.ratings.toLocaleString('en-US')}`, rowsReadText(s.plans.find((p) => p.name === q.query.name)?.rowsRead), `${q.rollup.n} / ${q.direct.n}`])));
+    if (s.warnings) {
+      const w = s.warnings;
+      out.push('', `差评预警 (\`early_warnings\`, 临沧市 as of ${w.asOf}, the 7- and 30-day windows against the year before each):`, '');
+      out.push(table(['query', 'via API p50 / p99', 'in SQL p50 / p99', 'baseline: counted from rating_daily p50 / p99', 'API p50 ÷ baseline p50', 'same alerts', 'alerts', 'calls (API / baseline)'],
+        [['early_warnings', `${ms(w.api.p50)} / ${ms(w.api.p99)}`, `${ms(w.sql.p50)} / ${ms(w.sql.p99)}`, `${ms(w.before.p50)} / ${ms(w.before.p99)}`,
+          x(ratio(w.api.p50, w.before.p50)), w.same ? 'yes' : '**NO**', String(w.alerts), `${w.api.n} / ${w.before.n}`]]));
+    }
     out.push('', `Data load (办件 + ratings + rollups): ${fmt(s.loadSeconds)} s.`);
     if (s.afterJob) out.push(`After the default job: ${s.afterJob.map((q) => `${q.name}: ${q.ratings.toLocaleString('en-US')} ratings, same numbers ${q.same ? 'yes' : '**NO**'}`).join('; ')}.`);
   }
@@ -257,7 +267,8 @@ async function main(): Promise<number> {
           const plan = await explainStats(conn, q);
           plans.push({ name: q.name, ...plan, rowsRead: rollupRowsRead(plan.rollup) });
         }
-        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily, stats_rollup: sizes!.stats_rollup }, loadSeconds, plans };
+        const warnings = await benchWarnings(stackInfo, conn, options.statsCalls, log);
+        results.stats = { rows, ratings: sizes!.ratings, rollupRows: { rating_daily: sizes!.rating_daily, finished_daily: sizes!.finished_daily, stats_rollup: sizes!.stats_rollup }, loadSeconds, plans, warnings };
       });
       if (options.only.includes('job')) await attempt('job', async () => {
         const count = Math.round(1_000_000 * options.scale);

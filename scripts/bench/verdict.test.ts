@@ -15,3 +15,9 @@ test('each query that disagrees, before or after the default job, is named', () 
     'stats region-month after the default job: stats() and the direct aggregate disagree',
   ]);
 });
+
+test('差评预警 that lists other alerts than the daily rollup gives is named', () => {
+  expect(disagreements({ stats: { rows: [row('region-month', true)], warnings: { same: true } } })).toEqual([]);
+  expect(disagreements({ stats: { rows: [row('region-month', true)], warnings: { same: false } } }))
+    .toEqual(['early_warnings: its alerts and those counted from rating_daily disagree']);
+});

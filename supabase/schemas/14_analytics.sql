@@ -247,40 +247,46 @@ create or replace function app.early_warning_rows (
   as $function$
   -- Active ratings only (仅主动): defaults come 5 working days after 办结 and are never 差评, so the
   -- last days hold fewer of them than the baseline does, which would make every recent rate look high.
+  -- Counted from app.stats_rollup as stats() counts any span (whole months from month rows, the
+  -- days around them from day rows): the rows read grow with the units and windows, not with the
+  -- ratings (13 months of the daily rollup read about one row per two ratings).
   with rules as (select * from app.early_warning_rules()),
-  w as (select unnest(rules.window_days) as days from rules),
-  d as (
-    select d.day, d.region_code, d.unit_id, d.window_id, d.level, d.rating_count
-    from app.rating_daily d, rules
-    where d.region_code in (select app.region_and_below(p_region_code)) and not d.is_default
-      and d.day between p_as_of - 29 - rules.baseline_days and p_as_of
+  spans as (
+    -- Per window of days: the recent days, and the baseline year just before them.
+    select w.days, s.part, s.span_from, s.span_to
+    from rules cross join unnest(rules.window_days) w (days)
+    cross join lateral (values ('recent', p_as_of - w.days + 1, p_as_of),
+                               ('baseline', p_as_of - w.days - rules.baseline_days + 1, p_as_of - w.days)) s (part, span_from, span_to)
   ),
-  objs as (
-    select 'unit'::text as t, d.unit_id as id, d.region_code, d.day, d.level, d.rating_count from d
-    union all
-    select 'window', d.window_id, d.region_code, d.day, d.level, d.rating_count from d where d.window_id is not null
+  counted as (
+    select o.t, s.days, s.part, c.group_key, c.rating_count - c.default_count as n, c.bad_count as bad
+    from spans s cross join (values ('unit'), ('window')) o (t)
+    cross join lateral app.stats_rollup_counts(s.span_from, s.span_to, o.t, p_region_code, null) c
+    where c.group_key is not null
   ),
   agg as (
-    select o.t, o.id, w.days, max(o.region_code) as region_code,
-      coalesce(sum(o.rating_count) filter (where o.day > p_as_of - w.days), 0)::bigint as n_recent,
-      coalesce(sum(o.rating_count) filter (where o.day > p_as_of - w.days and o.level <= 2), 0)::bigint as bad_recent,
-      coalesce(sum(o.rating_count) filter (where o.day <= p_as_of - w.days and o.day > p_as_of - w.days - rules.baseline_days), 0)::bigint as n_base,
-      coalesce(sum(o.rating_count) filter (where o.day <= p_as_of - w.days and o.day > p_as_of - w.days - rules.baseline_days and o.level <= 2), 0)::bigint as bad_base
-    from objs o cross join w cross join rules
-    group by o.t, o.id, w.days
+    select c.t, c.group_key::uuid as id, c.days,
+      coalesce(sum(c.n) filter (where c.part = 'recent'), 0)::bigint as n_recent,
+      coalesce(sum(c.bad) filter (where c.part = 'recent'), 0)::bigint as bad_recent,
+      coalesce(sum(c.n) filter (where c.part = 'baseline'), 0)::bigint as n_base,
+      coalesce(sum(c.bad) filter (where c.part = 'baseline'), 0)::bigint as bad_base
+    from counted c
+    group by 1, 2, 3
   )
-  select a.t, a.id,
-         case a.t when 'unit' then (select u.name from app.units u where u.id = a.id)
-                  else (select h.name || ' ' || x.name from app.windows x join app.halls h on h.id = x.hall_id where x.id = a.id) end,
-         case a.t when 'unit' then null
-                  else (select u.name from app.windows x join app.units u on u.id = x.unit_id where x.id = a.id) end,
-         a.region_code, a.days, p_as_of - a.days + 1,
+  select a.t, a.id, named.object_name, named.unit_name, named.region_code, a.days, p_as_of - a.days + 1,
          a.n_recent, a.bad_recent, round((a.bad_recent::numeric / nullif(a.n_recent, 0)), 4)::double precision,
          p_as_of - a.days - rules.baseline_days + 1, p_as_of - a.days,
          a.n_base, a.bad_base, dec.baseline_rate, dec.p_value
   -- The rule's count thresholds first, so the test runs only where an alert is possible.
   from (select g.* from agg g, rules where g.n_recent >= rules.min_recent_count and g.bad_recent >= rules.min_recent_bad) a
   cross join rules
+  cross join lateral (
+    select u.name as object_name, null::text as unit_name, u.region_code from app.units u where a.t = 'unit' and u.id = a.id
+    union all
+    select h.name || ' ' || x.name, u.name, u.region_code
+    from app.windows x join app.halls h on h.id = x.hall_id join app.units u on u.id = x.unit_id
+    where a.t = 'window' and x.id = a.id
+  ) named
   cross join lateral app.early_warning_decision(a.n_recent, a.bad_recent, a.n_base, a.bad_base) dec
   where dec.alert
   order by dec.p_value, a.t, a.days, a.id;

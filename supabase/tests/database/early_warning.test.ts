@@ -164,6 +164,27 @@ test('a real spike raises 预警 with the numbers that made it; a handful of rat
   });
 });
 
+test('预警 counts each window\'s recent days and the baseline year before them to the day (read from the month and day rollups)', async () => {
+  await rolledBack(db, async (q) => {
+    const tag = (await q(`select code from app.eval_tags where version = 2 and level = 1 order by code limit 1`)).rows[0].code;
+    const u = await newUnit(q, '预警测试-边界单位');
+    await visits(q, u, 400, 20, 339, 40, null, [tag]); // inside both baselines
+    await visits(q, u, 40, 16, 6, 6, null, [tag]); // the 7-day window's first day
+    await visits(q, u, 10, 0, 7, 7); // the day before it: the 7-day baseline's last day, inside the 30-day window
+    await visits(q, u, 10, 0, 371, 371); // the 7-day baseline's first day (7 + 365 - 1 days ago)
+    await visits(q, u, 5, 0, 372, 372); // one day before it: only in the 30-day baseline (30 … 394 days ago)
+    const { rows } = await q(
+      `select window_days, recent_from, recent_count, recent_bad, baseline_from, baseline_to, baseline_count, baseline_bad,
+              recent_from = (now() at time zone 'Asia/Shanghai')::date - window_days + 1 as recent_from_ok
+       from app.early_warning_rows('530902', (now() at time zone 'Asia/Shanghai')::date) where object_id = $1 order by window_days`, [u.unit]);
+    expect(rows.map((r) => ({ days: r.window_days, n: Number(r.recent_count), bad: Number(r.recent_bad), bn: Number(r.baseline_count), bb: Number(r.baseline_bad), ok: r.recent_from_ok })))
+      .toEqual([
+        { days: 7, n: 40, bad: 16, bn: 420, bb: 20, ok: true },
+        { days: 30, n: 50, bad: 16, bn: 415, bb: 20, ok: true },
+      ]);
+  });
+});
+
 test('差评热点: tags and grouped comment texts of the scope, this period and the one before, no rater', async () => {
   await rolledBack(db, async (q) => {
     const tags = (await q(`select code, name from app.eval_tags where version = 2 and level = 1 order by code limit 2`)).rows;
