@@ -18,12 +18,16 @@ const transform = {
 };
 // jose and a few others ship ESM only: let babel turn them into CommonJS for jest.
 const transformIgnorePatterns = ['/node_modules/(?!(jose|@tarojs|tslib)/)'];
+// .local/ holds the toolchain and Deno's npm cache (packages of the versions a deploy imports, next
+// to older ones): jest's module map must not take them for the project's node_modules.
+const modulePathIgnorePatterns = ['<rootDir>/.local/'];
 
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
   testMatch,
   transform,
   transformIgnorePatterns,
+  modulePathIgnorePatterns,
   testEnvironment: 'node',
   rootDir: '.',
   ...extra,

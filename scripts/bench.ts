@@ -81,7 +81,7 @@ interface Results {
     plans: Array<{ name: string; rollup: string; direct: string; rowsRead: ReturnType<typeof rollupRowsRead> }>;
     /** The same comparison after the default job added its ratings through the triggers. */
     afterJob?: Array<{ name: string; same: boolean; ratings: number }>;
-    /** 差评预警 (issue 16.4) against the same alerts counted from rating_daily. */
+    /** 差评预警 (issue 16.4): its counts against the same counts from rating_daily. */
     warnings?: WarningsResult;
   };
   job?: JobResult & { loadSeconds: number };
@@ -155,9 +155,9 @@ export function report(r: Results): string {
     if (s.warnings) {
       const w = s.warnings;
       out.push('', `差评预警 (\`early_warnings\`, 临沧市 as of ${w.asOf}, the 7- and 30-day windows against the year before each):`, '');
-      out.push(table(['query', 'via API p50 / p99', 'in SQL p50 / p99', 'baseline: counted from rating_daily p50 / p99', 'API p50 ÷ baseline p50', 'same alerts', 'alerts', 'calls (API / baseline)'],
+      out.push(table(['query', 'early_warnings via API p50 / p99', 'its counts in SQL p50 / p99', 'baseline: the same counts from rating_daily p50 / p99', 'SQL p50 ÷ baseline p50', 'same counts (every unit and window)', 'objects counted / alerts', 'calls (API, SQL / baseline)'],
         [['early_warnings', `${ms(w.api.p50)} / ${ms(w.api.p99)}`, `${ms(w.sql.p50)} / ${ms(w.sql.p99)}`, `${ms(w.before.p50)} / ${ms(w.before.p99)}`,
-          x(ratio(w.api.p50, w.before.p50)), w.same ? 'yes' : '**NO**', String(w.alerts), `${w.api.n} / ${w.before.n}`]]));
+          x(ratio(w.sql.p50, w.before.p50)), w.same ? 'yes' : '**NO**', `${w.objects} / ${w.alerts}`, `${w.api.n}, ${w.sql.n} / ${w.before.n}`]]));
     }
     out.push('', `Data load (办件 + ratings + rollups): ${fmt(s.loadSeconds)} s.`);
     if (s.afterJob) out.push(`After the default job: ${s.afterJob.map((q) => `${q.name}: ${q.ratings.toLocaleString('en-US')} ratings, same numbers ${q.same ? 'yes' : '**NO**'}`).join('; ')}.`);

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONTRACT_DIR, differences, FUNCTIONS_DIR, functionNames, importsOf, plannedFiles } from './shared-contract.ts';
+import { CONTRACT_DIR, differences, FUNCTIONS_DIR, functionImports, functionNames, importsOf, plannedFiles } from './shared-contract.ts';
 
 const root = path.resolve(__dirname, '..');
 
@@ -21,6 +21,17 @@ test('every function has its own deno.json import map, without nodeModulesDir (a
   for (const name of names) {
     const config = JSON.parse(readFileSync(path.join(root, FUNCTIONS_DIR, name, 'deno.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(config)).toEqual(['imports']);
+  }
+});
+
+test('a deploy imports exactly the npm versions the tests ran with (package-lock.json), not a range resolved on the day', () => {
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  const imports = functionImports(root);
+  expect(Object.keys(imports).length).toBeGreaterThan(0);
+  for (const [alias, target] of Object.entries(imports)) {
+    const m = /^npm:(@?[^@]+)@([^/]+)\/?$/.exec(target);
+    expect({ alias, target, spec: m ? 'npm:<name>@<version>' : 'other' }).toEqual({ alias, target, spec: 'npm:<name>@<version>' });
+    expect({ alias, version: m![2] }).toEqual({ alias, version: lock.packages[`node_modules/${m![1]}`]?.version });
   }
 });
 

@@ -1,6 +1,7 @@
-import { fmt, percentile, ratio, runLoad, summarize, table } from './measure.ts';
+import { fmt, percentile, ratio, runLoad, summarize, table, timeSerial } from './measure.ts';
 import { parseOptions, recordName } from './options.ts';
 import { countsKey } from './rollups.ts';
+import { countsKey as warningCountsKey, warningsAsOf } from './warnings.ts';
 import { md5Uuid, OpenPool, ratingOf } from './submit.ts';
 import { weappSize } from './package-size.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -198,4 +199,25 @@ describe('weappSize', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('timeSerial makes its calls one at a time and fails the benchmark on any failed call', async () => {
+  let running = 0;
+  let most = 0;
+  const s = await timeSerial(async () => {
+    most = Math.max(most, ++running);
+    await new Promise((r) => setTimeout(r, 1));
+    running--;
+  }, 5);
+  expect([s.n, most]).toEqual([5, 1]);
+  let k = 0;
+  await expect(timeSerial(async () => { if (++k === 3) throw new Error('third call failed'); }, 5)).rejects.toThrow('third call failed');
+});
+
+test('差评预警 bench: as of the history\'s last day; rows compared as a set of their counted columns', () => {
+  expect(warningsAsOf()).toBe('2026-10-31');
+  const a = { object_type: 'unit', object_id: 'u1', window_days: 7, recent_count: '40', recent_bad: 16, baseline_count: 400, baseline_bad: 20, p_value: 0.001 };
+  const b = { ...a, object_id: 'w1', object_type: 'window' };
+  expect(warningCountsKey([a, b])).toBe(warningCountsKey([{ ...b, p_value: 0.5 }, { ...a, recent_count: 40 }]));
+  expect(warningCountsKey([a])).not.toBe(warningCountsKey([{ ...a, baseline_bad: 21 }]));
 });

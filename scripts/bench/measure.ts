@@ -89,6 +89,13 @@ export async function runLoad(opts: {
   return { latencies, errors, firstError, wallMs: now() - t0 };
 }
 
+/** `n` calls of `fn` one after another, summarized; any failure fails the benchmark (a fast error is no result). */
+export async function timeSerial(fn: () => Promise<void>, n: number): Promise<Summary> {
+  const r = await runLoad({ total: n, concurrency: 1, call: fn });
+  if (r.errors) throw new Error(r.firstError);
+  return summarize(r.latencies, r.wallMs);
+}
+
 /** Number formatting for the tables: 3 significant digits, thousands separated. */
 export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return '–';

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { userToken } from '../stack/keys.ts';
 import { autoExplain } from './explain.ts';
-import { runLoad, summarize, type Summary } from './measure.ts';
+import { timeSerial, type Summary } from './measure.ts';
 import { md5Uuid, type Stack } from './submit.ts';
 
 const SUPERVISOR_CITY = '00000000-0000-4000-8000-000000000c01';
@@ -124,14 +124,9 @@ export async function benchStats(stack: Stack, db: pg.Client, calls: number, log
     await viaApi();
     await direct();
     await rollupSql();
-    const time = async (fn: () => Promise<void>, n: number) => {
-      const r = await runLoad({ total: n, concurrency: 1, call: fn });
-      if (r.errors) throw new Error(r.firstError);
-      return summarize(r.latencies, r.wallMs);
-    };
-    const rollup = await time(viaApi, calls);
-    const rollupSqlS = await time(rollupSql, calls);
-    const directS = await time(direct, Math.max(3, Math.round(calls / 10)));
+    const rollup = await timeSerial(viaApi, calls);
+    const rollupSqlS = await timeSerial(rollupSql, calls);
+    const directS = await timeSerial(direct, Math.max(3, Math.round(calls / 10)));
     const same = countsKey(apiRows) === countsKey(directRows);
     const ratings = apiRows.reduce((n, r) => n + Number(r.rating_count), 0);
     log(`  ${q.name}: ${apiRows.length} groups, ${ratings} ratings; stats p50 ${rollup.p50.toFixed(1)} ms (SQL ${rollupSqlS.p50.toFixed(1)}), direct p50 ${directS.p50.toFixed(1)} ms; same: ${same}`);

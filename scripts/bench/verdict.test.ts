@@ -16,8 +16,8 @@ test('each query that disagrees, before or after the default job, is named', () 
   ]);
 });
 
-test('差评预警 that lists other alerts than the daily rollup gives is named', () => {
+test('差评预警 whose counts differ from the daily rollup\'s is named', () => {
   expect(disagreements({ stats: { rows: [row('region-month', true)], warnings: { same: true } } })).toEqual([]);
   expect(disagreements({ stats: { rows: [row('region-month', true)], warnings: { same: false } } }))
-    .toEqual(['early_warnings: its alerts and those counted from rating_daily disagree']);
+    .toEqual(['early_warnings: its counts and those from rating_daily disagree']);
 });

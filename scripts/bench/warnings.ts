@@ -1,13 +1,14 @@
 /**
  * Benchmark 3b: 差评预警 (issue 16.4) as the dashboard asks it — `early_warnings` for 临沧市 as of
- * the history's last day, through the gateway with the supervisor's JWT and in SQL — against the
- * same question counted from app.rating_daily, as app.early_warning_rows did until 2026-12-05 (13
- * months of the daily rollup, about one row per two ratings), in the same run. Both must list the
- * same alerts with the same numbers.
+ * the history's last day through the gateway with the supervisor's JWT, and its counts
+ * (`app.early_warning_counts`) in SQL — against the same counts from app.rating_daily, as
+ * app.early_warning_rows counted them until 2026-12-05 (13 months of the daily rollup, about one
+ * row per two ratings), in the same run. The counts of every unit and window must be equal (a
+ * history without a spike raises no alert, so comparing alerts alone would compare nothing).
  */
 import type pg from 'pg';
 import { userToken } from '../stack/keys.ts';
-import { runLoad, summarize, type Summary } from './measure.ts';
+import { timeSerial, type Summary } from './measure.ts';
 import { HISTORY_FROM, HISTORY_DAYS } from './data.ts';
 import type { Stack } from './submit.ts';
 
@@ -21,12 +22,12 @@ export function warningsAsOf(): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Before: the alerts counted from app.rating_daily ($1 region, $2 the day), as the function was. */
-export const WARNINGS_FROM_RATING_DAILY = `
+/** Before: every unit's and window's counts from app.rating_daily ($1 region, $2 the day), as the function counted them. */
+export const WARNING_COUNTS_FROM_RATING_DAILY = `
   with rules as (select * from app.early_warning_rules()),
   w as (select unnest(rules.window_days) as days from rules),
   d as (
-    select d.day, d.region_code, d.unit_id, d.window_id, d.level, d.rating_count
+    select d.day, d.unit_id, d.window_id, d.level, d.rating_count
     from app.rating_daily d, rules
     where d.region_code in (select app.region_and_below($1)) and not d.is_default
       and d.day between $2::date - 29 - rules.baseline_days and $2::date
@@ -35,33 +36,28 @@ export const WARNINGS_FROM_RATING_DAILY = `
     select 'unit'::text as t, d.unit_id as id, d.day, d.level, d.rating_count from d
     union all
     select 'window', d.window_id, d.day, d.level, d.rating_count from d where d.window_id is not null
-  ),
-  agg as (
-    select o.t, o.id, w.days,
-      coalesce(sum(o.rating_count) filter (where o.day > $2::date - w.days), 0)::bigint as n_recent,
-      coalesce(sum(o.rating_count) filter (where o.day > $2::date - w.days and o.level <= 2), 0)::bigint as bad_recent,
-      coalesce(sum(o.rating_count) filter (where o.day <= $2::date - w.days and o.day > $2::date - w.days - rules.baseline_days), 0)::bigint as n_base,
-      coalesce(sum(o.rating_count) filter (where o.day <= $2::date - w.days and o.day > $2::date - w.days - rules.baseline_days and o.level <= 2), 0)::bigint as bad_base
-    from objs o cross join w cross join rules
-    group by o.t, o.id, w.days
   )
-  select a.t as object_type, a.id as object_id, a.days as window_days, a.n_recent as recent_count, a.bad_recent as recent_bad,
-         a.n_base as baseline_count, a.bad_base as baseline_bad
-  from (select g.* from agg g, rules where g.n_recent >= rules.min_recent_count and g.bad_recent >= rules.min_recent_bad) a
-  cross join lateral app.early_warning_decision(a.n_recent, a.bad_recent, a.n_base, a.bad_base) dec
-  where dec.alert`;
+  select o.t as object_type, o.id as object_id, w.days as window_days,
+    coalesce(sum(o.rating_count) filter (where o.day > $2::date - w.days), 0)::bigint as recent_count,
+    coalesce(sum(o.rating_count) filter (where o.day > $2::date - w.days and o.level <= 2), 0)::bigint as recent_bad,
+    coalesce(sum(o.rating_count) filter (where o.day <= $2::date - w.days and o.day > $2::date - w.days - rules.baseline_days), 0)::bigint as baseline_count,
+    coalesce(sum(o.rating_count) filter (where o.day <= $2::date - w.days and o.day > $2::date - w.days - rules.baseline_days and o.level <= 2), 0)::bigint as baseline_bad
+  from objs o cross join w cross join rules
+  group by o.t, o.id, w.days`;
 
 type Row = Record<string, string | number | null>;
 const KEY = ['object_type', 'object_id', 'window_days', 'recent_count', 'recent_bad', 'baseline_count', 'baseline_bad'] as const;
 
-/** The alerts as one comparable string, in one order. */
-export function alertsKey(rows: readonly Row[]): string {
+/** Counted rows (or alerts) as one comparable string, in one order. */
+export function countsKey(rows: readonly Row[]): string {
   return rows.map((r) => KEY.map((c) => String(r[c] ?? '')).join(',')).sort().join('\n');
 }
 
 export interface WarningsResult {
   asOf: string;
   alerts: number;
+  /** Units and windows × windows of days whose counts were compared. */
+  objects: number;
   api: Summary;
   sql: Summary;
   before: Summary;
@@ -81,25 +77,22 @@ export async function benchWarnings(stack: Stack, db: pg.Client, calls: number, 
     if (res.status !== 200) throw new Error(`early_warnings answered ${res.status}: ${await res.text()}`);
     apiRows = (await res.json()) as Row[];
   };
+  let sqlRows: Row[] = [];
   const inSql = async () => {
-    await db.query({ name: 'warnings-now', text: 'select * from app.early_warning_rows($1, $2)', values: [REGION, asOf] });
+    sqlRows = (await db.query({ name: 'warning-counts', text: 'select * from app.early_warning_counts($1, $2)', values: [REGION, asOf] })).rows as Row[];
   };
   let beforeRows: Row[] = [];
   const before = async () => {
-    beforeRows = (await db.query({ name: 'warnings-before', text: WARNINGS_FROM_RATING_DAILY, values: [REGION, asOf] })).rows as Row[];
+    beforeRows = (await db.query({ name: 'warning-counts-before', text: WARNING_COUNTS_FROM_RATING_DAILY, values: [REGION, asOf] })).rows as Row[];
   };
   await viaApi();
   await inSql();
   await before();
-  const time = async (fn: () => Promise<void>, n: number) => {
-    const r = await runLoad({ total: n, concurrency: 1, call: fn });
-    if (r.errors) throw new Error(r.firstError);
-    return summarize(r.latencies, r.wallMs);
-  };
-  const api = await time(viaApi, calls);
-  const sql = await time(inSql, calls);
-  const beforeS = await time(before, Math.max(3, Math.round(calls / 10)));
-  const same = alertsKey(apiRows) === alertsKey(beforeRows);
-  log(`  early_warnings (临沧市 as of ${asOf}): ${apiRows.length} alerts; API p50 ${api.p50.toFixed(1)} ms (SQL ${sql.p50.toFixed(1)}), from rating_daily p50 ${beforeS.p50.toFixed(1)} ms; same: ${same}`);
-  return { asOf, alerts: apiRows.length, api, sql, before: beforeS, same };
+  const api = await timeSerial(viaApi, calls);
+  const sql = await timeSerial(inSql, calls);
+  const beforeS = await timeSerial(before, Math.max(3, Math.round(calls / 10)));
+  const same = countsKey(sqlRows) === countsKey(beforeRows) && sqlRows.length > 0;
+  log(`  early_warnings (临沧市 as of ${asOf}): ${apiRows.length} alerts; API p50 ${api.p50.toFixed(1)} ms; counts in SQL p50 ${sql.p50.toFixed(1)} ms, ` +
+    `from rating_daily p50 ${beforeS.p50.toFixed(1)} ms; ${sqlRows.length} counted objects, same: ${same}`);
+  return { asOf, alerts: apiRows.length, objects: sqlRows.length, api, sql, before: beforeS, same };
 }

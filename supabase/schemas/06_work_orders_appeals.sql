@@ -433,6 +433,28 @@ $function$;
 revoke all on function app.check_evidence(uuid[], uuid) from public;
 grant execute on function app.check_evidence(uuid[], uuid) to authenticated;
 
+-- A page of a list as the desk pages read them: p_limit rows (1–200, null: all) after p_offset
+-- (0–1,000,000); anything else is invalid_input naming the parameter.
+create or replace function app.check_page (
+  p_limit  integer,
+  p_offset integer
+)
+  returns void
+  language plpgsql
+  stable
+  set search_path to ''
+  as $function$
+begin
+  if p_limit is not null and p_limit not between 1 and 200 then
+    perform app.raise_error('invalid_input', 'p_limit');
+  end if;
+  if p_offset is null or p_offset not between 0 and 1000000 then
+    perform app.raise_error('invalid_input', 'p_offset');
+  end if;
+end;
+$function$;
+revoke all on function app.check_page(integer, integer) from public;
+
 create or replace function public.unit_work_orders (
   p_status text    default null::text,
   p_open   boolean default null::boolean,
@@ -473,12 +495,7 @@ begin
   if p_status is not null and p_status not in (select t.from_status from app.work_order_transitions t union select t.to_status from app.work_order_transitions t) then
     perform app.raise_error('invalid_input', 'p_status');
   end if;
-  if p_limit is not null and p_limit not between 1 and 200 then
-    perform app.raise_error('invalid_input', 'p_limit');
-  end if;
-  if p_offset is null or p_offset not between 0 and 1000000 then
-    perform app.raise_error('invalid_input', 'p_offset');
-  end if;
+  perform app.check_page(p_limit, p_offset);
   return query
   select w.id, w.status, w.rating_id, w.verify_due_on, w.rectify_due_on,
          case when w.rectify_due_on is null then w.verify_due_provisional else coalesce(w.rectify_due_provisional, false) end,
@@ -1553,12 +1570,7 @@ begin
   if not exists (select 1 from app.my_region_codes()) then
     perform app.raise_error('forbidden');
   end if;
-  if p_limit is not null and p_limit not between 1 and 200 then
-    perform app.raise_error('invalid_input', 'p_limit');
-  end if;
-  if p_offset is null or p_offset not between 0 and 1000000 then
-    perform app.raise_error('invalid_input', 'p_offset');
-  end if;
+  perform app.check_page(p_limit, p_offset);
   -- Every escalated order is counted (total_count), a page of them is read: a region with
   -- thousands of them used to get the API's first 1,000 rows as if they were all.
   return query

@@ -219,6 +219,84 @@ $function$;
 comment on function app.early_warning_decision(bigint, bigint, bigint, bigint) is 'Issue 16.4: the smoothed baseline 差评 rate, the one-sided binomial p-value of the window''s 差评 against it, and whether that is an alert. Twin: earlyWarningDecision in shared/early-warning.ts.';
 revoke all on function app.early_warning_decision(bigint, bigint, bigint, bigint) from public;
 
+-- Issue 16.4's counts, for every unit and window of a region (and below) with active ratings in
+-- the 13 months: per window of days, the active ratings and 差评 of its recent days and of the
+-- baseline year just before them. Read from app.stats_rollup's window facet, as stats() reads any
+-- span (whole months from month rows, the days around them from day rows) — a unit's rows are
+-- those of its windows plus its null-window row, so one read serves both — and each rollup row
+-- once however many of the four spans hold it. The rows read grow with the units and windows, not
+-- with the ratings (13 months of the daily rollup: about one row per two ratings).
+-- Active ratings only (仅主动): defaults come 5 working days after 办结 and are never 差评, so the
+-- last days hold fewer of them than the baseline does, which would make every recent rate look high.
+create or replace function app.early_warning_counts (
+  p_region_code text,
+  p_as_of       date
+)
+  returns table (
+    object_type    text,
+    object_id      uuid,
+    window_days    integer,
+    recent_count   bigint,
+    recent_bad     bigint,
+    baseline_count bigint,
+    baseline_bad   bigint
+  )
+  language sql
+  stable
+  set search_path to ''
+  as $function$
+  with rules as (select * from app.early_warning_rules()),
+  spans as (
+    select w.days, s.part, x.m_from, x.m_to, x.edge_days
+    from rules cross join unnest(rules.window_days) w (days)
+    cross join lateral (values ('recent', p_as_of - w.days + 1, p_as_of),
+                               ('baseline', p_as_of - w.days - rules.baseline_days + 1, p_as_of - w.days)) s (part, span_from, span_to)
+    cross join lateral app.stats_span(s.span_from, s.span_to, 'window') x
+  ),
+  -- Which rollup rows make each span: its whole months' month rows, its other days' day rows.
+  span_periods as (
+    select s.days, s.part, 'month'::text as grain, g::date as period
+    from spans s cross join generate_series(s.m_from::timestamp, s.m_to::timestamp - interval '1 month', interval '1 month') g
+    where s.m_from < s.m_to
+    union all
+    select s.days, s.part, 'day', d from spans s cross join unnest(s.edge_days) d
+  ),
+  scope as (select app.region_and_below(p_region_code) as code),
+  -- The periods go in as scalar subqueries, so they are index conditions (see app.stats_rollup_counts).
+  picked as (
+    select r.grain, r.period, r.unit_id, r.facet_key, r.rating_count - r.default_count as n, r.bad_count as bad
+    from app.stats_rollup r
+    where r.facet = 'window' and r.grain = 'month'
+      and r.period = any ((select array_agg(distinct p.period) from span_periods p where p.grain = 'month')::date[])
+      and r.region_code in (select code from scope)
+    union all
+    select r.grain, r.period, r.unit_id, r.facet_key, r.rating_count - r.default_count, r.bad_count
+    from app.stats_rollup r
+    where r.facet = 'window' and r.grain = 'day'
+      and r.period = any ((select array_agg(distinct p.period) from span_periods p where p.grain = 'day')::date[])
+      and r.region_code in (select code from scope)
+  ),
+  per_span as (
+    select sp.days, sp.part, p.unit_id, p.facet_key, sum(p.n) as n, sum(p.bad) as bad
+    from picked p join span_periods sp on sp.grain = p.grain and sp.period = p.period
+    group by 1, 2, 3, 4
+  ),
+  objs as (
+    select 'unit'::text as t, ps.unit_id as id, ps.days, ps.part, ps.n, ps.bad from per_span ps
+    union all
+    select 'window', ps.facet_key::uuid, ps.days, ps.part, ps.n, ps.bad from per_span ps where ps.facet_key is not null
+  )
+  select o.t, o.id, o.days,
+    coalesce(sum(o.n) filter (where o.part = 'recent'), 0)::bigint,
+    coalesce(sum(o.bad) filter (where o.part = 'recent'), 0)::bigint,
+    coalesce(sum(o.n) filter (where o.part = 'baseline'), 0)::bigint,
+    coalesce(sum(o.bad) filter (where o.part = 'baseline'), 0)::bigint
+  from objs o
+  group by 1, 2, 3;
+$function$;
+comment on function app.early_warning_counts(text, date) is 'Issue 16.4: per unit and window of a region (and below) and per window of days (7, 30), the active ratings and 差评 of the days up to p_as_of and of the baseline year before them, from app.stats_rollup. What app.early_warning_rows tests.';
+revoke all on function app.early_warning_counts(text, date) from public;
+
 create or replace function app.early_warning_rows (
   p_region_code text,
   p_as_of       date
@@ -245,51 +323,25 @@ create or replace function app.early_warning_rows (
   stable
   set search_path to ''
   as $function$
-  -- Active ratings only (仅主动): defaults come 5 working days after 办结 and are never 差评, so the
-  -- last days hold fewer of them than the baseline does, which would make every recent rate look high.
-  -- Counted from app.stats_rollup as stats() counts any span (whole months from month rows, the
-  -- days around them from day rows): the rows read grow with the units and windows, not with the
-  -- ratings (13 months of the daily rollup read about one row per two ratings).
-  with rules as (select * from app.early_warning_rules()),
-  spans as (
-    -- Per window of days: the recent days, and the baseline year just before them.
-    select w.days, s.part, s.span_from, s.span_to
-    from rules cross join unnest(rules.window_days) w (days)
-    cross join lateral (values ('recent', p_as_of - w.days + 1, p_as_of),
-                               ('baseline', p_as_of - w.days - rules.baseline_days + 1, p_as_of - w.days)) s (part, span_from, span_to)
-  ),
-  counted as (
-    select o.t, s.days, s.part, c.group_key, c.rating_count - c.default_count as n, c.bad_count as bad
-    from spans s cross join (values ('unit'), ('window')) o (t)
-    cross join lateral app.stats_rollup_counts(s.span_from, s.span_to, o.t, p_region_code, null) c
-    where c.group_key is not null
-  ),
-  agg as (
-    select c.t, c.group_key::uuid as id, c.days,
-      coalesce(sum(c.n) filter (where c.part = 'recent'), 0)::bigint as n_recent,
-      coalesce(sum(c.bad) filter (where c.part = 'recent'), 0)::bigint as bad_recent,
-      coalesce(sum(c.n) filter (where c.part = 'baseline'), 0)::bigint as n_base,
-      coalesce(sum(c.bad) filter (where c.part = 'baseline'), 0)::bigint as bad_base
-    from counted c
-    group by 1, 2, 3
-  )
-  select a.t, a.id, named.object_name, named.unit_name, named.region_code, a.days, p_as_of - a.days + 1,
-         a.n_recent, a.bad_recent, round((a.bad_recent::numeric / nullif(a.n_recent, 0)), 4)::double precision,
-         p_as_of - a.days - rules.baseline_days + 1, p_as_of - a.days,
-         a.n_base, a.bad_base, dec.baseline_rate, dec.p_value
+  with rules as (select * from app.early_warning_rules())
+  select a.object_type, a.object_id, named.object_name, named.unit_name, named.region_code, a.window_days, p_as_of - a.window_days + 1,
+         a.recent_count, a.recent_bad, round((a.recent_bad::numeric / nullif(a.recent_count, 0)), 4)::double precision,
+         p_as_of - a.window_days - rules.baseline_days + 1, p_as_of - a.window_days,
+         a.baseline_count, a.baseline_bad, dec.baseline_rate, dec.p_value
   -- The rule's count thresholds first, so the test runs only where an alert is possible.
-  from (select g.* from agg g, rules where g.n_recent >= rules.min_recent_count and g.bad_recent >= rules.min_recent_bad) a
+  from (select c.* from app.early_warning_counts(p_region_code, p_as_of) c, rules
+        where c.recent_count >= rules.min_recent_count and c.recent_bad >= rules.min_recent_bad) a
   cross join rules
   cross join lateral (
-    select u.name as object_name, null::text as unit_name, u.region_code from app.units u where a.t = 'unit' and u.id = a.id
+    select u.name as object_name, null::text as unit_name, u.region_code from app.units u where a.object_type = 'unit' and u.id = a.object_id
     union all
     select h.name || ' ' || x.name, u.name, u.region_code
     from app.windows x join app.halls h on h.id = x.hall_id join app.units u on u.id = x.unit_id
-    where a.t = 'window' and x.id = a.id
+    where a.object_type = 'window' and x.id = a.object_id
   ) named
-  cross join lateral app.early_warning_decision(a.n_recent, a.bad_recent, a.n_base, a.bad_base) dec
+  cross join lateral app.early_warning_decision(a.recent_count, a.recent_bad, a.baseline_count, a.baseline_bad) dec
   where dec.alert
-  order by dec.p_value, a.t, a.days, a.id;
+  order by dec.p_value, a.object_type, a.window_days, a.object_id;
 $function$;
 comment on function app.early_warning_rows(text, date) is 'Issue 16.4: the units and windows of a region (and below) alerting on p_as_of (Asia/Shanghai day, inclusive) for each window of days, with the numbers that made each alert.';
 revoke all on function app.early_warning_rows(text, date) from public;
