@@ -108,19 +108,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export interface A11yFinding {
-  what: 'contrast' | 'target';
+  what: 'contrast' | 'target' | 'spacing';
   text: string;
   detail: string;
 }
 
 /**
  * WCAG AA on what the visible page shows: every text node's colour against the background it
- * sits on (≥ 4.5:1, ≥ 3:1 for large text), and every tappable element at least 44×44 CSS px.
+ * sits on (≥ 4.5:1, ≥ 3:1 for large text), every tappable element at least 44×44 CSS px, and no
+ * two buttons stacked edge to edge (an unsteady finger lands on the wrong one; Taro spaces
+ * sibling buttons, so a wrapper between two of them took the gap away unseen: 监督台, session 10).
  */
 export async function a11yFindings(page: Page): Promise<A11yFinding[]> {
   await settled(page);
   return page.evaluate(() => {
-    const findings: Array<{ what: 'contrast' | 'target'; text: string; detail: string }> = [];
+    const findings: Array<{ what: 'contrast' | 'target' | 'spacing'; text: string; detail: string }> = [];
     const parse = (c: string): [number, number, number, number] => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) return [0, 0, 0, 0];
@@ -164,6 +166,21 @@ export async function a11yFindings(page: Page): Promise<A11yFinding[]> {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.height < 44 || r.width < 44) findings.push({ what: 'target', text: (el.textContent ?? '').trim().slice(0, 30), detail: `${r.width.toFixed(0)}×${r.height.toFixed(0)} px` });
+    }
+    // A dialog (position: fixed) is a layer of its own: its buttons are not stacked on the page's.
+    const layer = (el: Element): Element | null => {
+      for (let e: Element | null = el; e && e !== page; e = e.parentElement) if (getComputedStyle(e).position === 'fixed') return e;
+      return null;
+    };
+    const buttons = [...page.querySelectorAll('.btn')].map((el) => ({ el, r: el.getBoundingClientRect(), layer: layer(el) })).filter(({ r }) => r.width > 0 && r.height > 0);
+    for (const a of buttons) {
+      for (const b of buttons.filter((other) => other.layer === a.layer)) {
+        const gap = b.r.top - a.r.bottom;
+        const side = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        if (a !== b && side > 0 && gap > -1 && gap < 4 && b.r.top > a.r.top) {
+          findings.push({ what: 'spacing', text: `${(a.el.textContent ?? '').trim().slice(0, 15)} / ${(b.el.textContent ?? '').trim().slice(0, 15)}`, detail: `${gap.toFixed(1)} px apart` });
+        }
+      }
     }
     return findings;
   });

@@ -58,7 +58,7 @@ export function CommentHistory({ id }: { id: string }) {
   const [open, setOpen] = useState(false)
   return (
     <View>
-      <Button className='btn btn--secondary' data-testid='toggle-history' onClick={() => setOpen((o) => !o)}>
+      <Button className='btn btn--secondary card__actions' data-testid='toggle-history' onClick={() => setOpen((o) => !o)}>
         {open ? '收起办理记录' : '办理记录'}
       </Button>
       {open ? <HistoryList id={id} /> : null}

@@ -163,29 +163,27 @@ function Desk() {
       <Button className='btn btn--secondary' data-testid='to-dashboard' onClick={() => go(ROUTES.superviseDashboard)}>
         评价统计 · 排名 · 图表
       </Button>
-      <View data-testid='desk-links'>
-        <Button className='btn btn--secondary' data-testid='to-rereviews' onClick={() => go(ROUTES.superviseRereviews)}>
-          差评复核申请
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-moderation' onClick={() => go(ROUTES.superviseModeration)}>
-          评论公开审核
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-comments' onClick={() => go(ROUTES.superviseComments)}>
-          综合点评 · 意见箱
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-sampling' onClick={() => go(ROUTES.superviseSampling)}>
-          回访抽查
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-assessments' onClick={() => go(ROUTES.superviseAssessments)}>
-          第三方评估
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-publish' onClick={() => go(ROUTES.supervisePublish)}>
-          结果公开 · 数据导出
-        </Button>
-        <Button className='btn btn--secondary' data-testid='to-admin' onClick={() => go(ROUTES.admin)}>
-          管理 · 单位 窗口 人员 密钥 日历
-        </Button>
-      </View>
+      <Button className='btn btn--secondary' data-testid='to-rereviews' onClick={() => go(ROUTES.superviseRereviews)}>
+        差评复核申请
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-moderation' onClick={() => go(ROUTES.superviseModeration)}>
+        评论公开审核
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-comments' onClick={() => go(ROUTES.superviseComments)}>
+        综合点评 · 意见箱
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-sampling' onClick={() => go(ROUTES.superviseSampling)}>
+        回访抽查
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-assessments' onClick={() => go(ROUTES.superviseAssessments)}>
+        第三方评估
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-publish' onClick={() => go(ROUTES.supervisePublish)}>
+        结果公开 · 数据导出
+      </Button>
+      <Button className='btn btn--secondary' data-testid='to-admin' onClick={() => go(ROUTES.admin)}>
+        管理 · 单位 窗口 人员 密钥 日历
+      </Button>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorBlock message={state.error.message} onRetry={reload} /> : null}
       {state.status === 'done' ? (
