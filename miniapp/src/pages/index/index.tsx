@@ -173,15 +173,15 @@ export default function IndexPage() {
           <View className='tiles'>
             <Button className='btn btn--secondary tile' data-testid='tile-scan' onClick={scan}>
               <Text className='tile__icon' aria-hidden='true'>📷</Text>
-          <Text className='tile__label'>扫码评价窗口</Text>
+              <Text className='tile__label'>扫码评价窗口</Text>
             </Button>
             <Button className='btn btn--secondary tile' data-testid='tile-public' onClick={() => go(ROUTES.public)}>
               <Text className='tile__icon' aria-hidden='true'>📊</Text>
-          <Text className='tile__label'>评价结果公开（无需登录）</Text>
+              <Text className='tile__label'>评价结果公开（无需登录）</Text>
             </Button>
             <Button className='btn btn--secondary tile' data-testid='tile-me' onClick={() => go(ROUTES.me)}>
               <Text className='tile__icon' aria-hidden='true'>👤</Text>
-          <Text className='tile__label'>大字模式 · 隐私说明</Text>
+              <Text className='tile__label'>大字模式 · 隐私说明</Text>
             </Button>
           </View>
         </View>
