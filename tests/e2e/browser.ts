@@ -177,7 +177,7 @@ export async function a11yFindings(page: Page): Promise<A11yFinding[]> {
       for (const b of buttons.filter((other) => other.layer === a.layer)) {
         const gap = b.r.top - a.r.bottom;
         const side = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
-        if (a !== b && side > 0 && gap > -1 && gap < 4 && b.r.top > a.r.top) {
+        if (side > 0 && gap > -1 && gap < 4 && b.r.top > a.r.top) {
           findings.push({ what: 'spacing', text: `${(a.el.textContent ?? '').trim().slice(0, 15)} / ${(b.el.textContent ?? '').trim().slice(0, 15)}`, detail: `${gap.toFixed(1)} px apart` });
         }
       }
